@@ -1,0 +1,29 @@
+import oclif from 'eslint-config-oclif'
+
+export default [
+  {ignores: ['dist/', 'node_modules/', 'bench/results/']},
+  ...oclif,
+  {
+    rules: {
+      // Commands exit with named codes through the base command; the daemon entry point is the one
+      // place that ends the process itself.
+      'n/no-process-exit': 'off',
+      'unicorn/no-process-exit': 'off',
+      // DuckDB and the IPC protocol speak snake_case column and key names.
+      camelcase: 'off',
+      'perfectionist/sort-objects': 'off',
+      'perfectionist/sort-classes': 'off',
+      'perfectionist/sort-object-types': 'off',
+      'perfectionist/sort-interfaces': 'off',
+      'perfectionist/sort-union-types': 'off',
+      'perfectionist/sort-modules': 'off',
+      'no-await-in-loop': 'off',
+      'unicorn/prefer-top-level-await': 'off',
+      'n/no-unsupported-features/node-builtins': 'off',
+      // TypeScript needs resolve(undefined) for Promise<T | undefined>.
+      'unicorn/no-useless-undefined': 'off',
+      'unicorn/import-style': 'off',
+      'jsdoc/require-yields': 'off',
+    },
+  },
+]

@@ -1,0 +1,59 @@
+import type {RawInput} from './normalise.js'
+
+export interface InputHook {
+  stop(): void
+}
+
+/** Wall-clock microseconds. uiohook's own `time` field is X server or boot time, not this. */
+export function nowMicros(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000)
+}
+
+/**
+ * Start the native hook. The listener runs on the hook's thread-safe callback: it copies the
+ * fields, stamps the time and hands them on, nothing more. It is guarded because an exception
+ * escaping a N-API callback aborts the whole process.
+ */
+export async function startInputHook(
+  onInput: (raw: RawInput, tsMicros: number) => void,
+  onListenerError: (error: unknown) => void,
+): Promise<InputHook> {
+  const {uIOhook} = await import('uiohook-napi')
+  const listener = (event: RawInput): void => {
+    try {
+      const ts = nowMicros()
+      onInput(
+        {
+          type: event.type,
+          keycode: event.keycode,
+          x: event.x,
+          y: event.y,
+          button: event.button,
+          amount: event.amount,
+          rotation: event.rotation,
+          direction: event.direction,
+          altKey: event.altKey,
+          ctrlKey: event.ctrlKey,
+          metaKey: event.metaKey,
+          shiftKey: event.shiftKey,
+        },
+        ts,
+      )
+    } catch (error) {
+      try {
+        onListenerError(error)
+      } catch {
+        // Never let anything escape into the native callback.
+      }
+    }
+  }
+
+  uIOhook.on('input', listener)
+  uIOhook.start()
+  return {
+    stop() {
+      uIOhook.off('input', listener)
+      uIOhook.stop()
+    },
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Keeps at most `hz` mouse moves a second. The newest skipped move is held back and released
+ * before the next kept event, so the path still ends where the pointer really stopped (mouse
+ * distance stays close to the truth while storage drops by the sampling ratio).
+ */
+export class MouseSampler<T> {
+  private readonly intervalMs: number
+  private lastKeptMs = Number.NEGATIVE_INFINITY
+  private pending: T | undefined
+
+  /** `hz` 0 keeps every move. */
+  constructor(hz: number) {
+    this.intervalMs = hz > 0 ? 1000 / hz : 0
+  }
+
+  /** Returns the moves to keep now (0, 1 or 2 of them: a held-back move, then this one). */
+  offerMove(move: T, nowMs: number): T[] {
+    if (nowMs - this.lastKeptMs >= this.intervalMs) {
+      this.lastKeptMs = nowMs
+      this.pending = undefined
+      return [move]
+    }
+
+    this.pending = move
+    return []
+  }
+
+  /** Before any other kind of event (a click at the final position), release the held-back move. */
+  takePending(): T | undefined {
+    const {pending} = this
+    this.pending = undefined
+    return pending
+  }
+}

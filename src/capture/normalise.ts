@@ -1,0 +1,95 @@
+import type {Level} from '../config/config.js'
+import type {CapturedEvent, EventKind, WheelDirection} from './event.js'
+
+import {keyClassOf} from './key-class.js'
+
+/** The fields we copy out of a uiohook event (its own objects are not kept past the callback). */
+export interface RawInput {
+  type: number
+  keycode?: number
+  x?: number
+  y?: number
+  button?: unknown
+  amount?: number
+  rotation?: number
+  direction?: number
+  altKey?: boolean
+  ctrlKey?: boolean
+  metaKey?: boolean
+  shiftKey?: boolean
+}
+
+// libuiohook event types (uiohook.h); 6 (clicked) duplicates press+release and is not stored.
+const KIND_BY_TYPE: Record<number, EventKind | undefined> = {
+  4: 'key_down',
+  5: 'key_up',
+  7: 'mouse_down',
+  8: 'mouse_up',
+  9: 'mouse_move',
+  10: 'mouse_move', // dragged: a move with a button held
+  11: 'wheel',
+}
+
+const WHEEL_VERTICAL = 3
+
+export function kindOf(raw: RawInput): EventKind | undefined {
+  return KIND_BY_TYPE[raw.type]
+}
+
+function modifiersOf(raw: RawInput): null | string {
+  const held: string[] = []
+  if (raw.ctrlKey) held.push('ctrl')
+  if (raw.altKey) held.push('alt')
+  if (raw.shiftKey) held.push('shift')
+  if (raw.metaKey) held.push('meta')
+  return held.length > 0 ? held.join('+') : null
+}
+
+function wheelDirectionOf(raw: RawInput): WheelDirection {
+  const negative = (raw.rotation ?? 0) < 0
+  if (raw.direction === WHEEL_VERTICAL) return negative ? 'up' : 'down'
+  return negative ? 'left' : 'right'
+}
+
+/**
+ * Turn one hook event into an `events` row, keeping only what the capture level allows.
+ * `minimal` keeps time and kind; `standard` adds classes, positions and buttons; only `full`
+ * keeps the key code, which is enough to reconstruct typed text.
+ */
+export function normalise(raw: RawInput, level: Level, tsMicros: number, app: null | string = null): CapturedEvent | undefined {
+  const kind = kindOf(raw)
+  if (!kind) return undefined
+  const row: CapturedEvent = {
+    tsMicros,
+    kind,
+    keyCode: null,
+    keyClass: null,
+    x: null,
+    y: null,
+    button: null,
+    wheelAmount: null,
+    wheelDirection: null,
+    modifiers: null,
+    app: null,
+  }
+  if (level === 'minimal') return row
+
+  row.app = app
+  row.modifiers = modifiersOf(raw)
+  if (kind === 'key_down' || kind === 'key_up') {
+    const code = raw.keycode ?? 0
+    row.keyClass = keyClassOf(code)
+    if (level === 'full') row.keyCode = code
+    return row
+  }
+
+  row.x = raw.x ?? null
+  row.y = raw.y ?? null
+  if (kind === 'mouse_down' || kind === 'mouse_up') row.button = typeof raw.button === 'number' ? raw.button : null
+  if (kind === 'wheel') {
+    row.wheelAmount = Math.abs(raw.rotation ?? 0)
+    row.wheelDirection = wheelDirectionOf(raw)
+  }
+
+  return row
+}

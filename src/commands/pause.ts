@@ -1,0 +1,26 @@
+import {Flags} from '@oclif/core'
+
+import type {DaemonStatus} from '../daemon/daemon.js'
+
+import {BaseCommand} from '../ui/base-command.js'
+import {parseDuration} from '../ui/duration.js'
+import {requireDaemon} from '../ui/require-daemon.js'
+
+export default class Pause extends BaseCommand {
+  static description = 'Stop recording until `devtrace resume` (or for a while with --for). Nothing is recorded while paused.'
+  static examples = [
+    {command: '<%= config.bin %> pause', description: 'Pause until you resume.'},
+    {command: '<%= config.bin %> pause --for 10m', description: 'Pause for ten minutes, then resume by itself.'},
+  ]
+  static flags = {
+    for: Flags.string({description: 'Resume by itself after this long (30s, 10m, 2h).'}),
+  }
+
+  async run(): Promise<{paused: boolean; resumes_at: null | string}> {
+    const {flags} = await this.parse(Pause)
+    const forMs = flags.for === undefined ? undefined : parseDuration(flags.for, '--for')
+    const status = await requireDaemon<DaemonStatus>(this.paths, 'pause', {forMs})
+    this.log(status.resumes_at ? `Paused until ${new Date(status.resumes_at).toLocaleTimeString()}.` : 'Paused. Run `devtrace resume` to record again.')
+    return {paused: status.paused, resumes_at: status.resumes_at}
+  }
+}

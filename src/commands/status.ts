@@ -1,0 +1,49 @@
+import type {Status} from '../daemon/control.js'
+
+import {BaseCommand} from '../ui/base-command.js'
+import {colourFor} from '../ui/colour.js'
+import {formatDuration} from '../ui/duration.js'
+import {formatBytes} from '../ui/format.js'
+
+export default class StatusCommand extends BaseCommand {
+  static description = 'Show whether devtrace is capturing, what it has recorded, and where.'
+  static examples = [
+    {command: '<%= config.bin %> status', description: 'Human-readable status.'},
+    {command: '<%= config.bin %> status --json | jq .running', description: 'For scripts: `running`, `pid`, `level`, `paused`, `events`, …'},
+  ]
+
+  async run(): Promise<Status> {
+    await this.parse(StatusCommand)
+    const {readStatus} = await import('../daemon/control.js')
+    const status = await readStatus(this.paths)
+    if (!this.jsonEnabled()) this.render(status)
+    return status
+  }
+
+  private render(status: Status): void {
+    const c = colourFor()
+    const rows: Array<[string, string]> = []
+    if (status.running) {
+      const state = status.paused
+        ? c.yellow(`paused${status.resumes_at ? ` (resumes at ${new Date(status.resumes_at).toLocaleTimeString()})` : ''}`)
+        : c.green('capturing')
+      rows.push(
+        ['state', state],
+        ['pid', String(status.pid)],
+        ['uptime', formatDuration(status.uptime_seconds * 1000)],
+        ['level', status.level],
+        ['events', `${status.events_session} this session, ${status.events_total} in total`],
+      )
+      if (status.dropped > 0) rows.push(['dropped', c.red(`${status.dropped} events (the queue was full)`)])
+      if (status.last_write_error) rows.push(['write error', c.red(status.last_write_error)])
+      if (status.wal_moved_to) rows.push(['recovered', c.yellow(`an unreadable WAL was moved to ${status.wal_moved_to}`)])
+    } else {
+      rows.push(['state', c.dim('not running')], ['events', `${status.events_total} in total`])
+      if (status.note) rows.push(['note', status.note])
+    }
+
+    rows.push(['database', `${status.database} (${formatBytes(status.database_bytes)})`])
+    const width = Math.max(...rows.map(([label]) => label.length))
+    for (const [label, value] of rows) this.log(`${c.bold(label.padEnd(width))}  ${value}`)
+  }
+}

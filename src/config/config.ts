@@ -1,0 +1,143 @@
+import {
+  existsSync, readFileSync, renameSync, writeFileSync,
+} from 'node:fs'
+import path from 'node:path'
+import {z} from 'zod'
+
+import {DevtraceError, UsageError} from '../ui/errors.js'
+import {ensurePrivateDir} from './paths.js'
+
+export const LEVELS = ['minimal', 'standard', 'full'] as const
+export type Level = (typeof LEVELS)[number]
+
+export const configSchema = z
+.object({
+  level: z.enum(LEVELS).default('standard'),
+  /** Mouse moves kept per second; 0 keeps every move. */
+  mouse_hz: z.number().int().min(0).max(10_000).default(100),
+  /** How often buffered events are written to disk. A kill loses at most this much. */
+  flush_ms: z.number().int().min(50).max(60_000).default(1000),
+  retention_days: z.number().int().min(0).max(36_500).default(90),
+  idle_seconds: z.number().int().min(1).max(86_400).default(180),
+  exclude_apps: z.array(z.string().min(1)).default([]),
+  capture_titles: z.boolean().default(false),
+  panic_hotkey: z.string().min(1).default('ctrl+alt+shift+p'),
+  upload: z.object({url: z.url().optional()}).strict().default({}),
+})
+.strict()
+
+export type Config = z.infer<typeof configSchema>
+
+/** Public setting names, as `devtrace config` accepts them (nested ones dotted). */
+export const CONFIG_KEYS = [
+  'level',
+  'mouse_hz',
+  'flush_ms',
+  'retention_days',
+  'idle_seconds',
+  'exclude_apps',
+  'capture_titles',
+  'panic_hotkey',
+  'upload.url',
+] as const
+export type ConfigKey = (typeof CONFIG_KEYS)[number]
+
+export function defaultConfig(): Config {
+  return configSchema.parse({})
+}
+
+/** Read and validate config.json; a missing file means defaults, a broken one is a clear error. */
+export function loadConfig(file: string): Config {
+  if (!existsSync(file)) return defaultConfig()
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new DevtraceError(`${file} is not valid JSON (${(error as Error).message}).`, {
+      suggestion: `Fix or delete ${file}; devtrace recreates it with defaults.`,
+    })
+  }
+
+  const result = configSchema.safeParse(raw)
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.') || '(top level)'
+    throw new DevtraceError(`${file}: field "${field}" is invalid: ${issue.message}.`, {
+      suggestion: `Correct it with \`devtrace config set ${field} VALUE\` or edit ${file}.`,
+    })
+  }
+
+  return result.data
+}
+
+export function saveConfig(file: string, config: Config): void {
+  ensurePrivateDir(path.dirname(file))
+  // Write then rename so a crash never leaves a half-written config behind.
+  const temporary = `${file}.${process.pid}.tmp`
+  writeFileSync(temporary, JSON.stringify(config, null, 2) + '\n', {mode: 0o600})
+  renameSync(temporary, file)
+}
+
+export function isConfigKey(key: string): key is ConfigKey {
+  return (CONFIG_KEYS as readonly string[]).includes(key)
+}
+
+export function getConfigValue(config: Config, key: ConfigKey): unknown {
+  return key === 'upload.url' ? config.upload.url : config[key]
+}
+
+/** Turn the text a user typed into the value the schema expects, then validate the whole config. */
+export function setConfigValue(config: Config, key: string, text: string): Config {
+  if (!isConfigKey(key)) {
+    throw new UsageError(`Unknown setting "${key}".`, `Known settings: ${CONFIG_KEYS.join(', ')}.`)
+  }
+
+  const value = parseSettingText(key, text)
+  const next: Record<string, unknown> = {...config, upload: {...config.upload}}
+  if (key === 'upload.url') (next.upload as Record<string, unknown>).url = value
+  else next[key] = value
+
+  const result = configSchema.safeParse(next)
+  if (!result.success) {
+    throw new UsageError(`Invalid value for ${key}: ${result.error.issues[0].message}.`)
+  }
+
+  return result.data
+}
+
+function parseSettingText(key: ConfigKey, text: string): unknown {
+  switch (key) {
+  case 'capture_titles': {
+    if (/^(true|yes|on|1)$/i.test(text)) return true
+    if (/^(false|no|off|0)$/i.test(text)) return false
+    throw new UsageError(`Invalid value for ${key}: expected true or false, got "${text}".`)
+  }
+
+  case 'exclude_apps': {
+    return text
+    .split(',')
+    .map(item => item.trim())
+    .filter(Boolean)
+  }
+
+  case 'flush_ms':
+  case 'idle_seconds':
+  case 'mouse_hz':
+  case 'retention_days': {
+    const number = Number(text)
+    if (text.trim() === '' || !Number.isFinite(number)) {
+      throw new UsageError(`Invalid value for ${key}: expected a number, got "${text}".`)
+    }
+
+    return number
+  }
+
+  case 'upload.url': {
+    return text === '' ? undefined : text
+  }
+
+  default: {
+    return text
+  }
+  }
+}

@@ -1,0 +1,88 @@
+import {existsSync, statSync} from 'node:fs'
+
+import type {Level} from '../config/config.js'
+import type {StatePaths} from '../config/paths.js'
+import type {DaemonStatus, ReadyInfo} from './daemon.js'
+
+import {callDaemon, DaemonClient} from '../ipc/client.js'
+import {DevtraceError} from '../ui/errors.js'
+
+export interface StoppedStatus {
+  running: false
+  pid: null
+  level: null
+  paused: false
+  events: number
+  events_total: number
+  database: string
+  database_bytes: number
+  note?: string
+}
+
+export type Status = (DaemonStatus & {events: number}) | StoppedStatus
+
+export async function isRunning(paths: StatePaths): Promise<{pid: number} | undefined> {
+  return callDaemon<{pid: number}>(paths, 'ping')
+}
+
+/** Start in the background unless a daemon already answers; returns what happened. */
+export async function startDaemon(
+  paths: StatePaths,
+  options: {level: Level; mouseHz: number},
+): Promise<{alreadyRunning: boolean; info: Partial<ReadyInfo> & Pick<ReadyInfo, 'pid'>}> {
+  const running = await isRunning(paths)
+  if (running) return {alreadyRunning: true, info: {pid: running.pid}}
+  const {assertCaptureAvailable} = await import('../capture/availability.js')
+  await assertCaptureAvailable()
+  const {spawnDaemon} = await import('./spawn.js')
+  const info = await spawnDaemon(paths, ['--level', options.level, '--mouse-hz', String(options.mouseHz)])
+  return {alreadyRunning: false, info}
+}
+
+/** Ask the daemon to flush and stop, then wait until its socket is gone (the file is free then). */
+export async function stopDaemon(paths: StatePaths, timeoutMs = 15_000): Promise<DaemonStatus | undefined> {
+  const stopped = await callDaemon<DaemonStatus>(paths, 'stop')
+  if (!stopped) return undefined
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    const client = await DaemonClient.connect(paths, 500)
+    if (!client) return stopped
+    client.close()
+    await new Promise(resolve => {
+      setTimeout(resolve, 50)
+    })
+  }
+
+  throw new DevtraceError(`The daemon (pid ${stopped.pid}) did not stop within ${timeoutMs / 1000} s.`, {
+    suggestion: `Stop it with \`kill ${stopped.pid}\`.`,
+  })
+}
+
+export async function readStatus(paths: StatePaths): Promise<Status> {
+  const live = await callDaemon<DaemonStatus>(paths, 'status')
+  if (live) return {...live, events: live.events_session}
+  return stoppedStatus(paths)
+}
+
+async function stoppedStatus(paths: StatePaths): Promise<StoppedStatus> {
+  const base: StoppedStatus = {
+    running: false,
+    pid: null,
+    level: null,
+    paused: false,
+    events: 0,
+    events_total: 0,
+    database: paths.database,
+    database_bytes: 0,
+  }
+  if (!existsSync(paths.database)) return base
+  base.database_bytes = statSync(paths.database).size
+  const {countEvents} = await import('../store/offline.js')
+  try {
+    base.events_total = await countEvents(paths.database)
+  } catch (error) {
+    base.note = (error as Error).message
+  }
+
+  return base
+}

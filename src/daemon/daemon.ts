@@ -1,0 +1,253 @@
+import {
+  chmodSync, existsSync, statSync, unlinkSync, writeFileSync,
+} from 'node:fs'
+
+import type {InputHook} from '../capture/hook.js'
+import type {Level} from '../config/config.js'
+import type {StatePaths} from '../config/paths.js'
+import type {Handler} from '../ipc/server.js'
+
+import {assertCaptureAvailable} from '../capture/availability.js'
+import {nowMicros, startInputHook} from '../capture/hook.js'
+import {Recorder} from '../capture/recorder.js'
+import {ensurePrivateDir} from '../config/paths.js'
+import {callDaemon} from '../ipc/client.js'
+import {listen} from '../ipc/server.js'
+import {EventWriter} from '../store/event-writer.js'
+import {closeDatabase, DatabaseLockedError, openDatabase} from '../store/open-database.js'
+import {migrate} from '../store/schema.js'
+import {DevtraceError, errorMessage} from '../ui/errors.js'
+import {DaemonLog} from './log.js'
+import {beginSession, closeOrphanSessions, endSession} from './session.js'
+
+export interface DaemonOptions {
+  paths: StatePaths
+  level: Level
+  mouseHz: number
+  flushMs: number
+  version: string
+  /** Also echo the log to stderr (a service manager collects it). */
+  echoLog: boolean
+}
+
+export interface ReadyInfo {
+  pid: number
+  level: Level
+  sessionId: number
+  walMovedTo?: string
+}
+
+export interface DaemonStatus {
+  running: true
+  pid: number
+  started_at: string
+  uptime_seconds: number
+  level: Level
+  mouse_hz: number
+  paused: boolean
+  resumes_at: null | string
+  session_id: number
+  events_session: number
+  events_total: number
+  queued: number
+  dropped: number
+  ignored_while_paused: number
+  database: string
+  database_bytes: number
+  last_write_error: null | string
+  wal_moved_to: null | string
+}
+
+/** One queue slot per event; 200k events is minutes of the fastest input, a few tens of MB at most. */
+const QUEUE_CAPACITY = 200_000
+const CHECKPOINT_EVERY_MS = 5 * 60 * 1000
+
+export class AlreadyRunningError extends DevtraceError {
+  constructor(readonly pid: number) {
+    super(`devtrace is already running (pid ${pid}).`)
+    this.name = 'AlreadyRunningError'
+  }
+}
+
+/**
+ * The capture daemon: owns the database for as long as it runs (DuckDB lets no other process
+ * open the file meanwhile), records input, and answers the CLI over its socket. Resolves once
+ * the daemon has stopped and everything buffered is on disk.
+ */
+export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInfo) => void): Promise<void> {
+  const {paths} = options
+  ensurePrivateDir(paths.home)
+  ensurePrivateDir(paths.logDir)
+  const log = new DaemonLog(paths.logFile, options.echoLog)
+
+  await assertCaptureAvailable()
+
+  // The database lock is the daemon lock: only one process can hold it, and the OS releases
+  // it when that process dies, so a crash never leaves a stale lock behind.
+  let db
+  try {
+    db = await openDatabase(paths.database)
+  } catch (error) {
+    if (error instanceof DatabaseLockedError) {
+      const other = await callDaemon<{pid: number}>(paths, 'ping')
+      if (other) throw new AlreadyRunningError(other.pid)
+    }
+
+    throw error
+  }
+
+  if (db.walMovedTo) log.write(`write-ahead log could not be replayed; moved aside to ${db.walMovedTo}`)
+  if (process.platform !== 'win32') chmodSync(paths.database, 0o600)
+  await migrate(db.connection, paths.database)
+  await closeOrphanSessions(db.connection)
+  const startedMicros = nowMicros()
+  const sessionId = await beginSession(db.connection, options.level, options.version, startedMicros)
+  const writer = await EventWriter.open(db.connection, sessionId)
+  const reader = await db.instance.connect()
+  const recorder = new Recorder({level: options.level, mouseHz: options.mouseHz, queueCapacity: QUEUE_CAPACITY})
+  let lastWriteError: null | string = null
+
+  const flush = (): void => {
+    const events = recorder.drain()
+    try {
+      writer.append(events)
+      writer.flush()
+      lastWriteError = null
+    } catch (error) {
+      lastWriteError = errorMessage(error)
+      log.write(`write failed: ${lastWriteError}`)
+    }
+  }
+
+  const flushTimer = setInterval(flush, options.flushMs)
+  const checkpointTimer = setInterval(() => {
+    reader.run('CHECKPOINT').catch((error: unknown) => log.write(`checkpoint skipped: ${errorMessage(error)}`))
+  }, CHECKPOINT_EVERY_MS)
+
+  const status = async (): Promise<DaemonStatus> => {
+    const total = await reader.runAndReadAll('SELECT count(*) AS n FROM events')
+    const {resumesAt} = recorder
+    return {
+      running: true,
+      pid: process.pid,
+      started_at: new Date(startedMicros / 1000).toISOString(),
+      uptime_seconds: Math.round((nowMicros() - startedMicros) / 1e6),
+      level: options.level,
+      mouse_hz: options.mouseHz,
+      paused: recorder.isPaused(),
+      resumes_at: resumesAt === null ? null : new Date(resumesAt).toISOString(),
+      session_id: sessionId,
+      events_session: writer.rowsWritten,
+      events_total: Number(total.getRowObjects()[0].n),
+      queued: 0,
+      dropped: recorder.dropped,
+      ignored_while_paused: recorder.ignored,
+      database: paths.database,
+      database_bytes: fileSize(paths.database) + fileSize(`${paths.database}.wal`),
+      last_write_error: lastWriteError,
+      wal_moved_to: db.walMovedTo ?? null,
+    }
+  }
+
+  const capture: {hook?: InputHook} = {}
+  let stopping: Promise<void> | undefined
+  let finished!: () => void
+  const done = new Promise<void>(resolve => {
+    finished = resolve
+  })
+
+  // Stop capturing and make everything durable; the socket closes last so clients that see it
+  // gone know the file is free.
+  const stopCapture = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      log.write(`stopping (${reason})`)
+      clearInterval(flushTimer)
+      clearInterval(checkpointTimer)
+      try {
+        capture.hook?.stop()
+      } catch (error) {
+        log.write(`hook stop failed: ${errorMessage(error)}`)
+      }
+
+      flush()
+      try {
+        writer.close()
+        await endSession(db.connection, sessionId, nowMicros())
+        await db.connection.run('CHECKPOINT')
+      } catch (error) {
+        log.write(`final write failed: ${errorMessage(error)}`)
+      }
+
+      reader.closeSync()
+      closeDatabase(db)
+      log.write(`stopped; ${writer.rowsWritten} events this session`)
+    })()
+    return stopping
+  }
+
+  const finish = async (): Promise<void> => {
+    await server.close()
+    removeQuietly(paths.pidFile)
+    removeQuietly(paths.socket)
+    finished()
+  }
+
+  const handlers: Record<string, Handler> = {
+    ping: async () => ({pid: process.pid, version: options.version}),
+    status,
+    async pause(params) {
+      const forMs = typeof params.forMs === 'number' && params.forMs > 0 ? params.forMs : undefined
+      recorder.pause(forMs === undefined ? undefined : Date.now() + forMs)
+      log.write(forMs === undefined ? 'paused' : `paused for ${forMs} ms`)
+      return status()
+    },
+    async resume() {
+      recorder.resume()
+      log.write('resumed')
+      return status()
+    },
+    async stop() {
+      const before = await status()
+      await stopCapture('stop requested')
+      setImmediate(finish)
+      return {...before, running: false, events_session: writer.rowsWritten}
+    },
+  }
+
+  const server = await listen(paths.socket, handlers, line => log.write(line))
+  writeFileSync(paths.pidFile, `${process.pid}\n`, {mode: 0o600})
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    stopCapture(signal).then(finish, (error: unknown) => log.write(`shutdown failed: ${errorMessage(error)}`))
+  }
+
+  process.once('SIGTERM', onSignal)
+  process.once('SIGINT', onSignal)
+  process.once('SIGHUP', onSignal)
+
+  capture.hook = await startInputHook(
+    (raw, ts) => recorder.handle(raw, ts),
+    error => log.write(`input listener error: ${errorMessage(error)}`),
+  )
+  log.write(`capturing (pid ${process.pid}, level ${options.level}, session ${sessionId})`)
+  onReady({
+    pid: process.pid, level: options.level, sessionId, walMovedTo: db.walMovedTo,
+  })
+  await done
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size
+  } catch {
+    return 0
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    if (existsSync(file)) unlinkSync(file)
+  } catch {
+    // Already gone, or on Windows a pipe that needs no cleanup.
+  }
+}

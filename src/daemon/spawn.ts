@@ -1,0 +1,76 @@
+import {spawn} from 'node:child_process'
+import {closeSync, openSync} from 'node:fs'
+
+import type {StatePaths} from '../config/paths.js'
+import type {ReadyInfo} from './daemon.js'
+
+import {ensurePrivateDir} from '../config/paths.js'
+import {DevtraceError} from '../ui/errors.js'
+import {ExitCode, type ExitCodeValue} from '../ui/exit-codes.js'
+
+/** Messages a daemon started in the background sends its parent over the IPC channel. */
+interface ReadyMessage {type: 'ready'; info: ReadyInfo}
+interface FailureMessage {type: 'error'; message: string; exitCode: number; suggestion?: string}
+export type HandshakeMessage = FailureMessage | ReadyMessage
+
+const READY_TIMEOUT_MS = 20_000
+
+/**
+ * Start `devtrace start --foreground` as a detached process and wait for its handshake: it
+ * reports `ready` once the hook is live, or the reason it could not start. Until then nothing
+ * is "started"; on any failure the child is gone before we return.
+ */
+export async function spawnDaemon(paths: StatePaths, daemonArgs: string[]): Promise<ReadyInfo> {
+  ensurePrivateDir(paths.logDir)
+  // Native crashes (an abort in the hook library) print to stderr: keep them in the log.
+  const logFd = openSync(paths.logFile, 'a', 0o600)
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1], 'start', '--foreground', ...daemonArgs], {
+    detached: true,
+    env: {...process.env, DEVTRACE_DAEMON_CHILD: '1'},
+    stdio: ['ignore', logFd, logFd, 'ipc'],
+    windowsHide: true,
+  })
+  closeSync(logFd)
+
+  try {
+    return await new Promise<ReadyInfo>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL')
+        reject(new DevtraceError(`The daemon did not report ready within ${READY_TIMEOUT_MS / 1000} s and was stopped.`, {
+          suggestion: `See ${paths.logFile}.`,
+        }))
+      }, READY_TIMEOUT_MS)
+      child.once('message', (message: HandshakeMessage) => {
+        clearTimeout(timer)
+        if (message.type === 'ready') resolve(message.info)
+        else reject(new DevtraceError(message.message, {exitCode: message.exitCode as ExitCodeValue, suggestion: message.suggestion}))
+      })
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer)
+        reject(exitExplanation(code, signal, paths))
+      })
+      child.once('error', error => {
+        clearTimeout(timer)
+        reject(new DevtraceError(`Could not start the daemon: ${error.message}.`))
+      })
+    })
+  } finally {
+    child.removeAllListeners()
+    if (child.connected) child.disconnect()
+    child.unref()
+  }
+}
+
+function exitExplanation(code: null | number, signal: NodeJS.Signals | null, paths: StatePaths): DevtraceError {
+  if (signal === 'SIGABRT') {
+    return new DevtraceError('The input hook could not connect to the display and aborted; nothing is running.', {
+      suggestion: `Check DISPLAY and X access (xhost); details in ${paths.logFile}.`,
+    })
+  }
+
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`
+  return new DevtraceError(`The daemon ${how} before it was ready; nothing is running.`, {
+    exitCode: ExitCode.Failure,
+    suggestion: `See ${paths.logFile}.`,
+  })
+}

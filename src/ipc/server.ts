@@ -1,0 +1,139 @@
+import {existsSync, unlinkSync} from 'node:fs'
+import net from 'node:net'
+
+import {DevtraceError, errorMessage} from '../ui/errors.js'
+import {
+  encode, LineSplitter, type Reply, type Request,
+} from './protocol.js'
+
+/** What a handler uses to answer: several messages for streams, with backpressure. */
+export interface ReplyChannel {
+  /** Resolves once the socket has room again, so a slow reader slows the producer down. */
+  send(message: DistributiveOmit<Reply, 'id'>): Promise<void>
+  /** True once the client has gone away; long-running handlers stop then. */
+  readonly closed: boolean
+  onClose(listener: () => void): void
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+/** A handler either returns a value (sent as `result`) or streams through the channel and returns undefined. */
+export type Handler = (params: Record<string, unknown>, channel: ReplyChannel) => Promise<unknown>
+
+export interface ControlServer {
+  close(): Promise<void>
+}
+
+/**
+ * Listen on the daemon's socket. The caller holds the database lock, so no other daemon can be
+ * using this path: a socket file left behind by a crash is removed before listening. The socket
+ * is created with mode 0600 (umask), inside a 0700 folder.
+ */
+export async function listen(socketPath: string, handlers: Record<string, Handler>, log: (line: string) => void): Promise<ControlServer> {
+  if (process.platform !== 'win32' && existsSync(socketPath)) unlinkSync(socketPath)
+
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer(socket => {
+    sockets.add(socket)
+    socket.setEncoding('utf8')
+    const splitter = new LineSplitter()
+    const closeListeners: Array<() => void> = []
+    let closed = false
+    socket.on('close', () => {
+      closed = true
+      sockets.delete(socket)
+      for (const listener of closeListeners) listener()
+    })
+    socket.on('error', () => socket.destroy())
+
+    // Requests on one connection are answered one after another, in order.
+    let queue = Promise.resolve()
+    socket.on('data', (chunk: string) => {
+      let lines: string[]
+      try {
+        lines = splitter.push(chunk)
+      } catch (error) {
+        log(`ipc: dropping client: ${errorMessage(error)}`)
+        socket.destroy()
+        return
+      }
+
+      for (const line of lines) {
+        queue = queue.then(() => dispatch(line))
+      }
+    })
+
+    const write = (message: Reply): Promise<void> =>
+      new Promise(resolve => {
+        if (closed) {
+          resolve()
+          return
+        }
+
+        if (socket.write(encode(message))) resolve()
+        else socket.once('drain', resolve).once('close', resolve)
+      })
+
+    async function dispatch(line: string): Promise<void> {
+      let request: Request
+      try {
+        request = JSON.parse(line) as Request
+        if (typeof request.id !== 'number' || typeof request.method !== 'string') throw new Error('bad request shape')
+      } catch {
+        await write({id: -1, type: 'error', error: {message: 'Malformed request.'}})
+        return
+      }
+
+      const {id} = request
+      const handler = Object.hasOwn(handlers, request.method) ? handlers[request.method] : undefined
+      if (!handler) {
+        await write({id, type: 'error', error: {message: `Unknown method "${request.method}".`}})
+        return
+      }
+
+      const channel: ReplyChannel = {
+        send: message => write({...message, id} as Reply),
+        get closed() {
+          return closed
+        },
+        onClose: listener => closeListeners.push(listener),
+      }
+      try {
+        const result = await handler(request.params ?? {}, channel)
+        if (result !== undefined) await write({id, type: 'result', result})
+      } catch (error) {
+        const wire
+          = error instanceof DevtraceError
+            ? {message: error.message, exitCode: error.exitCode, suggestion: error.suggestion}
+            : {message: errorMessage(error)}
+        if (!(error instanceof DevtraceError)) log(`ipc: ${request.method} failed: ${errorMessage(error)}`)
+        await write({id, type: 'error', error: wire})
+      }
+    }
+  })
+
+  const previousUmask = process.platform === 'win32' ? undefined : process.umask(0o177)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(socketPath, () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  } finally {
+    if (previousUmask !== undefined) process.umask(previousUmask)
+  }
+
+  return {
+    close: () =>
+      new Promise(resolve => {
+        for (const socket of sockets) socket.end()
+        server.close(() => resolve())
+        // Sockets that do not finish promptly are cut so shutdown never hangs on a client.
+        setTimeout(() => {
+          for (const socket of sockets) socket.destroy()
+        }, 500).unref()
+      }),
+  }
+}

@@ -1,0 +1,101 @@
+import type {DuckDBConnection} from '@duckdb/node-api'
+
+import {DevtraceError} from '../ui/errors.js'
+
+/**
+ * The public schema, versioned. Each migration runs once, in order, inside one transaction,
+ * when a database is opened for writing. Never edit a migration that has shipped: add one.
+ *
+ * `events` has no primary key or index on purpose: the Appender stays fast and DuckDB's
+ * zone maps already prune by time.
+ */
+const MIGRATIONS: ReadonlyArray<{version: number; statements: string[]}> = [
+  {
+    version: 1,
+    statements: [
+      'CREATE SEQUENCE IF NOT EXISTS session_id_seq START 1',
+      `CREATE TABLE sessions (
+        id INTEGER NOT NULL DEFAULT nextval('session_id_seq'),
+        started_at TIMESTAMP NOT NULL,
+        ended_at TIMESTAMP,
+        level VARCHAR NOT NULL,
+        host VARCHAR,
+        platform VARCHAR,
+        version VARCHAR
+      )`,
+      `CREATE TABLE events (
+        ts TIMESTAMP NOT NULL,
+        session_id INTEGER NOT NULL,
+        kind VARCHAR NOT NULL,
+        key_code INTEGER,
+        key_class VARCHAR,
+        x INTEGER,
+        y INTEGER,
+        button TINYINT,
+        wheel_amount SMALLINT,
+        wheel_direction VARCHAR,
+        modifiers VARCHAR,
+        app VARCHAR
+      )`,
+      'CREATE SEQUENCE IF NOT EXISTS audit_id_seq START 1',
+      `CREATE TABLE audit_log (
+        id INTEGER NOT NULL DEFAULT nextval('audit_id_seq'),
+        ts TIMESTAMP NOT NULL,
+        action VARCHAR NOT NULL,
+        outcome VARCHAR NOT NULL,
+        range_start TIMESTAMP,
+        range_end TIMESTAMP,
+        profile VARCHAR,
+        format VARCHAR,
+        rows BIGINT,
+        bytes BIGINT,
+        sha256 VARCHAR,
+        destination VARCHAR,
+        detail VARCHAR
+      )`,
+    ],
+  },
+]
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version
+
+export async function currentSchemaVersion(connection: DuckDBConnection): Promise<number> {
+  const exists = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = \'schema_version\' AND schema_name = \'main\'')
+  if (Number(exists.getRowObjects()[0].n) === 0) return 0
+  const reader = await connection.runAndReadAll('SELECT coalesce(max(version), 0)::INTEGER AS v FROM schema_version')
+  return Number(reader.getRowObjects()[0].v)
+}
+
+/** Refuse a database written by a newer devtrace rather than misreading it. */
+export function assertKnownVersion(version: number, file: string): void {
+  if (version > SCHEMA_VERSION) {
+    throw new DevtraceError(
+      `${file} uses schema version ${version}, newer than this devtrace understands (${SCHEMA_VERSION}).`,
+      {suggestion: 'Upgrade devtrace to read this database.'},
+    )
+  }
+}
+
+export async function migrate(connection: DuckDBConnection, file: string): Promise<void> {
+  const version = await currentSchemaVersion(connection)
+  assertKnownVersion(version, file)
+  if (version === SCHEMA_VERSION) return
+
+  await connection.run('BEGIN TRANSACTION')
+  try {
+    await connection.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)')
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= version) continue
+      for (const statement of migration.statements) await connection.run(statement)
+      await connection.run('INSERT INTO schema_version VALUES ($version, make_timestamp($at::BIGINT))', {
+        version: migration.version,
+        at: BigInt(Date.now()) * 1000n,
+      })
+    }
+
+    await connection.run('COMMIT')
+  } catch (error) {
+    await connection.run('ROLLBACK')
+    throw error
+  }
+}

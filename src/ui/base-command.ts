@@ -1,0 +1,38 @@
+import {Command, Errors} from '@oclif/core'
+
+import {type Config, loadConfig} from '../config/config.js'
+import {resolvePaths, type StatePaths} from '../config/paths.js'
+import {DevtraceError} from './errors.js'
+import {ExitCode} from './exit-codes.js'
+
+/**
+ * Every devtrace command extends this: it turns on `--json` and turns any error into one
+ * clear sentence, a suggestion and a named exit code. Stack traces only appear with DEBUG set.
+ */
+export abstract class BaseCommand extends Command {
+  static enableJsonFlag = true
+  private cachedPaths?: StatePaths
+
+  /** Where state lives for this invocation (DEVTRACE_HOME or the platform folder). */
+  protected get paths(): StatePaths {
+    this.cachedPaths ??= resolvePaths()
+    return this.cachedPaths
+  }
+
+  protected loadSettings(): Config {
+    return loadConfig(this.paths.config)
+  }
+
+  protected async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    // oclif's own errors (unknown flag, bad option) already carry an exit code and a message.
+    if (error instanceof Errors.CLIError) return super.catch(error)
+
+    const known = error instanceof DevtraceError
+    const exit = known ? error.exitCode : ExitCode.Failure
+    const message = known ? error.message : `Unexpected error: ${error.message}`
+    const suggestions = known && error.suggestion ? [error.suggestion] : undefined
+    const wrapped = new Errors.CLIError(message, {exit, suggestions})
+    if (process.env.DEBUG) Object.defineProperty(wrapped, 'stack', {value: error.stack})
+    return super.catch(Object.assign(wrapped, {exitCode: exit}))
+  }
+}
