@@ -61,7 +61,9 @@ export function loadConfig(file: string): Config {
   const result = configSchema.safeParse(raw)
   if (!result.success) {
     const issue = result.error.issues[0]
-    const field = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : issue.path.join('.') || '(top level)'
+    const field = issue.code === 'unrecognized_keys'
+      ? issue.keys.map(key => [...issue.path, key].join('.')).join(', ')
+      : issue.path.join('.') || '(top level)'
     throw new DevtraceError(`${file}: field "${field}" is invalid: ${issue.message}.`, {
       suggestion: `Correct it with \`devtrace config set ${field} VALUE\` or edit ${file}.`,
     })

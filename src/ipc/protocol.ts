@@ -37,7 +37,7 @@ export class LineSplitter {
     this.buffer += chunk
     const lines = this.buffer.split('\n')
     this.buffer = lines.pop() ?? ''
-    if (this.buffer.length > this.maxBytes) {
+    if (this.buffer.length > this.maxBytes || lines.some(line => line.length > this.maxBytes)) {
       this.buffer = ''
       throw new Error(`protocol line longer than ${this.maxBytes} bytes`)
     }

@@ -1,0 +1,14 @@
+import {DuckDBInstance} from '@duckdb/node-api'
+
+/** Read a database file directly (the daemon must be stopped: it holds the lock while running). */
+export async function queryFile(file: string, sql: string): Promise<Array<Record<string, unknown>>> {
+  const instance = await DuckDBInstance.create(file, {access_mode: 'READ_ONLY'})
+  const connection = await instance.connect()
+  try {
+    const reader = await connection.runAndReadAll(sql)
+    return reader.getRowObjectsJS() as Array<Record<string, unknown>>
+  } finally {
+    connection.closeSync()
+    instance.closeSync()
+  }
+}
