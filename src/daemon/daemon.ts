@@ -14,9 +14,11 @@ import {ensurePrivateDir} from '../config/paths.js'
 import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
 import {EventWriter} from '../store/event-writer.js'
+import {type QueryParams, streamQuery} from '../store/query-stream.js'
 import {closeDatabase, DatabaseLockedError, openDatabase} from '../store/open-database.js'
 import {migrate} from '../store/schema.js'
 import {DevtraceError, errorMessage} from '../ui/errors.js'
+import {Followers} from './followers.js'
 import {DaemonLog} from './log.js'
 import {beginSession, closeOrphanSessions, endSession} from './session.js'
 
@@ -51,6 +53,7 @@ export interface DaemonStatus {
   events_total: number
   queued: number
   dropped: number
+  follow_dropped: number
   ignored_while_paused: number
   database: string
   database_bytes: number
@@ -60,6 +63,7 @@ export interface DaemonStatus {
 
 /** One queue slot per event; 200k events is minutes of the fastest input, a few tens of MB at most. */
 const QUEUE_CAPACITY = 200_000
+const FOLLOW_TICK_MS = 100
 const CHECKPOINT_EVERY_MS = 5 * 60 * 1000
 
 export class AlreadyRunningError extends DevtraceError {
@@ -107,10 +111,18 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   const recorder = new Recorder({level: options.level, mouseHz: options.mouseHz, queueCapacity: QUEUE_CAPACITY})
   let lastWriteError: null | string = null
 
-  const flush = (): void => {
+  // Move captured events into the Appender (memory only) and on to any --follow clients.
+  const collect = (): void => {
     const events = recorder.drain()
+    if (events.length === 0) return
+    writer.append(events)
+    followers.publish(events)
+  }
+
+  // Commit: after this, a crash cannot lose these events.
+  const flush = (): void => {
     try {
-      writer.append(events)
+      collect()
       writer.flush()
       lastWriteError = null
     } catch (error) {
@@ -118,6 +130,13 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       log.write(`write failed: ${lastWriteError}`)
     }
   }
+
+  // While someone follows, hand events on every 100 ms rather than once per flush interval.
+  let followTimer: NodeJS.Timeout | undefined
+  const followers = new Followers(sessionId, (active) => {
+    clearInterval(followTimer)
+    followTimer = active ? setInterval(collect, FOLLOW_TICK_MS) : undefined
+  })
 
   const flushTimer = setInterval(flush, options.flushMs)
   const checkpointTimer = setInterval(() => {
@@ -141,6 +160,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       events_total: Number(total.getRowObjects()[0].n),
       queued: 0,
       dropped: recorder.dropped,
+      follow_dropped: followers.dropped,
       ignored_while_paused: recorder.ignored,
       database: paths.database,
       database_bytes: fileSize(paths.database) + fileSize(`${paths.database}.wal`),
@@ -163,6 +183,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       log.write(`stopping (${reason})`)
       clearInterval(flushTimer)
       clearInterval(checkpointTimer)
+      clearInterval(followTimer)
       try {
         capture.hook?.stop()
       } catch (error) {
@@ -170,6 +191,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       }
 
       flush()
+      await followers.endAll()
       try {
         writer.close()
         await endSession(db.connection, sessionId, nowMicros())
@@ -205,6 +227,27 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       recorder.resume()
       log.write('resumed')
       return status()
+    },
+    // Each query gets its own connection: DuckDB runs one statement at a time per connection,
+    // and capture keeps writing through the Appender's connection meanwhile.
+    async query(params, channel) {
+      const connection = await db.instance.connect()
+      try {
+        let first = true
+        for await (const batch of streamQuery(connection, String(params.sql ?? ''), params.params as QueryParams | undefined)) {
+          if (channel.closed) break
+          await channel.send({type: 'rows', columns: first ? batch.columns : undefined, rows: batch.rows})
+          first = false
+        }
+
+        await channel.send({type: 'end'})
+      } finally {
+        connection.closeSync()
+      }
+    },
+    async follow(params, channel) {
+      const kinds = Array.isArray(params.kinds) ? params.kinds.map(String) : undefined
+      await followers.follow(channel, kinds)
     },
     async stop() {
       const before = await status()

@@ -32,7 +32,9 @@ function lockHolder(message: string): string {
  */
 export async function openDatabase(file: string, options: {readOnly?: boolean} = {}): Promise<OpenedDatabase> {
   const {DuckDBInstance} = await import('@duckdb/node-api')
-  const config: Record<string, string> = {}
+  // devtrace never downloads or loads extensions: what it needs (json, parquet, icu) is built in,
+  // and an autoloaded httpfs would let a query open network connections.
+  const config: Record<string, string> = {autoinstall_known_extensions: 'false', autoload_known_extensions: 'false'}
   if (options.readOnly) config.access_mode = 'READ_ONLY'
 
   const attempt = async (): Promise<OpenedDatabase> => {

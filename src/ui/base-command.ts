@@ -23,9 +23,21 @@ export abstract class BaseCommand extends Command {
     return loadConfig(this.paths.config)
   }
 
+  /** With --json, errors are JSON on stdout too: the sentence, the suggestion and the exit code. */
+  protected toErrorJson(error: unknown): unknown {
+    const failure = error as {exitCode?: number; message?: string; oclif?: {exit?: number}; suggestions?: string[]}
+    return {
+      error: {
+        message: failure.message ?? String(error),
+        exit_code: failure.exitCode ?? failure.oclif?.exit ?? ExitCode.Failure,
+        suggestion: failure.suggestions?.[0] ?? null,
+      },
+    }
+  }
+
   protected async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
     // oclif's own errors (unknown flag, bad option) already carry an exit code and a message.
-    if (error instanceof Errors.CLIError) return super.catch(error)
+    if (error instanceof Errors.CLIError) return super.catch(Object.assign(error, {exitCode: error.oclif?.exit ?? ExitCode.Failure}))
 
     const known = error instanceof DevtraceError
     const exit = known ? error.exitCode : ExitCode.Failure

@@ -1,0 +1,55 @@
+import {Flags} from '@oclif/core'
+
+import {EVENT_KINDS, type EventKind} from '../capture/event.js'
+import {BaseCommand} from '../ui/base-command.js'
+import {EVENT_TABLE_HEAD, eventCells} from '../ui/event-format.js'
+import {printRows} from '../ui/print-rows.js'
+import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
+
+export default class Inspect extends BaseCommand {
+  static description = `Show recorded events, newest last.
+
+Without --follow: the newest --limit events that match, oldest first. With --follow: every new
+event as it is captured, until Ctrl-C (needs the daemon running). Times are local.`
+
+  static examples = [
+    {command: '<%= config.bin %> inspect', description: 'The last 50 events.'},
+    {command: '<%= config.bin %> inspect --kind key_down --since 15m', description: 'Key presses in the last 15 minutes.'},
+    {command: '<%= config.bin %> inspect --since 09:00 --until 10:00 --limit 1000 --csv', description: 'An hour of events as CSV.'},
+    {command: '<%= config.bin %> inspect --follow --json', description: 'Stream new events, one JSON object a line.'},
+  ]
+
+  static flags = {
+    kind: Flags.string({description: 'Only events of this kind (repeatable).', multiple: true, options: [...EVENT_KINDS]}),
+    since: Flags.string({description: `Events at or after this time: ${TIME_FORMS}.`, exclusive: ['follow']}),
+    until: Flags.string({description: 'Events before this time (same forms as --since).', exclusive: ['follow']}),
+    limit: Flags.integer({description: 'How many of the newest events to show.', default: 50, min: 1, exclusive: ['follow']}),
+    follow: Flags.boolean({char: 'f', description: 'Keep printing new events as they are captured.'}),
+    csv: Flags.boolean({description: 'Print CSV with a header row.', exclusive: ['json']}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Inspect)
+    const format = this.jsonEnabled() ? 'json' : flags.csv ? 'csv' : 'table'
+    const kinds = flags.kind as EventKind[] | undefined
+    if (flags.follow) {
+      const {followEvents} = await import('../ui/follow.js')
+      await followEvents(this.paths, kinds, format)
+      return
+    }
+
+    const range = parseRange(flags.since, flags.until)
+    const {openStore} = await import('../store/store.js')
+    const {newestEventsQuery} = await import('../store/event-queries.js')
+    const {sql, params} = newestEventsQuery(
+      {kinds, sinceMicros: range.since && toMicros(range.since), untilMicros: range.until && toMicros(range.until)},
+      flags.limit,
+    )
+    const store = await openStore(this.paths)
+    try {
+      await printRows(store.query(sql, params), {format, head: EVENT_TABLE_HEAD, cells: eventCells})
+    } finally {
+      store.close()
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../ui/base-command.js'
+import {printRows} from '../ui/print-rows.js'
+
+export default class Query extends BaseCommand {
+  static description = `Run read-only SQL over your devtrace database (DuckDB dialect).
+
+Works the same whether the daemon is running (the query goes through it) or stopped (the file
+is opened read-only). Only SELECT statements run: anything that would write, attach, copy to a
+file, install or load is refused with exit 1, decided by DuckDB's own parser.
+Tables: events, sessions, audit_log, schema_version.`
+
+  static examples = [
+    {command: `<%= config.bin %> query "SELECT kind, count(*) FROM events GROUP BY kind"`, description: 'Count events by kind.'},
+    {command: `<%= config.bin %> query "SELECT * FROM events WHERE ts > now() - INTERVAL 1 HOUR" --csv > hour.csv`, description: 'The last hour as CSV.'},
+    {command: `<%= config.bin %> query "DESCRIBE events" --json`, description: 'The columns, as a JSON array of row objects.'},
+  ]
+
+  static args = {
+    sql: Args.string({description: 'one SELECT statement', required: true}),
+  }
+
+  static flags = {
+    csv: Flags.boolean({description: 'Print CSV with a header row.', exclusive: ['json']}),
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Query)
+    const {openStore} = await import('../store/store.js')
+    const store = await openStore(this.paths)
+    try {
+      const format = this.jsonEnabled() ? 'json' : flags.csv ? 'csv' : 'table'
+      await printRows(store.query(args.sql), {format})
+    } finally {
+      store.close()
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import type {Store} from './store.js'
+
+import {closeDatabase, type OpenedDatabase, openDatabase} from './open-database.js'
+import {type QueryParams, type RowBatch, streamQuery} from './query-stream.js'
+import {assertKnownVersion, currentSchemaVersion} from './schema.js'
+
+/** Reads straight from the file, opened read-only (the daemon is not running). */
+export class FileStore implements Store {
+  readonly via = 'file'
+
+  private constructor(private readonly db: OpenedDatabase) {}
+
+  static async open(file: string): Promise<FileStore> {
+    const db = await openDatabase(file, {readOnly: true})
+    try {
+      assertKnownVersion(await currentSchemaVersion(db.connection), file)
+    } catch (error) {
+      closeDatabase(db)
+      throw error
+    }
+
+    return new FileStore(db)
+  }
+
+  close(): void {
+    closeDatabase(this.db)
+  }
+
+  query(sql: string, params?: QueryParams): AsyncGenerator<RowBatch> {
+    return streamQuery(this.db.connection, sql, params)
+  }
+}

@@ -1,0 +1,48 @@
+import {existsSync} from 'node:fs'
+
+import type {StatePaths} from '../config/paths.js'
+import type {QueryParams, RowBatch} from './query-stream.js'
+
+import {DaemonClient} from '../ipc/client.js'
+import {DevtraceError} from '../ui/errors.js'
+
+/**
+ * Where reads go. While the daemon runs it owns the database file (DuckDB lets no other
+ * process open it, not even read-only), so reads travel over its socket; when it is stopped
+ * the command opens the file itself. Commands never know which one they have.
+ */
+export interface Store {
+  readonly via: 'daemon' | 'file'
+  /** A read-only query, a batch of rows at a time. Anything that would write is refused. */
+  query(sql: string, params?: QueryParams): AsyncGenerator<RowBatch>
+  close(): void
+}
+
+export async function openStore(paths: StatePaths): Promise<Store> {
+  const client = await DaemonClient.connect(paths)
+  if (client) return new DaemonStore(client)
+  if (!existsSync(paths.database)) {
+    throw new DevtraceError(`There is no devtrace database yet (${paths.database}).`, {
+      suggestion: 'Start capturing with `devtrace start`, or try `devtrace demo`.',
+    })
+  }
+
+  const {FileStore} = await import('./file-store.js')
+  return FileStore.open(paths.database)
+}
+
+class DaemonStore implements Store {
+  readonly via = 'daemon'
+
+  constructor(private readonly client: DaemonClient) {}
+
+  close(): void {
+    this.client.close()
+  }
+
+  async *query(sql: string, params?: QueryParams): AsyncGenerator<RowBatch> {
+    for await (const reply of this.client.messages('query', {sql, params})) {
+      if (reply.type === 'rows') yield {columns: reply.columns ?? [], rows: reply.rows as RowBatch['rows']}
+    }
+  }
+}

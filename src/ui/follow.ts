@@ -1,0 +1,52 @@
+import type {EventKind} from '../capture/event.js'
+import type {StatePaths} from '../config/paths.js'
+import type {JsonValue} from '../store/values.js'
+import type {RowFormat} from './print-rows.js'
+
+import {DaemonClient} from '../ipc/client.js'
+import {DevtraceError} from './errors.js'
+import {EVENT_TABLE_HEAD, eventCells} from './event-format.js'
+import {csvLine, rowObject, writeOut} from './output.js'
+
+const COLUMN_WIDTHS = [12, 10, 14, 10, 6, 8, 10, 0]
+
+/**
+ * Print events as the daemon captures them until Ctrl-C or the daemon stops. JSON is one
+ * object a line (NDJSON), written as soon as it arrives.
+ */
+export async function followEvents(paths: StatePaths, kinds: EventKind[] | undefined, format: RowFormat): Promise<void> {
+  const client = await DaemonClient.connect(paths)
+  if (!client) {
+    throw new DevtraceError('--follow needs the daemon: devtrace is not running.', {suggestion: 'Start it with `devtrace start`.'})
+  }
+
+  process.once('SIGINT', () => {
+    client.close()
+    process.exit(0)
+  })
+  let columns: string[] = []
+  for await (const reply of client.messages('follow', {kinds})) {
+    if (reply.type !== 'rows') continue
+    if (reply.columns) {
+      columns = reply.columns
+      if (format === 'csv') await writeOut(csvLine(columns))
+      else if (format === 'table') await writeOut(line(EVENT_TABLE_HEAD))
+    }
+
+    let text = ''
+    for (const row of reply.rows as JsonValue[][]) {
+      const object = rowObject(columns, row)
+      if (format === 'json') text += JSON.stringify(object) + '\n'
+      else if (format === 'csv') text += csvLine(row)
+      else text += line(eventCells(object))
+    }
+
+    if (text) await writeOut(text)
+  }
+
+  client.close()
+}
+
+function line(cells: string[]): string {
+  return cells.map((cell, index) => (COLUMN_WIDTHS[index] ? cell.padEnd(COLUMN_WIDTHS[index]) : cell)).join('  ').trimEnd() + '\n'
+}
