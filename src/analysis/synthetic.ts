@@ -141,9 +141,32 @@ const VC = {
 
 // English letter frequencies (per mille) over the VC codes of a..z.
 const LETTERS: ReadonlyArray<readonly [number, number]> = [
-  [30, 82], [48, 15], [46, 28], [32, 43], [18, 127], [33, 22], [34, 20], [35, 61], [23, 70],
-  [36, 2], [37, 8], [38, 40], [50, 24], [49, 67], [24, 75], [25, 19], [16, 1], [19, 60],
-  [31, 63], [20, 91], [22, 28], [47, 10], [17, 24], [45, 2], [21, 20], [44, 1],
+  [30, 82],
+  [48, 15],
+  [46, 28],
+  [32, 43],
+  [18, 127],
+  [33, 22],
+  [34, 20],
+  [35, 61],
+  [23, 70],
+  [36, 2],
+  [37, 8],
+  [38, 40],
+  [50, 24],
+  [49, 67],
+  [24, 75],
+  [25, 19],
+  [16, 1],
+  [19, 60],
+  [31, 63],
+  [20, 91],
+  [22, 28],
+  [47, 10],
+  [17, 24],
+  [45, 2],
+  [21, 20],
+  [44, 1],
 ]
 const DIGITS = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
 // - = [ ] ; ' , . / and the shifted ( ) { } _ " < > ? that code is full of
@@ -180,7 +203,9 @@ interface Modifiers {
   shiftKey: boolean
 }
 
-const NO_MODIFIERS: Modifiers = {altKey: false, ctrlKey: false, metaKey: false, shiftKey: false}
+const NO_MODIFIERS: Modifiers = {
+  altKey: false, ctrlKey: false, metaKey: false, shiftKey: false,
+}
 
 /** The generator's state; one activity at a time appends its inputs to `block`. */
 class Desk {
@@ -285,7 +310,7 @@ class Desk {
   private typing(): void {
     const profile = APPS[this.app]
     const words = this.rng.int(2, 18)
-    let t = this.t
+    let {t} = this
     for (let w = 0; w < words; w++) {
       const length = Math.max(1, Math.round(this.rng.logNormal(4.5, 0.45)))
       const capital = this.rng.chance(0.08)
@@ -379,7 +404,9 @@ class Desk {
       const y = clamp(Math.round(y0 + dy * eased + ny * arc + this.rng.normal(0, jitter)), 0, this.height - 1)
       if (x === lastX && y === lastY) continue // the hook reports nothing while the pointer rests
       const ts = Math.round(this.t + elapsed + this.rng.normal(0, 400))
-      this.push(ts, {type: drag ? MOUSE_DRAGGED : MOUSE_MOVED, x, y, button: drag ? 1 : 0, ...NO_MODIFIERS})
+      this.push(ts, {
+        type: drag ? MOUSE_DRAGGED : MOUSE_MOVED, x, y, button: drag ? 1 : 0, ...NO_MODIFIERS,
+      })
       lastX = x
       lastY = y
     }
@@ -393,8 +420,12 @@ class Desk {
     for (let i = 0; i < times; i++) {
       this.t += Math.round(this.rng.between(40, 140) * MS)
       const hold = Math.round(this.rng.between(60, 130) * MS)
-      this.push(this.t, {type: MOUSE_PRESSED, x: this.x, y: this.y, button, ...NO_MODIFIERS})
-      this.push(this.t + hold, {type: MOUSE_RELEASED, x: this.x, y: this.y, button, ...NO_MODIFIERS})
+      this.push(this.t, {
+        type: MOUSE_PRESSED, x: this.x, y: this.y, button, ...NO_MODIFIERS,
+      })
+      this.push(this.t + hold, {
+        type: MOUSE_RELEASED, x: this.x, y: this.y, button, ...NO_MODIFIERS,
+      })
       this.t += hold
     }
   }
@@ -440,11 +471,15 @@ class Desk {
     } else if (r < 0.74) {
       // A drag: press, move with the button held, release.
       this.t += Math.round(this.rng.between(40, 140) * MS)
-      this.push(this.t, {type: MOUSE_PRESSED, x: this.x, y: this.y, button: 1, ...NO_MODIFIERS})
+      this.push(this.t, {
+        type: MOUSE_PRESSED, x: this.x, y: this.y, button: 1, ...NO_MODIFIERS,
+      })
       const [tx, ty] = this.target()
       this.moveTo(tx, ty, true)
       this.t += Math.round(this.rng.between(30, 120) * MS)
-      this.push(this.t, {type: MOUSE_RELEASED, x: this.x, y: this.y, button: 1, ...NO_MODIFIERS})
+      this.push(this.t, {
+        type: MOUSE_RELEASED, x: this.x, y: this.y, button: 1, ...NO_MODIFIERS,
+      })
     }
     // else: hovered and moved on, no click.
   }
@@ -476,7 +511,7 @@ class Desk {
 }
 
 function clamp(value: number, min: number, max: number): number {
-  return value < min ? min : value > max ? max : value
+  return value < min ? min : (Math.min(value, max))
 }
 
 /** The next moment input is possible on the workday schedule (UTC), at or after `t`. */
@@ -501,7 +536,7 @@ function nextWorkingMoment(t: number, rng: Rng): number {
  * The synthetic stream, in time order, until `durationMs` or `count` (whichever comes
  * first). Lazy: pull as many inputs as you need.
  */
-export function* syntheticInputs(options: SyntheticOptions = {}): Generator<SyntheticInput, void, undefined> {
+export function * syntheticInputs(options: SyntheticOptions = {}): Generator<SyntheticInput, void, undefined> {
   const startMicros = options.startMicros ?? DEFAULT_SYNTHETIC_START_MICROS
   const endMicros = options.durationMs === undefined ? Number.POSITIVE_INFINITY : startMicros + options.durationMs * 1000
   const limit = options.count ?? Number.POSITIVE_INFINITY

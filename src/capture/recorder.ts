@@ -35,6 +35,11 @@ export class Recorder {
     return this.queue.dropped
   }
 
+  /** Events waiting for the writer. */
+  get queued(): number {
+    return this.queue.length
+  }
+
   get ignored(): number {
     return this.ignoredWhilePaused
   }

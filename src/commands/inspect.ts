@@ -11,26 +11,26 @@ export default class Inspect extends BaseCommand {
 
 Without --follow: the newest --limit events that match, oldest first. With --follow: every new
 event as it is captured, until Ctrl-C (needs the daemon running). Times are local.`
-
   static examples = [
     {command: '<%= config.bin %> inspect', description: 'The last 50 events.'},
     {command: '<%= config.bin %> inspect --kind key_down --since 15m', description: 'Key presses in the last 15 minutes.'},
     {command: '<%= config.bin %> inspect --since 09:00 --until 10:00 --limit 1000 --csv', description: 'An hour of events as CSV.'},
     {command: '<%= config.bin %> inspect --follow --json', description: 'Stream new events, one JSON object a line.'},
   ]
-
   static flags = {
     kind: Flags.string({description: 'Only events of this kind (repeatable).', multiple: true, options: [...EVENT_KINDS]}),
     since: Flags.string({description: `Events at or after this time: ${TIME_FORMS}.`, exclusive: ['follow']}),
     until: Flags.string({description: 'Events before this time (same forms as --since).', exclusive: ['follow']}),
-    limit: Flags.integer({description: 'How many of the newest events to show.', default: 50, min: 1, exclusive: ['follow']}),
+    limit: Flags.integer({
+      description: 'How many of the newest events to show.', default: 50, min: 1, exclusive: ['follow'],
+    }),
     follow: Flags.boolean({char: 'f', description: 'Keep printing new events as they are captured.'}),
     csv: Flags.boolean({description: 'Print CSV with a header row.', exclusive: ['json']}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Inspect)
-    const format = this.jsonEnabled() ? 'json' : flags.csv ? 'csv' : 'table'
+    const format = this.jsonEnabled() ? 'json' : (flags.csv ? 'csv' : 'table')
     const kinds = flags.kind as EventKind[] | undefined
     if (flags.follow) {
       const {followEvents} = await import('../ui/follow.js')

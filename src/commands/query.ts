@@ -10,17 +10,14 @@ Works the same whether the daemon is running (the query goes through it) or stop
 is opened read-only). Only SELECT statements run: anything that would write, attach, copy to a
 file, install or load is refused with exit 1, decided by DuckDB's own parser.
 Tables: events, sessions, audit_log, schema_version.`
-
   static examples = [
-    {command: `<%= config.bin %> query "SELECT kind, count(*) FROM events GROUP BY kind"`, description: 'Count events by kind.'},
-    {command: `<%= config.bin %> query "SELECT * FROM events WHERE ts > now() - INTERVAL 1 HOUR" --csv > hour.csv`, description: 'The last hour as CSV.'},
-    {command: `<%= config.bin %> query "DESCRIBE events" --json`, description: 'The columns, as a JSON array of row objects.'},
+    {command: '<%= config.bin %> query "SELECT kind, count(*) FROM events GROUP BY kind"', description: 'Count events by kind.'},
+    {command: '<%= config.bin %> query "SELECT * FROM events WHERE ts > now() - INTERVAL 1 HOUR" --csv > hour.csv', description: 'The last hour as CSV.'},
+    {command: '<%= config.bin %> query "DESCRIBE events" --json', description: 'The columns, as a JSON array of row objects.'},
   ]
-
   static args = {
     sql: Args.string({description: 'one SELECT statement', required: true}),
   }
-
   static flags = {
     csv: Flags.boolean({description: 'Print CSV with a header row.', exclusive: ['json']}),
   }
@@ -30,7 +27,7 @@ Tables: events, sessions, audit_log, schema_version.`
     const {openStore} = await import('../store/store.js')
     const store = await openStore(this.paths)
     try {
-      const format = this.jsonEnabled() ? 'json' : flags.csv ? 'csv' : 'table'
+      const format = this.jsonEnabled() ? 'json' : (flags.csv ? 'csv' : 'table')
       await printRows(store.query(args.sql), {format})
     } finally {
       store.close()

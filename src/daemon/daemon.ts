@@ -13,11 +13,12 @@ import {Recorder} from '../capture/recorder.js'
 import {ensurePrivateDir} from '../config/paths.js'
 import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
-import {EventWriter} from '../store/event-writer.js'
+import {DatabaseLockedError, openDatabase} from '../store/open-database.js'
+import {loadOperation} from '../store/operations.js'
 import {type QueryParams, streamQuery} from '../store/query-stream.js'
-import {closeDatabase, DatabaseLockedError, openDatabase} from '../store/open-database.js'
 import {migrate} from '../store/schema.js'
 import {DevtraceError, errorMessage} from '../ui/errors.js'
+import {CaptureStore} from './capture-store.js'
 import {Followers} from './followers.js'
 import {DaemonLog} from './log.js'
 import {beginSession, closeOrphanSessions, endSession} from './session.js'
@@ -106,16 +107,18 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   await closeOrphanSessions(db.connection)
   const startedMicros = nowMicros()
   const sessionId = await beginSession(db.connection, options.level, options.version, startedMicros)
-  const writer = await EventWriter.open(db.connection, sessionId)
-  const reader = await db.instance.connect()
+  const store = await CaptureStore.attach(paths.database, db, sessionId)
+  const {walMovedTo} = db
   const recorder = new Recorder({level: options.level, mouseHz: options.mouseHz, queueCapacity: QUEUE_CAPACITY})
   let lastWriteError: null | string = null
 
   // Move captured events into the Appender (memory only) and on to any --follow clients.
+  // While the file is offline for a rewrite, events simply stay queued.
   const collect = (): void => {
+    if (!store.isOnline) return
     const events = recorder.drain()
     if (events.length === 0) return
-    writer.append(events)
+    store.append(events)
     followers.publish(events)
   }
 
@@ -123,7 +126,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   const flush = (): void => {
     try {
       collect()
-      writer.flush()
+      store.flush()
       lastWriteError = null
     } catch (error) {
       lastWriteError = errorMessage(error)
@@ -133,18 +136,28 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
 
   // While someone follows, hand events on every 100 ms rather than once per flush interval.
   let followTimer: NodeJS.Timeout | undefined
-  const followers = new Followers(sessionId, (active) => {
+  const followers = new Followers(sessionId, active => {
     clearInterval(followTimer)
     followTimer = active ? setInterval(collect, FOLLOW_TICK_MS) : undefined
   })
 
   const flushTimer = setInterval(flush, options.flushMs)
   const checkpointTimer = setInterval(() => {
-    reader.run('CHECKPOINT').catch((error: unknown) => log.write(`checkpoint skipped: ${errorMessage(error)}`))
+    if (store.isOnline) store.connection.run('CHECKPOINT').catch((error: unknown) => log.write(`checkpoint skipped: ${errorMessage(error)}`))
   }, CHECKPOINT_EVERY_MS)
 
+  const countEvents = async (): Promise<number> => {
+    const connection = await store.connect()
+    try {
+      const reader = await connection.runAndReadAll('SELECT count(*) AS n FROM events')
+      return Number(reader.getRowObjects()[0].n)
+    } finally {
+      connection.closeSync()
+    }
+  }
+
   const status = async (): Promise<DaemonStatus> => {
-    const total = await reader.runAndReadAll('SELECT count(*) AS n FROM events')
+    const total = await countEvents()
     const {resumesAt} = recorder
     return {
       running: true,
@@ -156,16 +169,16 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       paused: recorder.isPaused(),
       resumes_at: resumesAt === null ? null : new Date(resumesAt).toISOString(),
       session_id: sessionId,
-      events_session: writer.rowsWritten,
-      events_total: Number(total.getRowObjects()[0].n),
-      queued: 0,
+      events_session: store.rowsWritten,
+      events_total: total,
+      queued: recorder.queued,
       dropped: recorder.dropped,
       follow_dropped: followers.dropped,
       ignored_while_paused: recorder.ignored,
       database: paths.database,
       database_bytes: fileSize(paths.database) + fileSize(`${paths.database}.wal`),
       last_write_error: lastWriteError,
-      wal_moved_to: db.walMovedTo ?? null,
+      wal_moved_to: walMovedTo ?? null,
     }
   }
 
@@ -193,16 +206,16 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       flush()
       await followers.endAll()
       try {
-        writer.close()
-        await endSession(db.connection, sessionId, nowMicros())
-        await db.connection.run('CHECKPOINT')
+        await store.whenIdle() // a rewrite in progress finishes first
+        flush()
+        await endSession(store.connection, sessionId, nowMicros())
+        await store.connection.run('CHECKPOINT')
       } catch (error) {
         log.write(`final write failed: ${errorMessage(error)}`)
       }
 
-      reader.closeSync()
-      closeDatabase(db)
-      log.write(`stopped; ${writer.rowsWritten} events this session`)
+      store.close()
+      log.write(`stopped; ${store.rowsWritten} events this session`)
     })()
     return stopping
   }
@@ -231,7 +244,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     // Each query gets its own connection: DuckDB runs one statement at a time per connection,
     // and capture keeps writing through the Appender's connection meanwhile.
     async query(params, channel) {
-      const connection = await db.instance.connect()
+      const connection = await store.connect()
       try {
         let first = true
         for await (const batch of streamQuery(connection, String(params.sql ?? ''), params.params as QueryParams | undefined)) {
@@ -253,7 +266,17 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       const before = await status()
       await stopCapture('stop requested')
       setImmediate(finish)
-      return {...before, running: false, events_session: writer.rowsWritten}
+      return {...before, running: false, events_session: store.rowsWritten}
+    },
+    // Changes to the data (export, redact, forget, …) run here, where the file is held.
+    async operate(params) {
+      const name = String(params.name ?? '')
+      const operation = await loadOperation(name)
+      if (!operation) throw new DevtraceError(`Unknown operation "${name}".`)
+      const result = await operation(store, (params.params ?? {}) as Record<string, unknown>)
+      // Whatever was captured while the file was offline is written now.
+      flush()
+      return result
     },
   }
 

@@ -37,11 +37,13 @@ export class Followers {
 
   /** Serve one follower until it disconnects. */
   async follow(channel: ReplyChannel, kinds: string[] | undefined): Promise<void> {
-    const follower: Follower = {channel, kinds: kinds?.length ? new Set(kinds) : undefined, backlog: [], sending: false}
+    const follower: Follower = {
+      channel, kinds: kinds?.length ? new Set(kinds) : undefined, backlog: [], sending: false,
+    }
     this.followers.add(follower)
     if (this.followers.size === 1) this.onActiveChange(true)
     await channel.send({type: 'rows', columns: [...EVENT_COLUMNS], rows: []})
-    await new Promise<void>((resolve) => {
+    await new Promise<void>(resolve => {
       channel.onClose(resolve)
     })
     this.followers.delete(follower)
@@ -66,8 +68,8 @@ export class Followers {
 
   /** Tell every follower the stream is over (the daemon is stopping). */
   async endAll(): Promise<void> {
-    await Promise.all([...this.followers].map(async (follower) => {
-      while (follower.sending) await new Promise((resolve) => {
+    await Promise.all([...this.followers].map(async follower => {
+      while (follower.sending) await new Promise(resolve => {
         setTimeout(resolve, 10)
       })
       await follower.channel.send({type: 'end'})

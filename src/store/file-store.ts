@@ -1,6 +1,6 @@
 import type {Store} from './store.js'
 
-import {closeDatabase, type OpenedDatabase, openDatabase} from './open-database.js'
+import {closeDatabase, openDatabase, type OpenedDatabase} from './open-database.js'
 import {type QueryParams, type RowBatch, streamQuery} from './query-stream.js'
 import {assertKnownVersion, currentSchemaVersion} from './schema.js'
 

@@ -15,7 +15,7 @@ export type QueryParams = Record<string, boolean | null | number | string>
  * JSON-safe. Nothing holds the whole result: the consumer's pace sets how fast chunks are
  * fetched, so memory stays flat however large the result.
  */
-export async function* streamQuery(connection: DuckDBConnection, sql: string, params?: QueryParams): AsyncGenerator<RowBatch> {
+export async function * streamQuery(connection: DuckDBConnection, sql: string, params?: QueryParams): AsyncGenerator<RowBatch> {
   const prepared = await prepareReadOnly(connection, sql)
   let result
   try {
@@ -36,7 +36,7 @@ export async function* streamQuery(connection: DuckDBConnection, sql: string, pa
     }
 
     if (!chunk || chunk.rowCount === 0) break
-    const rows = chunk.getRows().map((row) => row.map((value) => toJsonValue(value)))
+    const rows = chunk.getRows().map(row => row.map(value => toJsonValue(value)))
     sent = true
     yield {columns, rows}
   }

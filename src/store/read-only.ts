@@ -66,7 +66,7 @@ export async function prepareReadOnly(connection: DuckDBConnection, sql: string)
   }
 
   const called = await calledFunctions(connection, sql)
-  const writer = called.find((name) => WRITING_FUNCTIONS.has(name))
+  const writer = called.find(name => WRITING_FUNCTIONS.has(name))
   if (writer) {
     prepared.destroySync()
     throw new QueryRefusedError(`${writer}() changes stored state`)

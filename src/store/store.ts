@@ -40,7 +40,7 @@ class DaemonStore implements Store {
     this.client.close()
   }
 
-  async *query(sql: string, params?: QueryParams): AsyncGenerator<RowBatch> {
+  async * query(sql: string, params?: QueryParams): AsyncGenerator<RowBatch> {
     for await (const reply of this.client.messages('query', {sql, params})) {
       if (reply.type === 'rows') yield {columns: reply.columns ?? [], rows: reply.rows as RowBatch['rows']}
     }

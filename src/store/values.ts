@@ -26,25 +26,25 @@ const TIMESTAMP_UNITS: Record<string, bigint> = {
 export function toJsonValue(value: DuckDBValue): JsonValue {
   if (value === null) return null
   switch (typeof value) {
-    case 'bigint': {
-      return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString()
-    }
-
-    case 'boolean':
-    case 'string': {
-      return value
-    }
-
-    case 'number': {
-      return Number.isFinite(value) ? value : String(value)
-    }
-
-    default: {
-      break
-    }
+  case 'bigint': {
+    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString()
   }
 
-  const name = value.constructor.name
+  case 'boolean':
+  case 'string': {
+    return value
+  }
+
+  case 'number': {
+    return Number.isFinite(value) ? value : String(value)
+  }
+
+  default: {
+    break
+  }
+  }
+
+  const {name} = value.constructor
   const unit = TIMESTAMP_UNITS[name]
   if (unit !== undefined) {
     const raw = (value as {micros?: bigint; millis?: bigint; seconds?: bigint})
@@ -61,7 +61,7 @@ export function toJsonValue(value: DuckDBValue): JsonValue {
 
   if (name === 'DuckDBMapValue') {
     const {entries} = value as {entries: Array<{key: DuckDBValue; value: DuckDBValue}>}
-    return Object.fromEntries(entries.map((entry) => [String(toJsonValue(entry.key)), toJsonValue(entry.value)]))
+    return Object.fromEntries(entries.map(entry => [String(toJsonValue(entry.key)), toJsonValue(entry.value)]))
   }
 
   if (name === 'DuckDBDecimalValue') {

@@ -24,7 +24,7 @@ export function csvField(value: JsonValue): string {
 }
 
 export function csvLine(values: readonly JsonValue[]): string {
-  return values.map((value) => csvField(value)).join(',') + '\n'
+  return values.map(value => csvField(value)).join(',') + '\n'
 }
 
 export function rowObject(columns: readonly string[], row: readonly JsonValue[]): Record<string, JsonValue> {

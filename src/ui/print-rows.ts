@@ -46,7 +46,7 @@ export async function printRows(batches: AsyncIterable<RowBatch>, options: Print
       if (text) await writeOut(text)
     } else {
       for (const row of batch.rows) {
-        if (tableRows.length < max) tableRows.push(options.cells ? options.cells(rowObject(columns, row)) : row.map((value) => cellText(value)))
+        if (tableRows.length < max) tableRows.push(options.cells ? options.cells(rowObject(columns, row)) : row.map(value => cellText(value)))
         count++
       }
     }

@@ -21,12 +21,25 @@ export function parseTime(text: string, flag: string, now: Date = new Date()): D
   const value = text.trim()
   const lower = value.toLowerCase()
   let result: Date | undefined
-  if (lower === 'now') result = now
-  else if (lower === 'today') result = startOfDay(now)
-  else if (lower === 'yesterday') {
+  switch (lower) {
+  case 'now': {
+    result = now
+    break;
+  }
+
+  case 'today': {
+    result = startOfDay(now)
+    break;
+  }
+
+  case 'yesterday': {
     const today = startOfDay(now)
     result = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1)
-  } else if (RELATIVE.test(value)) {
+
+    break;
+  }
+
+  default: {if (RELATIVE.test(value)) {
     result = new Date(now.getTime() - ms(value.replaceAll(/\s+/g, '') as ms.StringValue))
   } else if (CLOCK.test(value)) {
     const [, hours, minutes, seconds] = CLOCK.exec(value)!
@@ -40,6 +53,8 @@ export function parseTime(text: string, flag: string, now: Date = new Date()): D
   } else if (ISO_DATE_TIME.test(value)) {
     const date = new Date(value.replace(' ', 'T'))
     if (!Number.isNaN(date.getTime())) result = date
+  }
+  }
   }
 
   if (!result || Number.isNaN(result.getTime())) {

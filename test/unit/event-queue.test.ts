@@ -25,8 +25,8 @@ describe('EventQueue', () => {
 
   it('accepts again after a drain and keeps the drop count', () => {
     const queue = new EventQueue<string>(1)
-    queue.push('a')
-    queue.push('b')
+    assert.equal(queue.push('a'), true)
+    assert.equal(queue.push('b'), false)
     assert.deepEqual(queue.drain(), ['a'])
     assert.equal(queue.push('c'), true)
     assert.equal(queue.dropped, 1)

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {UiohookKey} from 'uiohook-napi'
 
 import {KEY_CLASSES, type KeyClass} from '../../src/capture/event.js'
 import {keyClassOf} from '../../src/capture/key-class.js'
+import {UiohookKey} from './uiohook-keys.js'
 
-const LETTER_NAMES = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('') as Array<keyof typeof UiohookKey>
+const LETTER_NAMES = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'] as Array<keyof typeof UiohookKey>
 
 describe('keyClassOf', () => {
   it('classes every letter a–z as letter', () => {

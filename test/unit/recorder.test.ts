@@ -1,21 +1,25 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
-import {UiohookKey} from 'uiohook-napi'
 
 import type {RawInput} from '../../src/capture/normalise.js'
 
 import {Recorder, type RecorderOptions} from '../../src/capture/recorder.js'
+import {UiohookKey} from './uiohook-keys.js'
 
 /** Milliseconds → the microsecond timestamps the recorder takes. */
 const us = (ms: number): number => ms * 1000
 const T0 = 1_700_000_000_000 // ms
 
 const key: RawInput = {type: 4, keycode: UiohookKey.A}
-const click: RawInput = {type: 7, x: 50, y: 60, button: 1}
+const click: RawInput = {
+  type: 7, x: 50, y: 60, button: 1,
+}
 const move = (x: number): RawInput => ({type: 9, x, y: 0})
 
 function recorder(options: Partial<RecorderOptions> = {}): Recorder {
-  return new Recorder({level: 'standard', mouseHz: 0, queueCapacity: 100, ...options})
+  return new Recorder({
+    level: 'standard', mouseHz: 0, queueCapacity: 100, ...options,
+  })
 }
 
 /** [kind, ms] of each drained event, for compact assertions. */
@@ -52,7 +56,9 @@ describe('Recorder', () => {
 
   it('drops clicked (6) events without counting them', () => {
     const rec = recorder()
-    rec.handle({type: 6, x: 1, y: 1, button: 1}, us(T0))
+    rec.handle({
+      type: 6, x: 1, y: 1, button: 1,
+    }, us(T0))
     assert.deepEqual(rec.drain(), [])
     assert.equal(rec.dropped, 0)
     assert.equal(rec.ignored, 0)
