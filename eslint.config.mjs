@@ -24,6 +24,13 @@ export default [
       'unicorn/no-useless-undefined': 'off',
       'unicorn/import-style': 'off',
       'jsdoc/require-yields': 'off',
+      // Metric and PRNG arithmetic and file modes read better without forced parentheses.
+      '@stylistic/no-mixed-operators': 'off',
+      'no-bitwise': 'off',
+      // Tests use node:test, not mocha; small local helpers read better next to their use.
+      'mocha/max-top-level-suites': 'off',
+      'unicorn/consistent-function-scoping': 'off',
+      complexity: ['warn', 25],
     },
   },
 ]

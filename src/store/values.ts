@@ -53,7 +53,7 @@ export function toJsonValue(value: DuckDBValue): JsonValue {
   }
 
   if (name === 'DuckDBTimestampNanosecondsValue') return isoFromMicros((value as {nanos: bigint}).nanos / 1000n)
-  if (name === 'DuckDBListValue' || name === 'DuckDBArrayValue') return (value as {items: DuckDBValue[]}).items.map(toJsonValue)
+  if (name === 'DuckDBListValue' || name === 'DuckDBArrayValue') return (value as {items: DuckDBValue[]}).items.map(item => toJsonValue(item))
   if (name === 'DuckDBStructValue') {
     const {entries} = value as {entries: Record<string, DuckDBValue>}
     return Object.fromEntries(Object.entries(entries).map(([key, item]) => [key, toJsonValue(item)]))
