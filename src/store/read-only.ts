@@ -42,6 +42,7 @@ const STATEMENT_NAMES: Record<number, string> = {
  * the caller.
  */
 export async function prepareReadOnly(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
+  if (sql.trim() === '') throw new QueryRefusedError('there is no statement to run')
   let extracted
   try {
     extracted = await connection.extractStatements(sql)
