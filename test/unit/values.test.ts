@@ -29,7 +29,8 @@ describe('toJsonValue over real DuckDB values', () => {
     try {
       const reader = await connection.runAndReadAll(sql)
       const value = reader.getRows()[0][0]
-      // The whole point: what we produce must survive JSON.
+      // The whole point: what we produce must survive a JSON round trip, so a clone would not do.
+      // eslint-disable-next-line unicorn/prefer-structured-clone
       return JSON.parse(JSON.stringify(toJsonValue(value)))
     } finally {
       connection.closeSync()
