@@ -1,5 +1,7 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
+import {randomBytes} from 'node:crypto'
+
 import {DevtraceError} from '../ui/errors.js'
 
 /**
@@ -9,7 +11,7 @@ import {DevtraceError} from '../ui/errors.js'
  * `events` has no primary key or index on purpose: the Appender stays fast and DuckDB's
  * zone maps already prune by time.
  */
-const MIGRATIONS: ReadonlyArray<{version: number; statements: string[]}> = [
+const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => string) | string>}> = [
   {
     version: 1,
     statements: [
@@ -55,9 +57,19 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: string[]}> = [
       )`,
     ],
   },
+  {
+    // Small per-database facts. `app_salt` salts the hash the `coarse` profile puts in place of app
+    // names (src/privacy/profiles.ts): random per database, from the OS CSPRNG, never exported, so
+    // a recipient cannot test guesses ("firefox"?) against the hashes.
+    version: 3,
+    statements: [
+      'CREATE TABLE meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL)',
+      () => `INSERT INTO meta VALUES ('app_salt', '${randomBytes(32).toString('hex')}')`,
+    ],
+  },
 ]
 
-export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map(migration => migration.version))
 
 export async function currentSchemaVersion(connection: DuckDBConnection): Promise<number> {
   const exists = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = \'schema_version\' AND schema_name = \'main\'')
@@ -79,14 +91,17 @@ export function assertKnownVersion(version: number, file: string): void {
 export async function migrate(connection: DuckDBConnection, file: string): Promise<void> {
   const version = await currentSchemaVersion(connection)
   assertKnownVersion(version, file)
-  if (version === SCHEMA_VERSION) return
+  // Versions are reserved ahead and may land out of order (3 before 2), so apply every migration
+  // not yet recorded, in version order, rather than only those above the highest one.
+  const applied = version === 0 ? new Set<number>() : await appliedVersions(connection)
+  const pending = MIGRATIONS.filter(migration => !applied.has(migration.version)).sort((a, b) => a.version - b.version)
+  if (pending.length === 0) return
 
   await connection.run('BEGIN TRANSACTION')
   try {
     await connection.run('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)')
-    for (const migration of MIGRATIONS) {
-      if (migration.version <= version) continue
-      for (const statement of migration.statements) await connection.run(statement)
+    for (const migration of pending) {
+      for (const statement of migration.statements) await connection.run(typeof statement === 'function' ? statement() : statement)
       await connection.run('INSERT INTO schema_version VALUES ($version, make_timestamp($at::BIGINT))', {
         version: migration.version,
         at: BigInt(Date.now()) * 1000n,
@@ -98,4 +113,9 @@ export async function migrate(connection: DuckDBConnection, file: string): Promi
     await connection.run('ROLLBACK')
     throw error
   }
+}
+
+async function appliedVersions(connection: DuckDBConnection): Promise<Set<number>> {
+  const reader = await connection.runAndReadAll('SELECT DISTINCT version::INTEGER AS v FROM schema_version')
+  return new Set(reader.getRowObjects().map(row => Number(row.v)))
 }
