@@ -1,0 +1,223 @@
+import type {QueryParams} from '../store/query-stream.js'
+
+import {type EventFilter, eventWhere} from '../store/event-queries.js'
+
+/**
+ * Redaction profiles (SPEC "Redaction profiles"), written once as SQL over `events` and used by
+ * `export --redact`, `redact` (in place) and `upload`. Each profile is a SELECT; callers wrap it
+ * (COPY … TO, a preview LIMIT, a count) but never change what it keeps.
+ *
+ * - `keys`: every column of `events` except `key_code`.
+ * - `coarse`: an allow-list, so a column added to `events` later is dropped until someone decides
+ *   it is safe: no key codes, no window titles, app names replaced by a salted hash, positions
+ *   snapped to a 100 px grid, times rounded to 100 ms.
+ * - `aggregate`: no per-event rows at all; one row per UTC minute with counts and totals.
+ *   Keystroke timing identifies people even after rounding or jitter; only aggregates defeat it.
+ */
+export const PROFILES = ['keys', 'coarse', 'aggregate'] as const
+export type Profile = (typeof PROFILES)[number]
+/** `none` is the data as stored: what `export` writes without `--redact` (and `upload --redact none`). */
+export type ProfileOrNone = 'none' | Profile
+export const PROFILE_CHOICES: readonly ProfileOrNone[] = [...PROFILES, 'none']
+
+/** What `--redact` means with no profile named. */
+export const DEFAULT_REDACT_PROFILE: Profile = 'coarse'
+
+export const PROFILE_SUMMARIES: Record<ProfileOrNone, string> = {
+  none: 'every column as stored, key codes included',
+  keys: 'every column except key_code',
+  coarse: 'no key codes or window titles, app names hashed, positions on a 100 px grid, times rounded to 100 ms',
+  aggregate: 'one row per minute with counts and totals; no per-event rows',
+}
+
+/** Grid and rounding of the coarse profile. */
+export const COARSE_GRID_PX = 100
+export const COARSE_TIME_MICROS = 100_000
+
+/** Hashed app names start with this, so hashing twice (coarse export of data redacted in place) changes nothing. */
+export const HASHED_APP_PREFIX = '#'
+/** Hex digits of sha256 kept: 64 bits, plenty to tell a person's apps apart. */
+export const HASHED_APP_HEX_DIGITS = 16
+
+export const COARSE_COLUMNS = [
+  'ts', 'session_id', 'kind', 'key_class', 'x', 'y', 'button', 'wheel_amount', 'wheel_direction', 'modifiers', 'app',
+] as const
+
+export const AGGREGATE_KEY_CLASS_COLUMNS = [
+  'keys_letter',
+  'keys_digit',
+  'keys_space',
+  'keys_punctuation',
+  'keys_modifier',
+  'keys_navigation',
+  'keys_correction',
+  'keys_function',
+  'keys_other',
+  'keys_unclassified',
+] as const
+
+export const AGGREGATE_COLUMNS = [
+  'minute',
+  'events',
+  'keys',
+  ...AGGREGATE_KEY_CLASS_COLUMNS,
+  'clicks',
+  'wheel',
+  'wheel_amount',
+  'mouse_moves',
+  'mouse_distance_px',
+  'active_seconds',
+] as const
+
+/** The default `idle_seconds` (config): input gaps shorter than this count as active time. */
+export const DEFAULT_IDLE_SECONDS = 180
+
+export interface ProfileOptions {
+  /** Gaps between consecutive events shorter than this count as active (`aggregate`). */
+  idleSeconds?: number
+}
+
+export interface ProfileQuery {
+  sql: string
+  params: QueryParams
+}
+
+// ---- column expressions, shared by the SELECTs below and by `redact` (which applies them in place) ----
+
+/** The per-database salt (schema migration 3); NULL if missing, which makes the hash NULL: fails closed. */
+const SALT = '(SELECT value FROM meta WHERE key = \'app_salt\' LIMIT 1)'
+
+/** SQL for the coarse form of an app name in `column`: `#` + 16 hex digits of sha256(salt ‖ name). */
+export function hashedAppSql(column = 'app'): string {
+  const hashed = `'${HASHED_APP_PREFIX}' || left(sha256(${SALT} || ${column}), ${HASHED_APP_HEX_DIGITS})`
+  return `CASE WHEN ${column} IS NULL OR starts_with(${column}, '${HASHED_APP_PREFIX}') THEN ${column} ELSE ${hashed} END`
+}
+
+/** A timestamp rounded to the nearest 100 ms (half up). */
+export function roundedTsSql(column = 'ts'): string {
+  return `make_timestamp(((epoch_us(${column}) + ${COARSE_TIME_MICROS / 2}) // ${COARSE_TIME_MICROS}) * ${COARSE_TIME_MICROS})`
+}
+
+/** A coordinate snapped to the nearest point of the 100 px grid (half away from zero; negative on multi-monitor setups). */
+export function snappedSql(column: string): string {
+  return `CAST(round(${column} / ${COARSE_GRID_PX}) * ${COARSE_GRID_PX} AS INTEGER)`
+}
+
+/** The coarse value of each column that coarse changes; other allow-listed columns pass unchanged. */
+export const COARSE_TRANSFORMS: Readonly<Record<string, string>> = {
+  ts: roundedTsSql('ts'),
+  x: snappedSql('x'),
+  y: snappedSql('y'),
+  app: hashedAppSql('app'),
+}
+
+// ---- the profiles ----
+
+/**
+ * The SELECT for `profile` over the events matching `filter` (a time range; kinds if given).
+ * Per-event profiles return rows in the order they were recorded, which is time order; the
+ * aggregate returns minutes in order. Parameters are `$name` placeholders, bound by the caller.
+ */
+export function profileSelect(profile: ProfileOrNone, filter: EventFilter = {}, options: ProfileOptions = {}): ProfileQuery {
+  const {where, params} = eventWhere(filter)
+  switch (profile) {
+  case 'aggregate': {
+    return aggregateSelect(where, params, options.idleSeconds ?? DEFAULT_IDLE_SECONDS)
+  }
+
+  case 'coarse': {
+    const columns = COARSE_COLUMNS.map(column => (COARSE_TRANSFORMS[column] ? `${COARSE_TRANSFORMS[column]} AS ${column}` : column))
+    return {sql: `SELECT ${columns.join(', ')} FROM events ${where}`, params}
+  }
+
+  case 'keys': {
+    return {sql: `SELECT * EXCLUDE (key_code) FROM events ${where}`, params}
+  }
+
+  case 'none': {
+    return {sql: `SELECT * FROM events ${where}`, params}
+  }
+
+  default: {
+    throw new Error(`unknown profile ${String(profile)}`)
+  }
+  }
+}
+
+const MINUTE_MICROS = 60_000_000
+
+/**
+ * One row per UTC minute that has input or active time:
+ * - `events`, `keys` (key presses), `keys_<class>` (presses by key class; `keys_unclassified` for
+ *   presses recorded at `minimal`, which stores no class; the classes add up to `keys`),
+ *   `clicks` (mouse_down), `wheel` (wheel events), `wheel_amount` (sum of notches),
+ *   `mouse_moves`;
+ * - `mouse_distance_px`: straight-line distance between consecutive recorded positions (any
+ *   event with x and y, in recording order), counted in the minute of the later position;
+ * - `active_seconds`: every gap between consecutive events shorter than `idle_seconds` is
+ *   active; a gap spanning a minute boundary is split between the minutes it covers.
+ * Everything is computed over the events in the range only, so the rows add up exactly to the
+ * same totals computed on the raw events of that range.
+ */
+function aggregateSelect(where: string, params: QueryParams, idleSeconds: number): ProfileQuery {
+  const classes = AGGREGATE_KEY_CLASS_COLUMNS.map(column => {
+    const keyClass = column.slice('keys_'.length)
+    const test = keyClass === 'unclassified' ? 'key_class IS NULL' : `key_class = '${keyClass}'`
+    return `count(*) FILTER (WHERE kind = 'key_down' AND ${test}) AS ${column}`
+  })
+  const sql = `WITH e AS (
+  SELECT rowid AS seq, ts, epoch_us(ts) AS us, kind, key_class, x, y, wheel_amount FROM events ${where}
+),
+counts AS (
+  SELECT (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m,
+    count(*) AS events,
+    count(*) FILTER (WHERE kind = 'key_down') AS keys,
+    ${classes.join(',\n    ')},
+    count(*) FILTER (WHERE kind = 'mouse_down') AS clicks,
+    count(*) FILTER (WHERE kind = 'wheel') AS wheel,
+    coalesce(sum(wheel_amount) FILTER (WHERE kind = 'wheel'), 0) AS wheel_amount,
+    count(*) FILTER (WHERE kind = 'mouse_move') AS mouse_moves
+  FROM e GROUP BY 1
+),
+steps AS (
+  SELECT us, sqrt(power(x - lag(x) OVER w, 2) + power(y - lag(y) OVER w, 2)) AS d
+  FROM e WHERE x IS NOT NULL AND y IS NOT NULL
+  WINDOW w AS (ORDER BY us, seq)
+),
+distance AS (
+  SELECT (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m, sum(d) AS px FROM steps WHERE d IS NOT NULL GROUP BY 1
+),
+gaps AS (
+  SELECT us AS a, lead(us) OVER (ORDER BY us, seq) AS b FROM e
+),
+spans AS (
+  SELECT a, b, unnest(range((a // ${MINUTE_MICROS}) * ${MINUTE_MICROS}, b, ${MINUTE_MICROS})) AS m
+  FROM gaps WHERE b > a AND b - a < $idle_us
+),
+active AS (
+  SELECT m, sum(least(b, m + ${MINUTE_MICROS}) - greatest(a, m)) AS us FROM spans GROUP BY 1
+),
+minutes AS (
+  SELECT m FROM counts UNION SELECT m FROM distance UNION SELECT m FROM active
+)
+SELECT make_timestamp(minutes.m) AS minute,
+  coalesce(c.events, 0)::INTEGER AS events,
+  coalesce(c.keys, 0)::INTEGER AS keys,
+  ${AGGREGATE_KEY_CLASS_COLUMNS.map(column => `coalesce(c.${column}, 0)::INTEGER AS ${column}`).join(',\n  ')},
+  coalesce(c.clicks, 0)::INTEGER AS clicks,
+  coalesce(c.wheel, 0)::INTEGER AS wheel,
+  coalesce(c.wheel_amount, 0)::INTEGER AS wheel_amount,
+  coalesce(c.mouse_moves, 0)::INTEGER AS mouse_moves,
+  coalesce(d.px, 0)::DOUBLE AS mouse_distance_px,
+  coalesce(a.us, 0) / 1e6 AS active_seconds
+FROM minutes
+LEFT JOIN counts c ON c.m = minutes.m
+LEFT JOIN distance d ON d.m = minutes.m
+LEFT JOIN active a ON a.m = minutes.m
+ORDER BY minutes.m`
+  return {sql, params: {...params, idle_us: Math.round(idleSeconds * 1e6)}}
+}
+
+export function isProfile(value: string): value is Profile {
+  return (PROFILES as readonly string[]).includes(value)
+}
