@@ -58,6 +58,43 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => strin
     ],
   },
   {
+    // The metrics rollup (src/analysis/rollup.ts): per-event quantities summed per 15-minute slot
+    // and app, kept current by the daemon and before each summary, so `summarize` on a year of
+    // events reads thousands of rows instead of a hundred million. Derived data only: it can be
+    // dropped and rebuilt from `events` at any time, and gives exactly what the raw events give.
+    version: 2,
+    statements: [
+      `CREATE TABLE rollup_slots (
+        slot TIMESTAMP NOT NULL,
+        app VARCHAR,
+        events BIGINT NOT NULL,
+        keys BIGINT NOT NULL,
+        corrections BIGINT NOT NULL,
+        clicks BIGINT NOT NULL,
+        wheel BIGINT NOT NULL,
+        bursts BIGINT NOT NULL,
+        first_ts TIMESTAMP NOT NULL,
+        last_ts TIMESTAMP NOT NULL
+      )`,
+      `CREATE TABLE rollup_gaps (
+        slot TIMESTAMP NOT NULL,
+        app VARCHAR,
+        seconds INTEGER NOT NULL,
+        gaps BIGINT NOT NULL,
+        gap_us BIGINT NOT NULL,
+        steps BIGINT NOT NULL,
+        step_px DOUBLE NOT NULL
+      )`,
+      `CREATE TABLE rollup_key_intervals (
+        slot TIMESTAMP NOT NULL,
+        app VARCHAR,
+        ms INTEGER NOT NULL,
+        n BIGINT NOT NULL
+      )`,
+      'CREATE TABLE rollup_state (covered_until TIMESTAMP NOT NULL, events BIGINT NOT NULL, refreshed_at TIMESTAMP NOT NULL)',
+    ],
+  },
+  {
     // Small per-database facts. `app_salt` salts the hash the `coarse` profile puts in place of app
     // names (src/privacy/profiles.ts): random per database, from the OS CSPRNG, never exported, so
     // a recipient cannot test guesses ("firefox"?) against the hashes.
@@ -65,6 +102,20 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => strin
     statements: [
       'CREATE TABLE meta (key VARCHAR NOT NULL, value VARCHAR NOT NULL)',
       () => `INSERT INTO meta VALUES ('app_salt', '${randomBytes(32).toString('hex')}')`,
+    ],
+  },
+  {
+    // Window titles, only with `capture_titles` on (src/daemon/app-context.ts): one row each time
+    // the focused window or its title changes. Titles hold file names, URLs and chat partners,
+    // so they live apart from `events` and the `coarse` profile drops this table whole.
+    version: 4,
+    statements: [
+      `CREATE TABLE windows (
+        ts TIMESTAMP NOT NULL,
+        session_id INTEGER NOT NULL,
+        app VARCHAR,
+        title VARCHAR
+      )`,
     ],
   },
 ]

@@ -1,0 +1,88 @@
+import type {CapturedEvent} from '../capture/event.js'
+
+import {MouseSampler} from '../capture/mouse-sampler.js'
+import {normalise} from '../capture/normalise.js'
+import {syntheticInputs, type SyntheticOptions} from './synthetic.js'
+
+/**
+ * The synthetic stream as stored rows: what the daemon would write at the `standard` level with
+ * the default mouse sampling (100 moves a second), with the app that had focus.
+ */
+export function * syntheticEvents(options: SyntheticOptions & {mouseHz?: number} = {}): Generator<CapturedEvent> {
+  const sampler = new MouseSampler<CapturedEvent>(options.mouseHz ?? 100)
+  for (const input of syntheticInputs(options)) {
+    const event = normalise(input.raw, 'standard', input.tsMicros, input.app)
+    if (!event) continue
+    if (event.kind === 'mouse_move') {
+      yield * sampler.offerMove(event, input.tsMicros / 1000)
+      continue
+    }
+
+    const held = sampler.takePending()
+    if (held) yield held
+    yield event
+  }
+
+  const held = sampler.takePending()
+  if (held) yield held
+}
+
+export interface DemoResult {
+  file: string
+  events: number
+  sinceMicros: number
+  untilMicros: number
+}
+
+const DAY_MICROS = 86_400_000_000
+
+/**
+ * Create (or recreate) a demo database at `file`: `days` days of synthetic input ending at the
+ * start of today (UTC), one session row, and the metrics rollup. Never touches any other file.
+ */
+export async function writeDemoDatabase(file: string, options: {days: number; nowMicros?: number; seed?: number}): Promise<DemoResult> {
+  const {existsSync, mkdirSync, rmSync} = await import('node:fs')
+  const path = await import('node:path')
+  const {closeDatabase, openDatabase} = await import('../store/open-database.js')
+  const {migrate} = await import('../store/schema.js')
+  const {EventWriter} = await import('../store/event-writer.js')
+  const {refreshRollup} = await import('./rollup.js')
+
+  mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
+  for (const leftover of [file, `${file}.wal`]) if (existsSync(leftover)) rmSync(leftover)
+  const nowMicros = options.nowMicros ?? Date.now() * 1000
+  const untilMicros = Math.floor(nowMicros / DAY_MICROS) * DAY_MICROS
+  const sinceMicros = untilMicros - options.days * DAY_MICROS
+  const db = await openDatabase(file)
+  try {
+    await migrate(db.connection, file)
+    const session = await db.connection.runAndReadAll(
+      `INSERT INTO sessions (started_at, ended_at, level, host, platform, version)
+       VALUES (make_timestamp($since::BIGINT), make_timestamp($until::BIGINT), 'standard', 'demo', 'synthetic', 'demo') RETURNING id`,
+      {since: sinceMicros, until: untilMicros},
+    )
+    const sessionId = Number(session.getRowObjects()[0].id)
+    const writer = await EventWriter.open(db.connection, sessionId)
+    let batch: CapturedEvent[] = []
+    let events = 0
+    for (const event of syntheticEvents({seed: options.seed ?? 1, startMicros: sinceMicros, durationMs: options.days * 86_400_000})) {
+      batch.push(event)
+      if (batch.length === 50_000) {
+        writer.append(batch)
+        events += batch.length
+        batch = []
+      }
+    }
+
+    writer.append(batch)
+    events += batch.length
+    writer.close()
+    await refreshRollup(db.connection, {nowMicros})
+    await db.connection.run('CHECKPOINT')
+    return {
+      file, events, sinceMicros, untilMicros,
+    }
+  } finally {
+    closeDatabase(db)
+  }
+}

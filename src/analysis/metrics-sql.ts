@@ -1,0 +1,307 @@
+/**
+ * The metric definitions, in SQL, in one place. `summarize`, `report`, `demo` and the rollup
+ * (rollup.ts) all use these; the README's "Metrics" section describes the same rules in words.
+ *
+ * Every gap, pointer step and inter-key interval belongs to the event that ENDS it: its time
+ * range, its hour, day and app. The event before it is looked for in the whole database, so a
+ * gap that began before --since counts when it ends inside the range. Whether a gap counts as
+ * active depends on `idle_seconds` (a setting), so nothing here applies it: the per-event
+ * quantities are summed per 15-minute slot, app and whole second of gap (or whole millisecond of
+ * inter-key interval), and `idle_seconds` is applied when those sums are read. That is what lets
+ * a stored rollup give exactly the answer the raw events give, for any `idle_seconds`.
+ *
+ * Definitions (µs = microseconds; "position rows" are mouse_move, mouse_down, mouse_up and wheel
+ * rows that carry x and y):
+ * - gap: time from the previous event (any kind) to this one.
+ * - active time: the sum of gaps shorter than idle_seconds.
+ * - hesitation: a gap of at least 2 s and less than 30 s that is also shorter than idle_seconds.
+ * - step: straight-line distance from the previous position row to this one; it counts towards
+ *   mouse distance when the two were recorded less than idle_seconds apart.
+ * - inter-key interval: time from the previous key_down to this key_down, in whole milliseconds
+ *   (rounded down); it counts when shorter than idle_seconds. p50 and p90 are nearest-rank
+ *   percentiles: the smallest interval that at least 50 % (90 %) of intervals do not exceed.
+ * - typing burst: a run of at least 5 key_downs each less than 2 s after the one before; it is
+ *   counted once, at its 5th key.
+ * - correction ratio: key_downs of class `correction` / key_downs.
+ */
+
+/** The rollup's (and the raw sums') time unit. 15 minutes lines up with local hours and days in every time zone. */
+export const SLOT_MICROS = 15 * 60 * 1_000_000
+/** Gaps of this many seconds or more are all kept in one bucket: no idle_seconds can count them. */
+export const MAX_IDLE_SECONDS = 86_400
+export const BURST_KEYS = 5
+export const BURST_GAP_MICROS = 2_000_000
+export const HESITATION_MIN_SECONDS = 2
+export const HESITATION_MAX_SECONDS = 30
+/** How far back a raw computation must look for the events before its window (see rawLookbackMicros). */
+export const ROLLUP_LOOKBACK_MICROS = MAX_IDLE_SECONDS * 1_000_000 + 4 * BURST_GAP_MICROS + 1_000_000
+export const POSITION_KINDS = ['mouse_move', 'mouse_down', 'mouse_up', 'wheel'] as const
+
+/**
+ * How far before a window the raw SQL reads to find each event's predecessors. Anything further
+ * back cannot change a metric: such a gap, step or interval is not shorter than idle_seconds, and
+ * a key press more than 8 s before a burst's first key cannot be within 2 s of it.
+ */
+export function rawLookbackMicros(idleSeconds: number): number {
+  return Math.max(idleSeconds * 1_000_000, 4 * BURST_GAP_MICROS + 1_000_000)
+}
+
+export function floorSlot(micros: number): number {
+  return Math.floor(micros / SLOT_MICROS) * SLOT_MICROS
+}
+
+export function ceilSlot(micros: number): number {
+  return Math.ceil(micros / SLOT_MICROS) * SLOT_MICROS
+}
+
+/**
+ * One stretch of raw events to compute from. Events in [from, to) are counted; events in
+ * [lookbackFrom, from) are read only as the predecessors of those. Open ends are undefined.
+ */
+export interface RawWindow {
+  lookbackFrom?: number
+  from?: number
+  to?: number
+}
+
+/** Named parameters for the windows: `$w0_lo`, `$w0_from`, `$w0_to`, … */
+function windowParams(windows: readonly RawWindow[]): Record<string, number> {
+  const params: Record<string, number> = {}
+  for (const [index, window] of windows.entries()) {
+    if (window.lookbackFrom !== undefined) params[`w${index}_lo`] = window.lookbackFrom
+    if (window.from !== undefined) params[`w${index}_from`] = window.from
+    if (window.to !== undefined) params[`w${index}_to`] = window.to
+  }
+
+  return params
+}
+
+function bounds(index: number, window: RawWindow, lower: 'from' | 'lo'): string {
+  const clauses: string[] = []
+  const low = lower === 'lo' ? window.lookbackFrom : window.from
+  if (low !== undefined) clauses.push(`ts >= make_timestamp($w${index}_${lower}::BIGINT)`)
+  if (window.to !== undefined) clauses.push(`ts < make_timestamp($w${index}_to::BIGINT)`)
+  return clauses.length > 0 ? `(${clauses.join(' AND ')})` : 'true'
+}
+
+/**
+ * SQL (a list of CTEs, comma-separated, without WITH) that reads raw events for `windows` (in
+ * time order, not overlapping) and defines three relations shaped like the rollup tables:
+ * `raw_slots`, `raw_gaps` and `raw_keys`. Each window computes its predecessors only within itself.
+ */
+export function rawSql(windows: readonly RawWindow[]): {ctes: string; params: Record<string, number>} {
+  const derived = derivedSql(windows)
+  return {ctes: `${derived.ctes},\n${AGGREGATE_CTES}`, params: derived.params}
+}
+
+/** The per-event part of rawSql: CTEs ending in `raw_derived` (one row per counted event). */
+export function derivedSql(windows: readonly RawWindow[]): {ctes: string; params: Record<string, number>} {
+  const read = windows.map((window, index) => bounds(index, window, 'lo')).join(' OR ')
+  const keep = windows.map((window, index) => bounds(index, window, 'from')).join(' OR ')
+  // Windows are ordered and disjoint, so a window's number is how many later windows start after ts.
+  const seg = windows.length <= 1
+    ? '0'
+    : windows.slice(1).map((window, index) => `(ts >= make_timestamp($w${index + 1}_lo::BIGINT))::INTEGER`).join(' + ')
+  const positions = POSITION_KINDS.map(kind => `'${kind}'`).join(', ')
+  const ctes = `
+raw_read AS (
+  SELECT epoch_us(ts) AS t, rowid AS rid, kind, key_class, x, y, app,
+    ${seg} AS seg,
+    (${keep}) AS keep,
+    (kind IN (${positions}) AND x IS NOT NULL AND y IS NOT NULL) AS pos,
+    kind = 'key_down' AS kd
+  FROM events
+  WHERE ${windows.length > 0 ? read : 'false'}
+),
+raw_lagged AS (
+  SELECT t, kind, key_class, app, keep, pos, kd, x, y,
+    t - lag(t) OVER w_all AS gap_us,
+    lag(t) OVER w_pos AS pos_t, lag(x) OVER w_pos AS pos_x, lag(y) OVER w_pos AS pos_y,
+    lag(t, 1) OVER w_key AS k1, lag(t, 2) OVER w_key AS k2, lag(t, 3) OVER w_key AS k3,
+    lag(t, 4) OVER w_key AS k4, lag(t, 5) OVER w_key AS k5
+  FROM raw_read
+  WINDOW w_all AS (PARTITION BY seg ORDER BY t, rid),
+    w_pos AS (PARTITION BY seg, pos ORDER BY t, rid),
+    w_key AS (PARTITION BY seg, kd ORDER BY t, rid)
+),
+raw_derived AS (
+  SELECT make_timestamp((t // ${SLOT_MICROS}) * ${SLOT_MICROS}) AS slot, app, t, kind, key_class, kd,
+    gap_us,
+    CASE WHEN pos THEN t - pos_t END AS step_us,
+    CASE WHEN pos THEN sqrt(((x - pos_x)::DOUBLE) ** 2 + ((y - pos_y)::DOUBLE) ** 2) END AS step_px,
+    CASE WHEN kd THEN t - k1 END AS key_us,
+    coalesce(kd AND t - k1 < ${BURST_GAP_MICROS} AND k1 - k2 < ${BURST_GAP_MICROS} AND k2 - k3 < ${BURST_GAP_MICROS}
+      AND k3 - k4 < ${BURST_GAP_MICROS} AND (k5 IS NULL OR k4 - k5 >= ${BURST_GAP_MICROS}), false) AS burst
+  FROM raw_lagged
+  WHERE keep
+)`
+  return {ctes, params: windowParams(windows)}
+}
+
+/** Sums of `raw_derived` shaped like the rollup tables: `raw_slots`, `raw_gaps`, `raw_keys`. */
+export const AGGREGATE_CTES = `
+raw_slots AS (
+  SELECT slot, app,
+    count(*)::BIGINT AS events,
+    count(*) FILTER (WHERE kd)::BIGINT AS keys,
+    count(*) FILTER (WHERE kd AND key_class = 'correction')::BIGINT AS corrections,
+    count(*) FILTER (WHERE kind = 'mouse_down')::BIGINT AS clicks,
+    count(*) FILTER (WHERE kind = 'wheel')::BIGINT AS wheel,
+    count(*) FILTER (WHERE burst)::BIGINT AS bursts,
+    min(t) AS first_us, max(t) AS last_us
+  FROM raw_derived GROUP BY slot, app
+),
+raw_gaps AS (
+  SELECT slot, app, least(dt // 1000000, ${MAX_IDLE_SECONDS})::INTEGER AS seconds,
+    count(*) FILTER (WHERE is_gap)::BIGINT AS gaps,
+    coalesce(sum(dt) FILTER (WHERE is_gap), 0)::BIGINT AS gap_us,
+    count(*) FILTER (WHERE NOT is_gap)::BIGINT AS steps,
+    coalesce(sum(px) FILTER (WHERE NOT is_gap), 0)::DOUBLE AS step_px
+  FROM (
+    SELECT slot, app, gap_us AS dt, NULL::DOUBLE AS px, true AS is_gap FROM raw_derived WHERE gap_us IS NOT NULL
+    UNION ALL
+    SELECT slot, app, step_us, step_px, false FROM raw_derived WHERE step_us IS NOT NULL
+  )
+  GROUP BY ALL
+),
+raw_keys AS (
+  SELECT slot, app, (key_us // 1000)::INTEGER AS ms, count(*)::BIGINT AS n
+  FROM raw_derived
+  WHERE key_us IS NOT NULL AND key_us < ${MAX_IDLE_SECONDS}::BIGINT * 1000000
+  GROUP BY ALL
+)`
+
+/** The column lists shared by the raw relations and the rollup tables. */
+export const SLOT_COLUMNS = 'slot, app, events, keys, corrections, clicks, wheel, bursts, first_us, last_us'
+export const GAP_COLUMNS = 'slot, app, seconds, gaps, gap_us, steps, step_px'
+export const KEY_COLUMNS = 'slot, app, ms, n'
+
+/** How results are grouped. `hour` is the hour of the day (00–23) and `weekday_hour` "w-HH" (0 = Sunday), both local. */
+export type Grouping = 'all' | 'app' | 'day' | 'hour' | 'weekday_hour'
+
+/** The group of a slot in local time ($tz): slots are 15 minutes, so they never straddle a local hour. */
+function slotGroupExpr(grouping: Exclude<Grouping, 'all' | 'app'>): string {
+  const local = 'timezone($tz, timezone(\'UTC\', slot))'
+  switch (grouping) {
+  case 'day': {
+    return `strftime(${local}, '%Y-%m-%d')`
+  }
+
+  case 'hour': {
+    return `strftime(${local}, '%H')`
+  }
+
+  default: {
+    return `strftime(${local}, '%w-%H')`
+  }
+  }
+}
+
+export interface Sources {
+  /** Raw windows to compute from events. */
+  windows: RawWindow[]
+  /** The slot range [from, to) to take from the rollup tables, when any. */
+  rollup?: {from?: number; to: number}
+}
+
+function rollupFilter(rollup: Sources['rollup']): string {
+  if (!rollup) return 'false'
+  const lower = rollup.from === undefined ? '' : 'slot >= make_timestamp($r_from::BIGINT) AND '
+  return `${lower}slot < make_timestamp($r_to::BIGINT)`
+}
+
+/**
+ * One SELECT that computes every metric per group from the chosen sources: columns `g` (the
+ * group), events, keys, corrections, clicks, wheel, bursts, first_us, last_us, active_us,
+ * hesitations, hesitation_us, distance_px, intervals, p50_ms, p90_ms. Parameters: $idle (seconds)
+ * and $tz, plus those returned.
+ */
+export interface QueryOptions {
+  idleSeconds: number
+  /** IANA time zone for local hours and days. */
+  timeZone: string
+  /** Compute inter-key percentiles (the costliest part at scale). Default true. */
+  percentiles?: boolean
+}
+
+export type SqlParams = Record<string, number | string>
+
+export function metricsQuery(sources: Sources, grouping: Grouping, options: QueryOptions): {sql: string; params: SqlParams} {
+  const raw = rawSql(sources.windows)
+  const withRollup = sources.rollup !== undefined
+  const filter = rollupFilter(sources.rollup)
+  const union = (name: string, columns: string, table: string, tableColumns = columns): string =>
+    withRollup
+      ? `all_${name} AS (SELECT ${columns} FROM raw_${name} UNION ALL SELECT ${tableColumns} FROM ${table} WHERE ${filter})`
+      : `all_${name} AS (SELECT ${columns} FROM raw_${name})`
+  const percentiles = options.percentiles ?? true
+  const byApp = grouping === 'app'
+  const bySlot = grouping !== 'all' && !byApp
+  const groupOf = (alias: string): string => (grouping === 'all' ? '\'all\'' : (byApp ? `${alias}.app` : 'm.g'))
+  const join = (alias: string): string => (bySlot ? `JOIN slot_groups m ON m.slot = ${alias}.slot` : '')
+  const sql = `WITH ${raw.ctes},
+${union('slots', SLOT_COLUMNS, 'rollup_slots', 'slot, app, events, keys, corrections, clicks, wheel, bursts, epoch_us(first_ts), epoch_us(last_ts)')},
+${union('gaps', GAP_COLUMNS, 'rollup_gaps')},
+${percentiles ? union('keys', KEY_COLUMNS, 'rollup_key_intervals') : 'all_keys AS (SELECT NULL::TIMESTAMP AS slot, NULL::VARCHAR AS app, NULL::INTEGER AS ms, NULL::BIGINT AS n WHERE false)'},
+slot_groups AS (SELECT slot, ${bySlot ? slotGroupExpr(grouping) : '\'all\''} AS g FROM (SELECT DISTINCT slot FROM all_slots)),
+s AS (
+  SELECT ${groupOf('a')} AS g, sum(events)::BIGINT AS events, sum(keys)::BIGINT AS keys, sum(corrections)::BIGINT AS corrections,
+    sum(clicks)::BIGINT AS clicks, sum(wheel)::BIGINT AS wheel, sum(bursts)::BIGINT AS bursts,
+    min(first_us) AS first_us, max(last_us) AS last_us
+  FROM all_slots a ${join('a')} GROUP BY 1
+),
+gp AS (
+  SELECT ${groupOf('a')} AS g,
+    coalesce(sum(gap_us) FILTER (WHERE seconds < $idle), 0)::BIGINT AS active_us,
+    coalesce(sum(gaps) FILTER (WHERE seconds >= ${HESITATION_MIN_SECONDS} AND seconds < ${HESITATION_MAX_SECONDS} AND seconds < $idle), 0)::BIGINT AS hesitations,
+    coalesce(sum(gap_us) FILTER (WHERE seconds >= ${HESITATION_MIN_SECONDS} AND seconds < ${HESITATION_MAX_SECONDS} AND seconds < $idle), 0)::BIGINT AS hesitation_us,
+    coalesce(sum(step_px) FILTER (WHERE seconds < $idle), 0)::DOUBLE AS distance_px
+  FROM all_gaps a ${join('a')} GROUP BY 1
+),
+kh AS (
+  SELECT ${groupOf('a')} AS g, ms, sum(n)::BIGINT AS n
+  FROM all_keys a ${join('a')} WHERE ms < $idle * 1000 GROUP BY 1, 2
+),
+kc AS (SELECT g, ms, sum(n) OVER (PARTITION BY g ORDER BY ms) AS c, sum(n) OVER (PARTITION BY g) AS total FROM kh),
+kp AS (
+  SELECT g, max(total)::BIGINT AS intervals,
+    min(ms) FILTER (WHERE c >= (total + 1) // 2) AS p50_ms,
+    min(ms) FILTER (WHERE c >= (9 * total + 9) // 10) AS p90_ms
+  FROM kc GROUP BY g
+)
+SELECT s.g, s.events, s.keys, s.corrections, s.clicks, s.wheel, s.bursts, s.first_us, s.last_us,
+  coalesce(gp.active_us, 0) AS active_us, coalesce(gp.hesitations, 0) AS hesitations,
+  coalesce(gp.hesitation_us, 0) AS hesitation_us, coalesce(gp.distance_px, 0) AS distance_px,
+  coalesce(kp.intervals, 0) AS intervals, kp.p50_ms, kp.p90_ms
+FROM s LEFT JOIN gp ON gp.g IS NOT DISTINCT FROM s.g LEFT JOIN kp ON kp.g IS NOT DISTINCT FROM s.g
+ORDER BY s.g NULLS LAST`
+  const params: SqlParams = {...raw.params, ...rollupParams(sources), idle: options.idleSeconds}
+  if (bySlot) params.tz = options.timeZone
+  return {sql, params}
+}
+
+function rollupParams(sources: Sources): SqlParams {
+  const params: SqlParams = {}
+  if (sources.rollup) {
+    if (sources.rollup.from !== undefined) params.r_from = sources.rollup.from
+    params.r_to = sources.rollup.to
+  }
+
+  return params
+}
+
+/**
+ * The inter-key interval distribution, for the cadence chart: counts per `bucketMs`-wide bin
+ * below `maxMs`, and one bin (`ms` = maxMs) for everything from maxMs up to idle_seconds.
+ */
+export function cadenceQuery(sources: Sources, idleSeconds: number, bucketMs: number, maxMs: number): {sql: string; params: SqlParams} {
+  const raw = rawSql(sources.windows)
+  const filter = rollupFilter(sources.rollup)
+  const rollupPart = sources.rollup ? `UNION ALL SELECT ms, n FROM rollup_key_intervals WHERE ${filter}` : ''
+  const sql = `WITH ${raw.ctes}
+SELECT least((ms // ${Math.trunc(bucketMs)}) * ${Math.trunc(bucketMs)}, ${Math.trunc(maxMs)})::INTEGER AS ms, sum(n)::BIGINT AS n
+FROM (SELECT ms, n FROM raw_keys ${rollupPart})
+WHERE ms < $idle * 1000
+GROUP BY 1 ORDER BY 1`
+  return {sql, params: {...raw.params, ...rollupParams(sources), idle: idleSeconds}}
+}

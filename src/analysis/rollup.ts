@@ -1,0 +1,226 @@
+import type {DuckDBConnection} from '@duckdb/node-api'
+
+import type {DatabaseAccess} from '../store/operations.js'
+
+import {
+  AGGREGATE_CTES, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
+} from './metrics-sql.js'
+
+/**
+ * The metrics rollup: what metrics-sql.ts computes per event, summed per 15-minute slot and app
+ * (tables rollup_slots, rollup_gaps, rollup_key_intervals; schema migration 2), for every slot
+ * before `rollup_state.covered_until`. Summaries read the rollup for whole slots before that mark
+ * and raw events for the rest, and get exactly what raw events alone would give.
+ *
+ * Kept current three ways:
+ * - refreshRollup extends it up to the slot that began 2 minutes ago (the daemon does this every
+ *   few minutes, `summarize` and `report` just before reading). It also checks that the rollup
+ *   still counts as many events as the table holds before its mark; when not (rows deleted, or
+ *   written late with old times) it rebuilds from the first slot that differs.
+ * - invalidateRollup(connection, since, until) rebuilds the slots a rewrite of that range can
+ *   change. `forget`, `redact` and retention must call it after changing events in place.
+ * - dropping the rollup_* rows (or a database without them) just means a full rebuild.
+ */
+
+/** Events are written within flush_ms (≤ 60 s) of their time stamp; slots are closed only after this. */
+export const SETTLE_MICROS = 2 * 60 * 1_000_000
+/** Raw events are rolled up a week at a time, to keep each window query's memory bounded. */
+const CHUNK_MICROS = 7 * 24 * 3600 * 1_000_000
+
+export interface RollupResult {
+  /** Everything before this instant (µs since the epoch) is in the rollup; null when there is no rollup. */
+  covered_until: null | number
+  /** Events the rollup counts. */
+  events: number
+  /** The slots rebuilt by this call, if any (`from` 0: from the first event). */
+  rebuilt: null | {from: number; to: number}
+}
+
+let queue: Promise<unknown> = Promise.resolve()
+
+/** One rollup change at a time in this process (the daemon's timer and an `operate` request can overlap). */
+function serialised<T>(work: () => Promise<T>): Promise<T> {
+  const run = queue.then(work, work)
+  queue = run.catch(() => {})
+  return run
+}
+
+async function one(connection: DuckDBConnection, sql: string, params: Record<string, number> = {}): Promise<Record<string, unknown> | undefined> {
+  const reader = await connection.runAndReadAll(sql, params)
+  return reader.getRowObjectsJS()[0] as Record<string, unknown> | undefined
+}
+
+function num(value: unknown): null | number {
+  return value === null || value === undefined ? null : Number(value)
+}
+
+export async function hasRollupTables(connection: DuckDBConnection): Promise<boolean> {
+  const row = await one(connection, `SELECT count(*)::INTEGER AS n FROM duckdb_tables()
+    WHERE schema_name = 'main' AND table_name IN ('rollup_state', 'rollup_slots', 'rollup_gaps', 'rollup_key_intervals')`)
+  return Number(row?.n) === 4
+}
+
+async function readState(connection: DuckDBConnection): Promise<null | {coveredUntil: number; events: number}> {
+  const row = await one(connection, 'SELECT epoch_us(covered_until) AS w, events FROM rollup_state LIMIT 1')
+  return row ? {coveredUntil: Number(row.w), events: Number(row.events)} : null
+}
+
+/** Events before `until`, counted cheaply: the whole table minus the recent part (which zone maps find fast). */
+async function eventsBefore(connection: DuckDBConnection, until: number): Promise<number> {
+  const row = await one(connection, 'SELECT (SELECT count(*) FROM events) - (SELECT count(*) FROM events WHERE ts >= make_timestamp($w::BIGINT)) AS n', {w: until})
+  return Number(row?.n)
+}
+
+/** The first slot before `until` whose event count differs between the events table and the rollup. */
+async function firstMismatch(connection: DuckDBConnection, until: number): Promise<null | number> {
+  const row = await one(connection, `
+    WITH e AS (
+      SELECT make_timestamp((epoch_us(ts) // ${SLOT_MICROS}) * ${SLOT_MICROS}) AS slot, count(*) AS n
+      FROM events WHERE ts < make_timestamp($w::BIGINT) GROUP BY 1),
+    r AS (SELECT slot, sum(events) AS n FROM rollup_slots WHERE slot < make_timestamp($w::BIGINT) GROUP BY 1)
+    SELECT epoch_us(min(coalesce(e.slot, r.slot))) AS s FROM e FULL OUTER JOIN r ON e.slot = r.slot
+    WHERE e.n IS DISTINCT FROM r.n`, {w: until})
+  return num(row?.s)
+}
+
+async function firstEventFrom(connection: DuckDBConnection, from: null | number, to: number): Promise<null | number> {
+  const lower = from === null ? '' : 'ts >= make_timestamp($from::BIGINT) AND '
+  const params: Record<string, number> = {to}
+  if (from !== null) params.from = from
+  const row = await one(connection, `SELECT epoch_us(min(ts)) AS t FROM events WHERE ${lower}ts < make_timestamp($to::BIGINT)`, params)
+  return num(row?.t)
+}
+
+/**
+ * Replace the rollup rows of the slots in [from, to) (both slot-aligned; `from` null: from the
+ * start) with sums computed from the raw events. Runs inside the caller's transaction.
+ */
+async function rebuild(connection: DuckDBConnection, from: null | number, to: number): Promise<void> {
+  const range = from === null ? 'slot < make_timestamp($to::BIGINT)' : 'slot >= make_timestamp($from::BIGINT) AND slot < make_timestamp($to::BIGINT)'
+  const rangeParams: Record<string, number> = from === null ? {to} : {from, to}
+  for (const table of ['rollup_slots', 'rollup_gaps', 'rollup_key_intervals']) {
+    await connection.run(`DELETE FROM ${table} WHERE ${range}`, rangeParams)
+  }
+
+  let start = await firstEventFrom(connection, from, to)
+  while (start !== null) {
+    const a = floorSlot(start)
+    const b = Math.min(a + CHUNK_MICROS, to)
+    const derived = derivedSql([{lookbackFrom: a - ROLLUP_LOOKBACK_MICROS, from: a, to: b}])
+    await connection.run(`CREATE OR REPLACE TEMP TABLE rollup_derived AS WITH ${derived.ctes} SELECT * FROM raw_derived`, derived.params)
+    const aggregates = `WITH raw_derived AS (SELECT * FROM rollup_derived), ${AGGREGATE_CTES}`
+    await connection.run(`INSERT INTO rollup_slots ${aggregates}
+      SELECT slot, app, events, keys, corrections, clicks, wheel, bursts, make_timestamp(first_us), make_timestamp(last_us) FROM raw_slots`)
+    await connection.run(`INSERT INTO rollup_gaps ${aggregates} SELECT ${GAP_COLUMNS} FROM raw_gaps`)
+    await connection.run(`INSERT INTO rollup_key_intervals ${aggregates} SELECT ${KEY_COLUMNS} FROM raw_keys`)
+    await connection.run('DROP TABLE rollup_derived')
+    start = b >= to ? null : await firstEventFrom(connection, b, to)
+  }
+}
+
+async function writeState(connection: DuckDBConnection, coveredUntil: number, nowMicros: number): Promise<number> {
+  const row = await one(connection, 'SELECT coalesce(sum(events), 0)::BIGINT AS n FROM rollup_slots WHERE slot < make_timestamp($w::BIGINT)', {w: coveredUntil})
+  const events = Number(row?.n)
+  await connection.run('DELETE FROM rollup_state')
+  await connection.run('INSERT INTO rollup_state VALUES (make_timestamp($w::BIGINT), $n::BIGINT, make_timestamp($now::BIGINT))', {
+    w: coveredUntil, n: events, now: nowMicros,
+  })
+  return events
+}
+
+async function inTransaction<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await connection.run('BEGIN TRANSACTION')
+  try {
+    const result = await work()
+    await connection.run('COMMIT')
+    return result
+  } catch (error) {
+    await connection.run('ROLLBACK')
+    throw error
+  }
+}
+
+/**
+ * Bring the rollup up to the slot that began at least 2 minutes before `nowMicros`, repairing it
+ * first if the events before its mark no longer add up. Cheap when there is nothing new.
+ */
+export function refreshRollup(connection: DuckDBConnection, options: {nowMicros?: number} = {}): Promise<RollupResult> {
+  return serialised(async () => {
+    if (!(await hasRollupTables(connection))) return {covered_until: null, events: 0, rebuilt: null}
+    const nowMicros = options.nowMicros ?? Date.now() * 1000
+    const state = await readState(connection)
+    let from: null | number
+    if (state) {
+      const counted = await eventsBefore(connection, state.coveredUntil)
+      from = counted === state.events ? state.coveredUntil : (await firstMismatch(connection, state.coveredUntil)) ?? state.coveredUntil
+    } else {
+      from = null
+    }
+
+    const target = Math.max(floorSlot(nowMicros - SETTLE_MICROS), state?.coveredUntil ?? Number.NEGATIVE_INFINITY)
+    if (state && from !== null && from >= target) return {covered_until: state.coveredUntil, events: state.events, rebuilt: null}
+    return inTransaction(connection, async () => {
+      await rebuild(connection, from, target)
+      const events = await writeState(connection, target, nowMicros)
+      return {covered_until: target, events, rebuilt: {from: from ?? 0, to: target}}
+    })
+  })
+}
+
+/**
+ * The events whose gap, step, inter-key interval or burst can change when events in a range
+ * ending at `until` change: the next event, the next position row and the next 5 key presses
+ * (looked for as far as any of them can matter). Returns the end of the last affected slot.
+ */
+async function affectedEnd(connection: DuckDBConnection, until: number): Promise<number> {
+  const positions = POSITION_KINDS.map(kind => `'${kind}'`).join(', ')
+  const row = await one(connection, `
+    WITH after AS (SELECT ts, kind, x FROM events WHERE ts >= make_timestamp($u::BIGINT) AND ts < make_timestamp($end::BIGINT))
+    SELECT greatest(
+      (SELECT epoch_us(min(ts)) FROM after),
+      (SELECT epoch_us(min(ts)) FROM after WHERE kind IN (${positions}) AND x IS NOT NULL),
+      (SELECT epoch_us(max(ts)) FROM (SELECT ts FROM after WHERE kind = 'key_down' ORDER BY ts LIMIT 5))) AS t`, {
+    u: until, end: until + ROLLUP_LOOKBACK_MICROS,
+  })
+  const last = num(row?.t)
+  return Math.max(Math.ceil(until / SLOT_MICROS) * SLOT_MICROS, last === null ? 0 : floorSlot(last) + SLOT_MICROS)
+}
+
+/**
+ * Rebuild the rollup for the events in [sinceMicros, untilMicros) and everything whose metrics
+ * depend on them. Call it after deleting or rewriting events in that range (forget, redact,
+ * retention); either bound undefined means open-ended. Pass `inTransaction: true` when the caller
+ * already has a transaction open on this connection (the work then joins it).
+ */
+export function invalidateRollup(
+  connection: DuckDBConnection,
+  sinceMicros?: number,
+  untilMicros?: number,
+  options: {inTransaction?: boolean; nowMicros?: number} = {},
+): Promise<RollupResult> {
+  return serialised(async () => {
+    if (!(await hasRollupTables(connection))) return {covered_until: null, events: 0, rebuilt: null}
+    const state = await readState(connection)
+    if (!state) return {covered_until: null, events: 0, rebuilt: null}
+    const from = sinceMicros === undefined ? null : floorSlot(sinceMicros)
+    if (from !== null && from >= state.coveredUntil) return {covered_until: state.coveredUntil, events: state.events, rebuilt: null}
+    const to = untilMicros === undefined ? state.coveredUntil : Math.min(await affectedEnd(connection, untilMicros), state.coveredUntil)
+    const work = async (): Promise<RollupResult> => {
+      await rebuild(connection, from, to)
+      const events = await writeState(connection, state.coveredUntil, options.nowMicros ?? Date.now() * 1000)
+      return {covered_until: state.coveredUntil, events, rebuilt: {from: from ?? 0, to}}
+    }
+
+    return options.inTransaction ? work() : inTransaction(connection, work)
+  })
+}
+
+/** The `rollup-refresh` operation (src/store/operations.ts): runs where the database is held. */
+export async function rollupRefreshOperation(db: DatabaseAccess, params: Record<string, unknown>): Promise<RollupResult> {
+  const connection = await db.connect()
+  try {
+    return await refreshRollup(connection, {nowMicros: typeof params.now_micros === 'number' ? params.now_micros : undefined})
+  } finally {
+    connection.closeSync()
+  }
+}
