@@ -40,6 +40,8 @@ export interface SummaryOptions {
   by?: Breakdown
   /** Also compute the chart series (hour of day, days, cadence). Default true. */
   charts?: boolean
+  /** Use the rollup where it covers the range (default true); false computes everything from raw events. */
+  rollup?: boolean
 }
 
 export interface HourPoint {hour: number; keys: number; clicks: number; active_seconds: number}
@@ -188,7 +190,7 @@ export function fillDays(points: DayPoint[]): DayPoint[] {
 }
 
 export async function metricsContext(store: Reader, options: SummaryOptions): Promise<MetricsContext> {
-  const coveredUntil = await rollupCoverage(store)
+  const coveredUntil = options.rollup === false ? null : await rollupCoverage(store)
   return {
     store,
     sources: planSources(coveredUntil, options.sinceMicros, options.untilMicros, options.idleSeconds),

@@ -1,0 +1,123 @@
+import {type DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
+import assert from 'node:assert/strict'
+import {
+  after, before, describe, test,
+} from 'node:test'
+
+import {syntheticEvents} from '../../src/analysis/demo-data.js'
+import {invalidateRollup, refreshRollup} from '../../src/analysis/rollup.js'
+import {
+  computeSummary, type Reader, type Summary, type SummaryOptions,
+} from '../../src/analysis/summary.js'
+import {EventWriter} from '../../src/store/event-writer.js'
+import {streamQuery} from '../../src/store/query-stream.js'
+import {migrate} from '../../src/store/schema.js'
+
+const HOUR = 3600 * 1_000_000
+/** Monday 2025-03-03 12:00 UTC; the synthetic workday runs 09:00–12:30 and 13:30–18:00. */
+const START = Date.UTC(2025, 2, 3, 12) * 1000
+const FAR_FUTURE = Date.UTC(2030, 0, 1) * 1000
+
+/** Distances are float sums: the rollup adds them in another order, so allow a rounding step. */
+function assertSame(actual: Summary, expected: Summary, label: string): void {
+  const strip = (summary: Summary): unknown => JSON.parse(JSON.stringify({...summary, rollup_until: null}, (key, value) => (key === 'mouse_distance_px' ? undefined : value)))
+  assert.deepEqual(strip(actual), strip(expected), label)
+  const distances = (summary: Summary): number[] => [summary.totals, ...summary.groups, ...summary.days].map(m => m.mouse_distance_px)
+  const a = distances(actual)
+  const b = distances(expected)
+  assert.equal(a.length, b.length)
+  for (const [index, value] of a.entries()) assert.ok(Math.abs(value - b[index]) <= 0.11, `${label}: distance ${value} vs ${b[index]}`)
+}
+
+describe('the rollup gives exactly what raw events give', () => {
+  let instance: DuckDBInstance
+  let connection: DuckDBConnection
+  const reader: Reader = {query: (sql, params) => streamQuery(connection, sql, params)}
+  const cases: Array<{label: string; options: Partial<SummaryOptions>}> = [
+    {label: 'everything, by app', options: {by: 'app'}},
+    {label: 'unaligned range, by day', options: {by: 'day', sinceMicros: START + 1.126 * HOUR + 31_500_000, untilMicros: START + 22.87 * HOUR}},
+    {
+      label: 'unaligned range, by hour, idle 60 s', options: {
+        by: 'hour', idleSeconds: 60, sinceMicros: START + 0.3 * HOUR, untilMicros: START + 5.51 * HOUR,
+      },
+    },
+    {
+      label: 'until only, idle 600 s, New York', options: {
+        idleSeconds: 600, untilMicros: START + 3.333 * HOUR, timeZone: 'America/New_York', by: 'hour',
+      },
+    },
+    {label: 'a range inside one slot', options: {sinceMicros: START + 2.01 * HOUR, untilMicros: START + 2.2 * HOUR}},
+  ]
+
+  async function compareAll(): Promise<void> {
+    for (const {label, options} of cases) {
+      const base: SummaryOptions = {idleSeconds: 180, timeZone: 'UTC', ...options}
+      const raw = await computeSummary(reader, {...base, rollup: false})
+      const rolled = await computeSummary(reader, base)
+      assert.equal(raw.rollup_until, null)
+      assertSame(rolled, raw, label)
+    }
+  }
+
+  before(async () => {
+    instance = await DuckDBInstance.create(':memory:')
+    connection = await instance.connect()
+    await migrate(connection, ':memory:')
+    const writer = await EventWriter.open(connection, 1)
+    writer.append([...syntheticEvents({startMicros: START, durationMs: 24 * 3600 * 1000, seed: 7})])
+    writer.close()
+  })
+
+  after(() => {
+    connection.closeSync()
+    instance.closeSync()
+  })
+
+  test('built incrementally, it agrees with raw events for any range, grouping and idle_seconds', async () => {
+    const first = await refreshRollup(connection, {nowMicros: START + 3 * HOUR + 60_000_000})
+    // Slots close 2 minutes after they end: at 15:01 the rollup reaches 14:45.
+    assert.equal(first.covered_until, START + 2.75 * HOUR)
+    assert.equal(first.rebuilt?.from, 0)
+    const rolledPart = await computeSummary(reader, {idleSeconds: 180, timeZone: 'UTC'})
+    assert.equal(rolledPart.rollup_until, '2025-03-03T14:45:00.000000Z')
+    await compareAll()
+    const second = await refreshRollup(connection, {nowMicros: FAR_FUTURE})
+    assert.deepEqual(second.rebuilt, {from: START + 2.75 * HOUR, to: second.covered_until})
+    const [{n}] = (await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM events')).getRowObjectsJS()
+    assert.equal(second.events, n)
+    // Nothing new: nothing rebuilt.
+    assert.equal((await refreshRollup(connection, {nowMicros: FAR_FUTURE})).rebuilt, null)
+    await compareAll()
+  })
+
+  test('after a range is rewritten in place (redact), invalidateRollup brings it back in line', async () => {
+    await refreshRollup(connection, {nowMicros: FAR_FUTURE})
+    const since = START + 1.61 * HOUR
+    const until = START + 2.05 * HOUR
+    await connection.run(`UPDATE events SET x = x - x % 100, y = y - y % 100, ts = make_timestamp(epoch_us(ts) - epoch_us(ts) % 100000)
+      WHERE ts >= make_timestamp($since::BIGINT) AND ts < make_timestamp($until::BIGINT)`, {since, until})
+    const result = await invalidateRollup(connection, since, until)
+    assert.ok(result.rebuilt)
+    assert.ok(result.rebuilt.from <= since && result.rebuilt.to >= until)
+    await compareAll()
+  })
+
+  test('after a range is deleted (forget), invalidateRollup brings it back in line', async () => {
+    const since = START + 4.2 * HOUR
+    const until = START + 4.9 * HOUR
+    await connection.run('DELETE FROM events WHERE ts >= make_timestamp($since::BIGINT) AND ts < make_timestamp($until::BIGINT)', {since, until})
+    await invalidateRollup(connection, since, until)
+    const [{n}] = (await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM events')).getRowObjectsJS()
+    const [{events}] = (await connection.runAndReadAll('SELECT events::INTEGER AS events FROM rollup_state')).getRowObjectsJS()
+    assert.equal(events, n)
+    await compareAll()
+  })
+
+  test('events deleted without telling the rollup are noticed and repaired by the next refresh', async () => {
+    const since = START + 0.5 * HOUR
+    await connection.run('DELETE FROM events WHERE ts >= make_timestamp($since::BIGINT) AND ts < make_timestamp($until::BIGINT)', {since, until: since + 600_000_000})
+    const repaired = await refreshRollup(connection, {nowMicros: FAR_FUTURE})
+    assert.equal(repaired.rebuilt?.from, since)
+    await compareAll()
+  })
+})
