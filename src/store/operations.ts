@@ -32,6 +32,7 @@ export const OPERATIONS: Record<string, () => Promise<Operation>> = {
       connection.closeSync()
     }
   },
+  'rollup-refresh': async () => (await import('../analysis/rollup.js')).rollupRefreshOperation,
 }
 
 export async function loadOperation(name: string): Promise<Operation | undefined> {
