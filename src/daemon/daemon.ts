@@ -143,7 +143,14 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
 
   const flushTimer = setInterval(flush, options.flushMs)
   const checkpointTimer = setInterval(() => {
-    if (store.isOnline) store.connection.run('CHECKPOINT').catch((error: unknown) => log.write(`checkpoint skipped: ${errorMessage(error)}`))
+    if (!store.isOnline) return
+    // Keep the metrics rollup (src/analysis/rollup.ts) a few minutes behind capture, then checkpoint.
+    loadOperation('rollup-refresh')
+    .then(refresh => refresh?.(store, {}))
+    .catch((error: unknown) => log.write(`rollup refresh skipped: ${errorMessage(error)}`))
+    .finally(() => {
+      if (store.isOnline) store.connection.run('CHECKPOINT').catch((error: unknown) => log.write(`checkpoint skipped: ${errorMessage(error)}`))
+    })
   }, CHECKPOINT_EVERY_MS)
 
   const countEvents = async (): Promise<number> => {
