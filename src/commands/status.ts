@@ -34,6 +34,13 @@ export default class StatusCommand extends BaseCommand {
         ['level', status.level],
         ['events', `${status.events_session} this session, ${status.events_total} in total`],
       )
+      if (status.app_tracking === 'none') rows.push(['app', c.dim(`not tracked (${status.app_tracking_problem})`)])
+      else if (status.app_tracking !== 'off') {
+        rows.push(['app', status.app_excluded ? c.yellow(`${status.app} (excluded: nothing is recorded)`) : (status.app ?? c.dim('unknown'))])
+      }
+
+      if (status.excluded_events > 0) rows.push(['excluded', `${status.excluded_events} events in excluded apps (not recorded)`])
+      if (status.panic_hotkey) rows.push(['hotkey', `${status.panic_hotkey} pauses and resumes`])
       if (status.dropped > 0) rows.push(['dropped', c.red(`${status.dropped} events (the queue was full)`)])
       if (status.last_write_error) rows.push(['write error', c.red(status.last_write_error)])
       if (status.wal_moved_to) rows.push(['recovered', c.yellow(`an unreadable WAL was moved to ${status.wal_moved_to}`)])

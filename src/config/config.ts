@@ -4,6 +4,7 @@ import {
 import path from 'node:path'
 import {z} from 'zod'
 
+import {chordProblem} from '../capture/hotkey.js'
 import {DevtraceError, UsageError} from '../ui/errors.js'
 import {ensurePrivateDir} from './paths.js'
 
@@ -21,7 +22,11 @@ export const configSchema = z
   idle_seconds: z.number().int().min(1).max(86_400).default(180),
   exclude_apps: z.array(z.string().min(1)).default([]),
   capture_titles: z.boolean().default(false),
-  panic_hotkey: z.string().min(1).default('ctrl+alt+shift+p'),
+  /** A chord such as ctrl+alt+shift+p that toggles pause (its keys are never recorded), or "off". */
+  panic_hotkey: z.string().min(1).default('ctrl+alt+shift+p').superRefine((value, context) => {
+    const problem = chordProblem(value)
+    if (problem) context.addIssue({code: 'custom', message: problem})
+  }),
   upload: z.object({url: z.url().optional()}).strict().default({}),
 })
 .strict()

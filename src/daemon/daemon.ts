@@ -18,6 +18,7 @@ import {loadOperation} from '../store/operations.js'
 import {type QueryParams, streamQuery} from '../store/query-stream.js'
 import {migrate} from '../store/schema.js'
 import {DevtraceError, errorMessage} from '../ui/errors.js'
+import {AppContext, type AppStatus} from './app-context.js'
 import {CaptureStore} from './capture-store.js'
 import {Followers} from './followers.js'
 import {DaemonLog} from './log.js'
@@ -40,7 +41,7 @@ export interface ReadyInfo {
   walMovedTo?: string
 }
 
-export interface DaemonStatus {
+export interface DaemonStatus extends AppStatus {
   running: true
   pid: number
   started_at: string
@@ -110,6 +111,10 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   const store = await CaptureStore.attach(paths.database, db, sessionId)
   const {walMovedTo} = db
   const recorder = new Recorder({level: options.level, mouseHz: options.mouseHz, queueCapacity: QUEUE_CAPACITY})
+  // Focused app, exclude_apps, window titles and the panic hotkey; follows config.json live.
+  const apps = new AppContext({
+    recorder, level: options.level, paths, sessionId, log: line => log.write(line),
+  })
   let lastWriteError: null | string = null
 
   // Move captured events into the Appender (memory only) and on to any --follow clients.
@@ -127,6 +132,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     try {
       collect()
       store.flush()
+      apps.writeWindows(store)
       lastWriteError = null
     } catch (error) {
       lastWriteError = errorMessage(error)
@@ -186,6 +192,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       database_bytes: fileSize(paths.database) + fileSize(`${paths.database}.wal`),
       last_write_error: lastWriteError,
       wal_moved_to: walMovedTo ?? null,
+      ...apps.status(),
     }
   }
 
@@ -210,11 +217,14 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
         log.write(`hook stop failed: ${errorMessage(error)}`)
       }
 
+      apps.stop()
+
       flush()
       await followers.endAll()
       try {
         await store.whenIdle() // a rewrite in progress finishes first
         flush()
+        await apps.writeAllWindows(store)
         await endSession(store.connection, sessionId, nowMicros())
         await store.connection.run('CHECKPOINT')
       } catch (error) {
@@ -298,6 +308,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   process.once('SIGINT', onSignal)
   process.once('SIGHUP', onSignal)
 
+  apps.start()
   capture.hook = await startInputHook(
     (raw, ts) => recorder.handle(raw, ts),
     error => log.write(`input listener error: ${errorMessage(error)}`),

@@ -1,0 +1,267 @@
+import {type ChildProcess, spawn} from 'node:child_process'
+import {createInterface} from 'node:readline'
+
+import {
+  applyWindowProperty, parseXpropLine, type WindowProperties, type XpropLine,
+} from './xprop.js'
+
+/**
+ * Which application has focus, so each event can carry its `app` and excluded apps record nothing.
+ *
+ * On X11 (and XWayland) we run `xprop` ourselves, event-driven rather than polled:
+ *
+ * - `xprop -root -spy _NET_ACTIVE_WINDOW` is one long-lived process that prints a line each time
+ *   the window manager moves focus. It costs nothing while focus stays put (no timer, no poll),
+ *   and a focus change is seen within milliseconds instead of up to a second later, which
+ *   matters for exclusions: with a 1 Hz poll, the first second of typing into an excluded
+ *   password manager would be recorded under the previous app.
+ * - On each focus change, `xprop -id WIN WM_CLASS` (one short process, a few ms) names the app
+ *   by its WM_CLASS class, which every X client sets. With `capture_titles` on, it is
+ *   `xprop -id WIN -spy WM_CLASS _NET_WM_NAME WM_NAME` instead, kept running while that window
+ *   has focus, so title changes (another tab, another file) are seen too. With titles off the
+ *   title is never even asked for.
+ *
+ * Not `get-windows`: it spawns xprop twice per call and must be polled, and it needs the
+ * window's _NET_WM_PID, so for plain X clients without one (xlogo, xmessage, many older
+ * apps) it throws "Failed to parse process ID" and the app is unknown exactly where WM_CLASS
+ * answers. Not `@miniben90/x-win`: it returned nothing under Xvfb. A native X11 client in JS
+ * would avoid the processes, but xprop is in x11-utils on any X desktop and a focus change a
+ * few times a minute costs one short process.
+ *
+ * Failures never stop capture: without xprop, without a window manager that sets
+ * _NET_ACTIVE_WINDOW, or when a lookup fails, the app is null (unknown) and capture goes on.
+ */
+
+export interface FocusedWindow extends WindowProperties {
+  id: number
+}
+
+export interface AppTrackerEvents {
+  /** Focus moved; who has it is being looked up (events wait for the answer, briefly). */
+  changing(): void
+  /** Who has focus now: null when nobody does or it cannot be known. Again when the title changes. */
+  focused(window: FocusedWindow | null): void
+  log(line: string): void
+}
+
+export interface AppTracker {
+  /** How focus is tracked here ("x11"), or "none". */
+  readonly method: string
+  /** Why the app cannot be known, when it cannot; null while tracking works. */
+  readonly problem: null | string
+  start(): void
+  setTitles(on: boolean): void
+  stop(): void
+}
+
+/** Longest we let events wait for the name of a newly focused window. */
+export const LOOKUP_TIMEOUT_MS = 1000
+const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000]
+
+export function createAppTracker(events: AppTrackerEvents, options: {titles: boolean; env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform}): AppTracker {
+  const platform = options.platform ?? process.platform
+  const env = options.env ?? process.env
+  if (platform === 'linux' || platform === 'freebsd' || platform === 'openbsd') {
+    if (env.DISPLAY) return new X11AppTracker(events, options.titles, env)
+    return new NoAppTracker('there is no X display; Wayland-native windows cannot be named')
+  }
+
+  // macOS (NSWorkspace frontmostApplication) and Windows (GetForegroundWindow) need native code
+  // we do not ship yet: events carry no app there, and exclude_apps cannot be honoured.
+  return new NoAppTracker(`app tracking is not available on ${platform} yet`)
+}
+
+class NoAppTracker implements AppTracker {
+  readonly method = 'none'
+
+  constructor(readonly problem: string) {}
+
+  start(): void {}
+
+  setTitles(): void {}
+
+  stop(): void {}
+}
+
+/** xprop gets a UTF-8 locale so titles arrive as text; where there is none, it escapes bytes (parsed too). */
+function xpropEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {...env, LC_ALL: 'C.UTF-8'}
+}
+
+export class X11AppTracker implements AppTracker {
+  readonly method = 'x11'
+  problem: null | string = null
+  private root: ChildProcess | undefined
+  private window: ChildProcess | undefined
+  /** Bumped on every focus change; answers for an older window are ignored. */
+  private generation = 0
+  private activeId: null | number | undefined
+  private stopped = false
+  private restarts = 0
+  private restartTimer: NodeJS.Timeout | undefined
+  private lookupTimer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly events: AppTrackerEvents,
+    private titles: boolean,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  start(): void {
+    this.stopped = false
+    this.events.changing()
+    this.spawnRoot()
+    // Until the first answer events wait; never longer than a lookup may take.
+    this.lookupTimer = setTimeout(() => {
+      if (this.activeId !== undefined) return
+      this.events.log(`no answer from xprop -root within ${LOOKUP_TIMEOUT_MS} ms; app unknown for now`)
+      this.events.focused(null)
+    }, LOOKUP_TIMEOUT_MS)
+    this.lookupTimer.unref()
+  }
+
+  setTitles(on: boolean): void {
+    if (on === this.titles) return
+    this.titles = on
+    // Look the focused window up again, with or without its title.
+    if (this.activeId) this.lookup(this.activeId)
+  }
+
+  stop(): void {
+    this.stopped = true
+    clearTimeout(this.restartTimer)
+    clearTimeout(this.lookupTimer)
+    this.generation++
+    kill(this.root)
+    kill(this.window)
+    this.root = undefined
+    this.window = undefined
+  }
+
+  private spawnRoot(): void {
+    const child = this.spawnXprop(['-root', '-spy', '_NET_ACTIVE_WINDOW'], line => {
+      if (line.name !== '_NET_ACTIVE_WINDOW') return
+      this.restarts = 0
+      this.problem = null
+      this.activeWindow(line.missing ? null : (line.window ?? null))
+    })
+    if (!child) return
+    this.root = child
+    child.once('exit', (code, signal) => {
+      if (this.stopped || this.root !== child) return
+      this.root = undefined
+      this.fail(`xprop -root -spy exited (${signal ?? `code ${code}`})`)
+      // The X server is still there (the hook would have died otherwise): try again, slower each time.
+      const delay = RESTART_DELAYS_MS[Math.min(this.restarts++, RESTART_DELAYS_MS.length - 1)]
+      this.restartTimer = setTimeout(() => {
+        if (!this.stopped) this.spawnRoot()
+      }, delay)
+      this.restartTimer.unref()
+    })
+  }
+
+  private activeWindow(id: null | number): void {
+    if (id === this.activeId) return // the window manager repeats itself
+    this.activeId = id
+    if (id === null) {
+      this.generation++
+      clearTimeout(this.lookupTimer)
+      kill(this.window)
+      this.window = undefined
+      this.events.focused(null)
+      return
+    }
+
+    this.lookup(id)
+  }
+
+  /** Name the window `id`: events wait (see LOOKUP_TIMEOUT_MS) until we know it. */
+  private lookup(id: number): void {
+    const generation = ++this.generation
+    clearTimeout(this.lookupTimer)
+    kill(this.window)
+    this.window = undefined
+    this.events.changing()
+
+    const names = this.titles ? ['WM_CLASS', '_NET_WM_NAME', 'WM_NAME'] : ['WM_CLASS']
+    const properties: WindowProperties & {netName?: null | string; wmName?: null | string} = {instance: null, app: null, title: null}
+    const seen = new Set<string>()
+    let resolved = false
+    let lastTitle: null | string = null
+    const resolve = (): void => {
+      if (generation !== this.generation) return
+      clearTimeout(this.lookupTimer)
+      resolved = true
+      lastTitle = properties.title
+      this.events.focused({
+        id, instance: properties.instance, app: properties.app, title: this.titles ? properties.title : null,
+      })
+    }
+
+    const args = ['-id', `0x${id.toString(16)}`, ...(this.titles ? ['-spy'] : []), ...names]
+    const child = this.spawnXprop(args, line => {
+      if (generation !== this.generation || !applyWindowProperty(properties, line)) return
+      seen.add(line.name)
+      if (!resolved && seen.size === names.length) resolve()
+      else if (resolved && this.titles && properties.title !== lastTitle) resolve() // the title changed
+    })
+    if (!child) {
+      resolve()
+      return
+    }
+
+    this.window = child
+    // A window that vanished (BadWindow) or an xprop that never answers: the app is unknown.
+    child.once('exit', () => {
+      if (generation === this.generation && !resolved) resolve()
+    })
+    this.lookupTimer = setTimeout(() => {
+      if (resolved || generation !== this.generation) return
+      this.events.log(`app lookup for window 0x${id.toString(16)} took over ${LOOKUP_TIMEOUT_MS} ms; app unknown`)
+      resolve()
+    }, LOOKUP_TIMEOUT_MS)
+    this.lookupTimer.unref()
+  }
+
+  private spawnXprop(args: string[], onLine: (line: XpropLine) => void): ChildProcess | undefined {
+    let child: ChildProcess
+    try {
+      child = spawn('xprop', args, {env: xpropEnv(this.env), stdio: ['ignore', 'pipe', 'pipe']})
+    } catch (error) {
+      this.fail(`cannot run xprop: ${(error as Error).message}`)
+      return undefined
+    }
+
+    child.once('error', error => {
+      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
+      this.fail(missing ? 'xprop is not installed (Debian/Ubuntu: apt-get install x11-utils); apps are not named' : `xprop failed: ${error.message}`)
+    })
+    const lines = createInterface({input: child.stdout!, crlfDelay: Infinity})
+    lines.on('line', text => {
+      try {
+        const line = parseXpropLine(text)
+        if (line) onLine(line)
+      } catch (error) {
+        this.events.log(`app tracker: ${(error as Error).message}`)
+      }
+    })
+    // Errors such as BadWindow (the window closed meanwhile) are expected; drain and ignore them.
+    child.stderr!.resume()
+    child.unref()
+    return child
+  }
+
+  private fail(problem: string): void {
+    if (this.problem !== problem) this.events.log(`app tracker: ${problem}`)
+    this.problem = problem
+    if (this.activeId !== null) {
+      this.activeId = null
+      this.generation++
+      this.events.focused(null)
+    }
+  }
+}
+
+function kill(child: ChildProcess | undefined): void {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill()
+}

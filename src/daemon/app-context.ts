@@ -1,0 +1,204 @@
+import type {DuckDBConnection} from '@duckdb/node-api'
+
+import type {AppState, Recorder} from '../capture/recorder.js'
+import type {StatePaths} from '../config/paths.js'
+
+import {type AppMatcher, compileAppPatterns} from '../capture/app-match.js'
+import {type AppTracker, createAppTracker, type FocusedWindow} from '../capture/app-tracker.js'
+import {nowMicros} from '../capture/hook.js'
+import {type Chord, parseChord} from '../capture/hotkey.js'
+import {type Config, type Level, loadConfig} from '../config/config.js'
+import {type ConfigWatch, watchConfig} from './config-watch.js'
+
+/** What `status --json` says about app context and capture-time privacy. */
+export interface AppStatus {
+  /** The focused app as devtrace sees it (WM_CLASS class); null when none or unknown. */
+  app: null | string
+  /** An excluded app has focus right now: nothing is being recorded. */
+  app_excluded: boolean
+  /** How the focused app is found: "x11", "off", or "none" (see app_tracking_problem). */
+  app_tracking: string
+  app_tracking_problem: null | string
+  /** Input events not recorded this session because an excluded app had focus. */
+  excluded_events: number
+  capture_titles: boolean
+  /** The chord that toggles pause, or null when off. */
+  panic_hotkey: null | string
+}
+
+interface WindowRow {
+  tsMicros: number
+  app: null | string
+  title: null | string
+}
+
+export interface AppContextOptions {
+  recorder: Recorder
+  level: Level
+  paths: StatePaths
+  sessionId: number
+  log: (line: string) => void
+  env?: NodeJS.ProcessEnv
+}
+
+/**
+ * The daemon's side of app context: follows the focused app (src/capture/app-tracker.ts), tells
+ * the recorder what to stamp on events and whether to record at all (`exclude_apps`), keeps the
+ * panic hotkey, records window titles when asked, and applies changes to config.json live.
+ *
+ * `DEVTRACE_APP_TRACKING=off` (undocumented, for bench/apps.ts) runs without a tracker.
+ */
+export class AppContext {
+  private tracker: AppTracker | undefined
+  private watch: ConfigWatch | undefined
+  private matcher: AppMatcher = () => false
+  private chord: Chord | null = null
+  private config: Config
+  private window: FocusedWindow | null = null
+  private rows: WindowRow[] = []
+  private lastRow: undefined | WindowRow
+  private writing: Promise<void> | undefined
+  private readonly trackingOff: boolean
+
+  constructor(private readonly options: AppContextOptions) {
+    this.config = loadConfig(options.paths.config)
+    this.trackingOff = /^(0|off|false|no)$/i.test((options.env ?? process.env).DEVTRACE_APP_TRACKING ?? '')
+  }
+
+  /** Titles are stored only when asked for, and never at level minimal (time and kind only). */
+  private get titlesOn(): boolean {
+    return this.config.capture_titles && this.options.level !== 'minimal'
+  }
+
+  start(): void {
+    this.apply(this.config, false)
+    this.watch = watchConfig(
+      this.options.paths.config,
+      config => this.apply(config, true),
+      message => this.options.log(`config not applied, keeping the previous settings: ${message}`),
+    )
+  }
+
+  stop(): void {
+    this.watch?.stop()
+    this.tracker?.stop()
+    this.tracker = undefined
+  }
+
+  status(): AppStatus {
+    const {recorder} = this.options
+    return {
+      app: this.window?.app ?? null,
+      app_excluded: recorder.currentApp.excluded,
+      app_tracking: this.trackingOff ? 'off' : (this.tracker?.method ?? 'off'),
+      app_tracking_problem: this.tracker?.problem ?? null,
+      excluded_events: recorder.excluded,
+      capture_titles: this.titlesOn,
+      panic_hotkey: this.chord?.text ?? null,
+    }
+  }
+
+  /** Write window-title rows gathered since the last call (on the flush timer; titles are rare). */
+  writeWindows(store: {connect(): Promise<DuckDBConnection>}): void {
+    if (this.rows.length === 0 || this.writing) return
+    const {rows} = this
+    this.rows = []
+    this.writing = insertWindows(store, this.options.sessionId, rows)
+    .catch((error: unknown) => {
+      // Offline or failing: keep them for the next flush.
+      this.rows = [...rows, ...this.rows]
+      this.options.log(`window titles not written yet: ${(error as Error).message}`)
+    })
+    .finally(() => {
+      this.writing = undefined
+    })
+  }
+
+  /** Write every row gathered so far, waiting for a write in progress (at shutdown). */
+  async writeAllWindows(store: {connect(): Promise<DuckDBConnection>}): Promise<void> {
+    await this.writing
+    this.writeWindows(store)
+    await this.writing
+  }
+
+  private apply(config: Config, reloaded: boolean): void {
+    const {log, recorder} = this.options
+    const before = this.config
+    this.config = config
+    this.matcher = compileAppPatterns(config.exclude_apps)
+    this.chord = parseChord(config.panic_hotkey)
+    recorder.setHotkey(this.chord, paused => {
+      // Called from the hook callback: no file I/O there.
+      setImmediate(() => log(paused ? 'paused (panic hotkey)' : 'resumed (panic hotkey)'))
+    })
+    if (!this.titlesOn) this.lastRow = undefined
+    this.ensureTracker()
+    this.tracker?.setTitles(this.titlesOn)
+    // The focused app may have become excluded (or no longer be). During a lookup the answer does that.
+    if (this.tracker && !recorder.appPending) recorder.setApp(this.stateOf(this.window))
+    if (reloaded) {
+      const changed = (['exclude_apps', 'capture_titles', 'panic_hotkey'] as const)
+      .filter(key => JSON.stringify(before[key]) !== JSON.stringify(config[key]))
+      if (changed.length > 0) log(`settings reloaded: ${changed.join(', ')} (${config.exclude_apps.length} excluded apps, titles ${this.titlesOn ? 'on' : 'off'})`)
+    }
+  }
+
+  /** Track focus when anything needs it: app names (standard, full), exclusions, titles. */
+  private ensureTracker(): void {
+    const needed = !this.trackingOff && (this.options.level !== 'minimal' || this.config.exclude_apps.length > 0)
+    if (needed && !this.tracker) {
+      this.tracker = createAppTracker(
+        {
+          changing: () => this.options.recorder.appChanging(),
+          focused: window => this.focused(window),
+          log: this.options.log,
+        },
+        {titles: this.titlesOn, env: this.options.env},
+      )
+      this.tracker.start()
+      if (this.tracker.problem) this.options.log(`app tracking unavailable: ${this.tracker.problem}`)
+    } else if (!needed && this.tracker) {
+      this.tracker.stop()
+      this.tracker = undefined
+      this.window = null
+      this.options.recorder.setApp({app: null, excluded: false})
+    }
+  }
+
+  private stateOf(window: FocusedWindow | null): AppState {
+    return {
+      app: this.options.level === 'minimal' ? null : (window?.app ?? null),
+      excluded: window ? this.matcher({app: window.app, instance: window.instance}) : false,
+    }
+  }
+
+  private focused(window: FocusedWindow | null): void {
+    this.window = window
+    const {app, excluded} = this.stateOf(window)
+    this.options.recorder.setApp({app, excluded})
+    // An excluded app leaves no trace at all, not even when it had focus.
+    if (!this.titlesOn || excluded) return
+    const row: WindowRow = {tsMicros: nowMicros(), app, title: window?.title ?? null}
+    if (this.lastRow && this.lastRow.app === row.app && this.lastRow.title === row.title) return
+    this.lastRow = row
+    this.rows.push(row)
+  }
+}
+
+async function insertWindows(store: {connect(): Promise<DuckDBConnection>}, sessionId: number, rows: WindowRow[]): Promise<void> {
+  const connection = await store.connect()
+  try {
+    const values: string[] = []
+    const params: Record<string, bigint | null | number | string> = {session: sessionId}
+    for (const [i, row] of rows.entries()) {
+      values.push(`(make_timestamp($t${i}::BIGINT), $session::INTEGER, $a${i}::VARCHAR, $n${i}::VARCHAR)`)
+      params[`t${i}`] = BigInt(row.tsMicros)
+      params[`a${i}`] = row.app
+      params[`n${i}`] = row.title
+    }
+
+    await connection.run(`INSERT INTO windows VALUES ${values.join(', ')}`, params)
+  } finally {
+    connection.closeSync()
+  }
+}
