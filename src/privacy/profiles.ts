@@ -84,12 +84,17 @@ export interface ProfileQuery {
 
 // ---- column expressions, shared by the SELECTs below and by `redact` (which applies them in place) ----
 
-/** The per-database salt (schema migration 3); NULL if missing, which makes the hash NULL: fails closed. */
-const SALT = '(SELECT value FROM meta WHERE key = \'app_salt\' LIMIT 1)'
+/**
+ * The per-database salt (schema migration 3), from the `meta` table of `database` (default: the
+ * one queried). NULL if missing, which makes the hash NULL: it fails closed.
+ */
+export function saltSql(database?: string): string {
+  return `(SELECT value FROM ${database ? `${database}.main.` : ''}meta WHERE key = 'app_salt' LIMIT 1)`
+}
 
 /** SQL for the coarse form of an app name in `column`: `#` + 16 hex digits of sha256(salt ‖ name). */
-export function hashedAppSql(column = 'app'): string {
-  const hashed = `'${HASHED_APP_PREFIX}' || left(sha256(${SALT} || ${column}), ${HASHED_APP_HEX_DIGITS})`
+export function hashedAppSql(column = 'app', salt = saltSql()): string {
+  const hashed = `'${HASHED_APP_PREFIX}' || left(sha256(${salt} || ${column}), ${HASHED_APP_HEX_DIGITS})`
   return `CASE WHEN ${column} IS NULL OR starts_with(${column}, '${HASHED_APP_PREFIX}') THEN ${column} ELSE ${hashed} END`
 }
 
@@ -103,12 +108,17 @@ export function snappedSql(column: string): string {
   return `CAST(round(${column} / ${COARSE_GRID_PX}) * ${COARSE_GRID_PX} AS INTEGER)`
 }
 
-/** The coarse value of each column that coarse changes; other allow-listed columns pass unchanged. */
-export const COARSE_TRANSFORMS: Readonly<Record<string, string>> = {
-  ts: roundedTsSql('ts'),
-  x: snappedSql('x'),
-  y: snappedSql('y'),
-  app: hashedAppSql('app'),
+/**
+ * The coarse value of each `events` column that coarse changes (other allow-listed columns pass
+ * unchanged); `salt` is where the app salt comes from (another attached database, for a rewrite).
+ */
+export function coarseTransforms(salt = saltSql()): Readonly<Record<string, string>> {
+  return {
+    ts: roundedTsSql('ts'),
+    x: snappedSql('x'),
+    y: snappedSql('y'),
+    app: hashedAppSql('app', salt),
+  }
 }
 
 // ---- the profiles ----
@@ -126,7 +136,8 @@ export function profileSelect(profile: ProfileOrNone, filter: EventFilter = {}, 
   }
 
   case 'coarse': {
-    const columns = COARSE_COLUMNS.map(column => (COARSE_TRANSFORMS[column] ? `${COARSE_TRANSFORMS[column]} AS ${column}` : column))
+    const transforms = coarseTransforms()
+    const columns = COARSE_COLUMNS.map(column => (transforms[column] ? `${transforms[column]} AS ${column}` : column))
     return {sql: `SELECT ${columns.join(', ')} FROM events ${where}`, params}
   }
 

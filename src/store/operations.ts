@@ -33,6 +33,9 @@ export const OPERATIONS: Record<string, () => Promise<Operation>> = {
     }
   },
   'rollup-refresh': async () => (await import('../analysis/rollup.js')).rollupRefreshOperation,
+  export: async () => (await import('../transfer/export.js')).exportOperation,
+  forget: async () => (await import('../privacy/forget.js')).forgetOperation,
+  redact: async () => (await import('../privacy/redact.js')).redactOperation,
 }
 
 export async function loadOperation(name: string): Promise<Operation | undefined> {

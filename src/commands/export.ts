@@ -1,0 +1,88 @@
+import {Flags} from '@oclif/core'
+import path from 'node:path'
+
+import {DEFAULT_REDACT_PROFILE, PROFILE_CHOICES, type ProfileOrNone} from '../privacy/profiles.js'
+import {EXPORT_FORMATS, type ExportResult} from '../transfer/export.js'
+import {BaseCommand} from '../ui/base-command.js'
+import {UsageError} from '../ui/errors.js'
+import {withDefaultValue} from '../ui/optional-value.js'
+import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
+
+export default class Export extends BaseCommand {
+  static description = `Write your recorded events (or a redacted form of them) to a file.
+
+DuckDB writes the file itself: Parquet, CSV (with a header), JSON (one array) or NDJSON (one
+object a line); the format comes from the file name unless --format says otherwise. Times are
+UTC. Without --redact the data is exported as stored (key codes included if you record at
+--level full); --redact alone means --redact coarse. Profiles:
+  keys       every column except key_code
+  coarse     no key codes or window titles, app names hashed (salted per database),
+             positions snapped to a 100 px grid, times rounded to 100 ms
+  aggregate  one row per minute with counts and totals; no per-event rows at all
+
+An existing file is never overwritten without --force. Works while the daemon runs. Every
+export is entered in the ledger (devtrace audit) with its rows, bytes and sha256.`
+  static examples = [
+    {command: '<%= config.bin %> export --out events.parquet', description: 'Everything, as stored, to Parquet.'},
+    {command: '<%= config.bin %> export --out today.csv --since today --redact', description: 'Today, coarse-redacted, as CSV.'},
+    {command: '<%= config.bin %> export --out minutes.json --redact aggregate', description: 'Per-minute totals only, as a JSON array.'},
+    {command: '<%= config.bin %> export --out week.data --format ndjson --since 7d --redact keys --force', description: 'The last week without key codes, as NDJSON, replacing week.data.'},
+  ]
+  static flags = {
+    out: Flags.string({char: 'o', description: 'The file to write.', required: true}),
+    format: Flags.string({description: 'File format (default: from the --out extension: .parquet, .csv, .json, .ndjson or .jsonl).', options: [...EXPORT_FORMATS]}),
+    redact: Flags.string({
+      description: `Redact with this profile; --redact alone means ${DEFAULT_REDACT_PROFILE}. Default: none (as stored).`,
+      helpValue: '[PROFILE]',
+      options: [...PROFILE_CHOICES],
+    }),
+    since: Flags.string({description: `Events at or after this time: ${TIME_FORMS}.`}),
+    until: Flags.string({description: 'Events before this time (same forms as --since).'}),
+    force: Flags.boolean({description: 'Overwrite --out if it exists.'}),
+  }
+
+  async run(): Promise<ExportResult> {
+    const {flags} = await this.parse(Export, withDefaultValue(this.argv, '--redact', DEFAULT_REDACT_PROFILE))
+    const {checkDestination, formatFromPath, partialPath} = await import('../transfer/export.js')
+    if (flags.out === '-') throw new UsageError('export writes a file, not stdout.', 'Give a file path to --out, or use `devtrace query "SELECT * FROM events" --json`.')
+    const out = path.resolve(flags.out)
+    const format = flags.format ?? formatFromPath(out)
+    if (!format) {
+      throw new UsageError(
+        `Cannot tell the format of "${path.basename(out)}" from its extension.`,
+        'Name the file .parquet, .csv, .json, .ndjson or .jsonl, or give --format.',
+      )
+    }
+
+    const range = parseRange(flags.since, flags.until)
+    const profile = (flags.redact ?? 'none') as ProfileOrNone
+    checkDestination(out, flags.force, this.paths.database)
+    const settings = this.loadSettings()
+
+    const {runOperation} = await import('../store/run-operation.js')
+    const {watchFileGrowth} = await import('../ui/progress.js')
+    const progress = this.jsonEnabled() ? {stop() {}} : watchFileGrowth(partialPath(out), `exporting to ${path.basename(out)}`)
+    let result: ExportResult
+    try {
+      result = await runOperation<ExportResult>(this.paths, 'export', {
+        out,
+        format,
+        profile,
+        sinceMicros: range.since && toMicros(range.since),
+        untilMicros: range.until && toMicros(range.until),
+        idleSeconds: settings.idle_seconds,
+        force: flags.force,
+      })
+    } finally {
+      progress.stop()
+    }
+
+    if (!this.jsonEnabled()) {
+      const {formatBytes} = await import('../ui/format.js')
+      const what = profile === 'none' ? 'unredacted' : `redacted: ${profile}`
+      this.log(`Exported ${result.rows} rows (${what}) to ${result.out} as ${result.format}: ${formatBytes(result.bytes)}, sha256 ${result.sha256}.`)
+    }
+
+    return result
+  }
+}

@@ -1,0 +1,218 @@
+import type {Operation} from '../store/operations.js'
+import type {QueryParams} from '../store/query-stream.js'
+
+import {DevtraceError, UsageError} from '../ui/errors.js'
+import {rebuildDerived, slotOverlaps} from './forget.js'
+import {recordAudit} from './ledger.js'
+import {
+  coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, type Profile, roundedTsSql, saltSql, snappedSql,
+} from './profiles.js'
+import {
+  hasTimestamp, rewriteDatabase, type TableCopy, type TableInfo,
+} from './rewrite.js'
+
+/**
+ * `redact`: apply a profile to the stored data in place, by rewriting the database (rewrite.ts),
+ * so the values it replaces are gone from the file and its WAL, not just overwritten logically.
+ *
+ * - `keys`: `key_code` becomes NULL.
+ * - `coarse`: key codes NULL, times rounded to 100 ms, positions snapped to the 100 px grid, app
+ *   names replaced by their salted hash (the same value `export --redact coarse` gives, and
+ *   idempotent), and in any other table with a `ts` column, `title` becomes NULL and `app` is
+ *   hashed.
+ * - `aggregate` is refused: it has no per-event rows, so applying it in place would delete
+ *   every event in the range. Use `forget` for that, or `export --redact aggregate`.
+ *
+ * Derived tables keyed by a `slot` timestamp (the metrics rollup, which holds app names) lose
+ * the slots overlapping the range and are rebuilt from the redacted events. Sessions, the
+ * ledger, `meta` and `schema_version` are copied unchanged.
+ */
+
+export type RedactProfile = Exclude<Profile, 'aggregate'>
+
+export interface RedactParams {
+  profile: RedactProfile
+  sinceMicros?: number
+  untilMicros?: number
+}
+
+const UNTOUCHED = new Set(['audit_log', 'meta', 'schema_version', 'sessions'])
+
+function inRange(range: RedactParams): string {
+  const clauses = ['TRUE']
+  if (range.sinceMicros !== undefined) clauses.push('ts >= make_timestamp($since::BIGINT)')
+  if (range.untilMicros !== undefined) clauses.push('ts < make_timestamp($until::BIGINT)')
+  return clauses.join(' AND ')
+}
+
+function rangeParams(range: RedactParams): QueryParams {
+  const params: QueryParams = {}
+  if (range.sinceMicros !== undefined) params.since = range.sinceMicros
+  if (range.untilMicros !== undefined) params.until = range.untilMicros
+  return params
+}
+
+/** `* REPLACE (…)` applying `changes` to the rows in range only, keeping row order. */
+function replaceInRange(changes: Record<string, string>, condition: string): TableCopy | undefined {
+  const entries = Object.entries(changes)
+  if (entries.length === 0) return undefined
+  const replaced = entries.map(([column, value]) => `CASE WHEN ${condition} THEN ${value} ELSE ${column} END AS ${column}`)
+  return {select: `* REPLACE (${replaced.join(', ')})`}
+}
+
+export function redactCopy(range: RedactParams): (table: TableInfo) => TableCopy | undefined {
+  const condition = inRange(range)
+  const oldSalt = saltSql('old') // the rewrite reads the old file attached as `old`
+  return table => {
+    if (UNTOUCHED.has(table.name)) return undefined
+    const has = (name: string): boolean => table.columns.some(column => column.name === name)
+    if (table.name === 'events') {
+      if (range.profile === 'keys') return replaceInRange({key_code: 'NULL'}, condition)
+      return replaceInRange({key_code: 'NULL', ...coarseTransforms(oldSalt)}, condition)
+    }
+
+    // The rollup keeps app names but no key codes: only coarse changes what it holds.
+    if (range.profile === 'coarse' && hasTimestamp(table, 'slot')) {
+      const bound = (name: 'since' | 'until'): string | undefined => (rangeParams(range)[name] === undefined ? undefined : `$${name}::BIGINT`)
+      return {where: `NOT (${slotOverlaps(bound('since'), bound('until'))})`}
+    }
+
+    if (range.profile !== 'coarse' || !hasTimestamp(table, 'ts')) return undefined
+    const changes: Record<string, string> = {}
+    if (has('title')) changes.title = 'NULL'
+    if (has('app')) changes.app = hashedAppSql('app', oldSalt)
+    return replaceInRange(changes, condition)
+  }
+}
+
+/** Per column, how many stored values in the range the profile would change; and the rows in range. */
+export function redactPreviewQuery(range: RedactParams): {sql: string; params: QueryParams} {
+  const condition = inRange(range)
+  const columns = range.profile === 'keys'
+    ? ['count(key_code)::INTEGER AS key_code']
+    : [
+      'count(key_code)::INTEGER AS key_code',
+      `count(*) FILTER (WHERE ts <> ${roundedTsSql('ts')})::INTEGER AS ts`,
+      `count(*) FILTER (WHERE x <> ${snappedSql('x')})::INTEGER AS x`,
+      `count(*) FILTER (WHERE y <> ${snappedSql('y')})::INTEGER AS y`,
+      `count(*) FILTER (WHERE app IS NOT NULL AND NOT starts_with(app, '${HASHED_APP_PREFIX}'))::INTEGER AS app`,
+    ]
+  return {
+    sql: `SELECT count(*)::INTEGER AS rows, ${columns.join(', ')} FROM events WHERE ${condition}`,
+    params: rangeParams(range),
+  }
+}
+
+export interface RedactPreview {
+  /** Events in the range. */
+  rows: number
+  /** Column → how many values change. */
+  columns: Record<string, number>
+}
+
+export function previewFromRow(row: Record<string, unknown>): RedactPreview {
+  const {rows, ...columns} = row
+  return {rows: Number(rows), columns: Object.fromEntries(Object.entries(columns).map(([name, n]) => [name, Number(n)]))}
+}
+
+export interface RedactResult extends RedactPreview {
+  profile: RedactProfile
+  range_start: null | string
+  range_end: null | string
+  database: string
+  bytes_before: number
+  bytes_after: number
+  seconds: number
+  audit_id: number
+}
+
+export function redactParams(params: Record<string, unknown>, nowMicros = Date.now() * 1000): RedactParams {
+  const profile = String(params.profile)
+  if (profile === 'aggregate') {
+    throw new UsageError(
+      'redact --profile aggregate would delete every event in the range: aggregate keeps no per-event rows.',
+      'To delete a range use `devtrace forget`; for per-minute totals use `devtrace export --redact aggregate`.',
+    )
+  }
+
+  if (profile !== 'keys' && profile !== 'coarse') throw new UsageError(`Unknown profile "${profile}".`, 'Use keys or coarse.')
+  const since = params.sinceMicros === undefined || params.sinceMicros === null ? undefined : Number(params.sinceMicros)
+  // Never past now: input captured while the rewrite runs is not part of what was asked for.
+  const until = Math.min(params.untilMicros === undefined || params.untilMicros === null ? nowMicros : Number(params.untilMicros), nowMicros)
+  if (since !== undefined && since >= until) throw new UsageError('The range to redact is empty: --since must be before --until (and before now).')
+  return {profile, sinceMicros: since, untilMicros: until}
+}
+
+export const redactOperation: Operation = async (db, params): Promise<RedactResult> => {
+  const range = redactParams(params)
+  const {sql, params: queryParams} = redactPreviewQuery(range)
+  const connection = await db.connect()
+  let preview: RedactPreview
+  try {
+    preview = previewFromRow((await connection.runAndReadAll(sql, queryParams)).getRowObjects()[0])
+  } finally {
+    connection.closeSync()
+  }
+
+  let rewrite
+  try {
+    rewrite = await rewriteDatabase(db, {
+      plan: redactCopy(range),
+      params: rangeParams(range),
+      after: range.profile === 'coarse' ? connection => rebuildDerived(connection, range.sinceMicros, range.untilMicros) : undefined,
+    })
+  } catch (error) {
+    await recordFailure(db, range, `rewrite failed: ${(error as Error).message}`)
+    throw new DevtraceError(`Could not rewrite ${db.file}; nothing was changed (${(error as Error).message}).`, {cause: error})
+  }
+
+  const after = await db.connect()
+  try {
+    const changed = Object.entries(preview.columns).filter(([, n]) => n > 0).map(([column, n]) => `${column} ${n}`)
+    const auditId = await recordAudit(after, {
+      action: 'redact',
+      outcome: 'ok',
+      profile: range.profile,
+      rangeStartMicros: range.sinceMicros ?? null,
+      rangeEndMicros: range.untilMicros ?? null,
+      rows: preview.rows,
+      bytes: rewrite.bytesAfter,
+      destination: db.file,
+      detail: `values changed: ${changed.length > 0 ? changed.join(', ') : 'none'}; database rewritten`,
+    })
+    return {
+      profile: range.profile,
+      range_start: range.sinceMicros === undefined ? null : new Date(range.sinceMicros / 1000).toISOString(),
+      range_end: range.untilMicros === undefined ? null : new Date(range.untilMicros / 1000).toISOString(),
+      ...preview,
+      database: db.file,
+      bytes_before: rewrite.bytesBefore,
+      bytes_after: rewrite.bytesAfter,
+      seconds: Math.round(rewrite.seconds * 1000) / 1000,
+      audit_id: auditId,
+    }
+  } finally {
+    after.closeSync()
+  }
+}
+
+async function recordFailure(db: Parameters<Operation>[0], range: RedactParams, detail: string): Promise<void> {
+  try {
+    const connection = await db.connect()
+    try {
+      await recordAudit(connection, {
+        action: 'redact',
+        outcome: 'failed',
+        profile: range.profile,
+        rangeStartMicros: range.sinceMicros ?? null,
+        rangeEndMicros: range.untilMicros ?? null,
+        destination: db.file,
+        detail,
+      })
+    } finally {
+      connection.closeSync()
+    }
+  } catch {
+    // The database could not be reopened; the error itself reaches the user.
+  }
+}

@@ -1,0 +1,257 @@
+import type {DuckDBConnection} from '@duckdb/node-api'
+
+import {
+  chmodSync, closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync,
+} from 'node:fs'
+import path from 'node:path'
+
+import type {DatabaseAccess} from '../store/operations.js'
+import type {QueryParams} from '../store/query-stream.js'
+
+import {closeDatabase, openDatabase} from '../store/open-database.js'
+import {migrate} from '../store/schema.js'
+
+/**
+ * Secure rewrite, for `forget` and `redact`. DuckDB's DELETE and UPDATE leave the old values in
+ * free blocks of the file (and in the WAL) until they happen to be overwritten, so removing data
+ * "for good" means building a new file that never held it and swapping it in:
+ *
+ *   1. with the file offline (inside the daemon, capture keeps buffering meanwhile), fold any
+ *      WAL into it, so nothing is left that belongs to the old file;
+ *   2. create `<db>.rewrite` with the current schema (migrate), attach the old file read-only,
+ *      and copy every table — generically, so a table added later is never dropped — through
+ *      the caller's per-table SELECT (rows left out, columns transformed);
+ *   3. continue every sequence where the old one was (session and audit ids never repeat);
+ *   4. CHECKPOINT, close, fsync, 0600, rename over the original (atomic), remove any old WAL,
+ *      fsync the folder.
+ *
+ * A crash before the rename leaves the original untouched (and a stale `.rewrite`, removed by
+ * the next rewrite); after it, the new file is complete. What this cannot promise: the old
+ * file's blocks are freed by the file system, not scrubbed; on SSDs and copy-on-write file
+ * systems only full-disk encryption protects against reading the raw device.
+ */
+
+export interface TableInfo {
+  name: string
+  /** Column names and DuckDB types, in table order. */
+  columns: Array<{name: string; type: string}>
+}
+
+export function hasTimestamp(table: TableInfo, column: string): boolean {
+  return table.columns.some(({name, type}) => name === column && type.startsWith('TIMESTAMP'))
+}
+
+/**
+ * How one table is copied: a SELECT list (default `*`) and a WHERE clause (default: every
+ * row), both over `old.<table>`, with `$name` parameters from the rewrite's `params`.
+ */
+export interface TableCopy {
+  select?: string
+  where?: string
+}
+
+export interface RewriteResult {
+  /** Rows per table in the new file. */
+  tables: Record<string, number>
+  bytesBefore: number
+  bytesAfter: number
+  seconds: number
+}
+
+export interface RewriteOptions {
+  /** Per table: how to copy it; undefined copies it as it is. */
+  plan: (table: TableInfo) => TableCopy | undefined
+  params?: QueryParams
+  /** Called with the open rewrite connection after the copy, before it is closed (tests, rollups). */
+  after?: (connection: DuckDBConnection) => Promise<void>
+}
+
+export const REWRITE_SUFFIX = '.rewrite'
+
+export function rewritePath(file: string): string {
+  return `${file}${REWRITE_SUFFIX}`
+}
+
+export async function rewriteDatabase(db: DatabaseAccess, options: RewriteOptions): Promise<RewriteResult> {
+  return db.offline(() => rewriteOffline(db.file, options))
+}
+
+/** The rewrite itself; the file must be closed by everyone (DatabaseAccess.offline). */
+export async function rewriteOffline(file: string, options: RewriteOptions): Promise<RewriteResult> {
+  const started = performance.now()
+  await foldWal(file)
+  const bytesBefore = fileSize(file)
+  const target = rewritePath(file)
+  removeFile(target)
+  removeFile(`${target}.wal`)
+
+  const tables: Record<string, number> = {}
+  const fresh = await openDatabase(target)
+  try {
+    const {connection} = fresh
+    await migrate(connection, target)
+    // Read-only, it still takes a (shared) lock: a daemon started meanwhile fails to open the
+    // old file instead of writing to a file about to be replaced.
+    await connection.run(`ATTACH ${sqlString(file)} AS old (READ_ONLY)`)
+    await connection.run('BEGIN TRANSACTION')
+    try {
+      const sequences = await oldSequences(connection)
+      // Sequences this version's migrations do not create come first: tables may default to them.
+      for (const sequence of sequences) if (sequence.missing) await connection.run(sequence.sql)
+      for (const table of await oldTables(connection)) {
+        const copy = options.plan(table) ?? {}
+        if (!(await tableExists(connection, table.name))) {
+          // A table this version's migrations do not create (made at run time): recreate it as it was.
+          await connection.run(await tableSql(connection, table.name))
+        }
+
+        const name = quoteIdent(table.name)
+        await connection.run(`DELETE FROM main.${name}`) // rows migrate() put in (schema_version, meta)
+        const reader = await connection.runAndReadAll(
+          `INSERT INTO main.${name} BY NAME SELECT ${copy.select ?? '*'} FROM old.main.${name} ${copy.where ? `WHERE ${copy.where}` : ''}`,
+          usedParams(options.params, `${copy.select ?? ''} ${copy.where ?? ''}`),
+        )
+        tables[table.name] = Number(reader.getRowObjects()[0]?.Count ?? 0)
+      }
+
+      await continueSequences(connection, sequences)
+      await connection.run('COMMIT')
+    } catch (error) {
+      await connection.run('ROLLBACK')
+      throw error
+    }
+
+    await connection.run('DETACH old')
+    await options.after?.(connection)
+    await connection.run('CHECKPOINT')
+  } catch (error) {
+    closeDatabase(fresh)
+    removeFile(target)
+    removeFile(`${target}.wal`)
+    throw error
+  }
+
+  closeDatabase(fresh)
+  if (existsSync(`${target}.wal`) && statSync(`${target}.wal`).size > 0) {
+    throw new Error(`the rewritten database left a write-ahead log behind (${target}.wal); the original is unchanged`)
+  }
+
+  removeFile(`${target}.wal`)
+  if (process.platform !== 'win32') chmodSync(target, 0o600)
+  fsyncFile(target)
+  renameSync(target, file)
+  removeFile(`${file}.wal`)
+  fsyncFile(path.dirname(file))
+  return {
+    tables, bytesBefore, bytesAfter: fileSize(file), seconds: (performance.now() - started) / 1000,
+  }
+}
+
+/** Open and checkpoint the file if it has a WAL, so the old file's state lives in one place. */
+async function foldWal(file: string): Promise<void> {
+  if (!existsSync(`${file}.wal`)) return
+  const db = await openDatabase(file)
+  try {
+    await db.connection.run('CHECKPOINT')
+  } finally {
+    closeDatabase(db)
+  }
+}
+
+async function oldTables(connection: DuckDBConnection): Promise<TableInfo[]> {
+  const reader = await connection.runAndReadAll(`SELECT table_name, list(struct_pack(name := column_name, type := data_type) ORDER BY column_index) AS columns
+     FROM duckdb_columns() WHERE database_name = 'old' AND schema_name = 'main'
+     GROUP BY table_name ORDER BY table_name`)
+  return reader.getRowObjectsJS().map(row => ({
+    name: String(row.table_name),
+    columns: (row.columns as Array<{name: string; type: string}>).map(column => ({name: column.name, type: column.type})),
+  }))
+}
+
+async function tableExists(connection: DuckDBConnection, name: string): Promise<boolean> {
+  const reader = await connection.runAndReadAll(
+    'SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = \'main\' AND table_name = $name',
+    {name},
+  )
+  return Number(reader.getRowObjects()[0].n) > 0
+}
+
+async function tableSql(connection: DuckDBConnection, name: string): Promise<string> {
+  const reader = await connection.runAndReadAll(
+    'SELECT sql FROM duckdb_tables() WHERE database_name = \'old\' AND schema_name = \'main\' AND table_name = $name',
+    {name},
+  )
+  return String(reader.getRowObjects()[0].sql)
+}
+
+interface SequenceInfo {
+  name: string
+  /** The old sequence's next value (a sequence's stored start is its next value once the file was closed). */
+  oldNext: bigint
+  newNext: bigint
+  step: bigint
+  /** Not created by this version's migrations: recreate it from its SQL (which starts at the next value). */
+  missing: boolean
+  sql: string
+}
+
+async function oldSequences(connection: DuckDBConnection): Promise<SequenceInfo[]> {
+  const reader = await connection.runAndReadAll(`SELECT o.sequence_name AS name, o.start_value AS old_next, n.start_value AS new_next, o.increment_by AS step, n.sequence_name IS NULL AS missing, o.sql
+     FROM duckdb_sequences() o
+     LEFT JOIN duckdb_sequences() n ON n.sequence_name = o.sequence_name AND n.schema_name = 'main' AND n.database_name = current_database()
+     WHERE o.database_name = 'old' AND o.schema_name = 'main'`)
+  return reader.getRowObjects().map(row => ({
+    name: String(row.name),
+    oldNext: BigInt(row.old_next as bigint),
+    newNext: row.new_next === null ? 0n : BigInt(row.new_next as bigint),
+    step: BigInt(row.step as bigint),
+    missing: Boolean(row.missing),
+    sql: String(row.sql),
+  }))
+}
+
+/** Sequences (session and audit ids) continue where the old file's did: ids are never reused. */
+async function continueSequences(connection: DuckDBConnection, sequences: SequenceInfo[]): Promise<void> {
+  for (const sequence of sequences) {
+    if (sequence.missing || sequence.step === 0n) continue
+    const steps = (sequence.oldNext - sequence.newNext) / sequence.step
+    if (steps > 0n) await connection.run(`SELECT max(nextval(${sqlString(sequence.name)})) FROM range(${steps})`)
+  }
+}
+
+/** DuckDB refuses parameters a statement does not use: pass only those it names. */
+function usedParams(params: QueryParams | undefined, sql: string): QueryParams | undefined {
+  if (!params) return undefined
+  const used = Object.fromEntries(Object.entries(params).filter(([name]) => new RegExp(`\\$${name}\\b`).test(sql)))
+  return Object.keys(used).length > 0 ? used : undefined
+}
+
+export function sqlString(text: string): string {
+  return `'${text.replaceAll('\'', '\'\'')}'`
+}
+
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size
+  } catch {
+    return 0
+  }
+}
+
+function removeFile(file: string): void {
+  rmSync(file, {force: true})
+}
+
+function fsyncFile(file: string): void {
+  if (process.platform === 'win32' && statSync(file).isDirectory()) return
+  const fd = openSync(file, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}

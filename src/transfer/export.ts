@@ -1,0 +1,206 @@
+import type {DuckDBConnection} from '@duckdb/node-api'
+
+import {createHash} from 'node:crypto'
+import {
+  createReadStream, existsSync, renameSync, rmSync, statSync, writeFileSync,
+} from 'node:fs'
+import {chmod} from 'node:fs/promises'
+import path from 'node:path'
+
+import type {EventFilter} from '../store/event-queries.js'
+import type {Operation} from '../store/operations.js'
+
+import {recordAudit} from '../privacy/ledger.js'
+import {PROFILE_CHOICES, type ProfileOrNone, profileSelect} from '../privacy/profiles.js'
+import {DevtraceError, UsageError} from '../ui/errors.js'
+
+/**
+ * `export`: one profile's rows written by DuckDB's own writers (`COPY (SELECT …) TO …`), run
+ * where the database is held (inside the daemon when it runs). The file appears under its name
+ * only once complete (written beside it, then renamed), is readable by its owner only (0600),
+ * and is entered in the ledger with its rows, bytes and sha256.
+ */
+
+export const EXPORT_FORMATS = ['parquet', 'csv', 'json', 'ndjson'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+const EXTENSIONS: Record<string, ExportFormat> = {
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
+  '.csv': 'csv',
+  '.json': 'json',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+}
+
+/** The format a file name implies, if any. */
+export function formatFromPath(file: string): ExportFormat | undefined {
+  return EXTENSIONS[path.extname(file).toLowerCase()]
+}
+
+/** DuckDB COPY options per format: `json` is one JSON array, `ndjson` one object a line. */
+const COPY_OPTIONS: Record<ExportFormat, string> = {
+  parquet: 'FORMAT parquet, COMPRESSION zstd',
+  csv: 'FORMAT csv, HEADER true',
+  json: 'FORMAT json, ARRAY true',
+  ndjson: 'FORMAT json',
+}
+
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  parquet: 'application/vnd.apache.parquet',
+  csv: 'text/csv',
+  json: 'application/json',
+  ndjson: 'application/x-ndjson',
+}
+
+/** Where an export is written until it is complete (the command watches its size for progress). */
+export function partialPath(out: string): string {
+  return path.join(path.dirname(out), `.${path.basename(out)}.devtrace-partial`)
+}
+
+export interface WriteOptions {
+  profile: ProfileOrNone
+  filter: EventFilter
+  format: ExportFormat
+  idleSeconds?: number
+}
+
+/**
+ * Write a profile's rows to `file` with DuckDB's COPY; returns the number of rows. For anyone
+ * who needs the payload as a file (export, upload).
+ */
+export async function writeProfileFile(connection: DuckDBConnection, file: string, options: WriteOptions): Promise<number> {
+  const {sql, params} = profileSelect(options.profile, options.filter, {idleSeconds: options.idleSeconds})
+  const quoted = `'${file.replaceAll('\'', '\'\'')}'`
+  const reader = await connection.runAndReadAll(`COPY (${sql}) TO ${quoted} (${COPY_OPTIONS[options.format]})`, params)
+  return Number(reader.getRowObjects()[0]?.Count ?? 0)
+}
+
+/** sha256 of a file, hex, streamed. */
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
+}
+
+export interface ExportParams {
+  /** Absolute path of the file to write. */
+  out: string
+  format: ExportFormat
+  profile: ProfileOrNone
+  sinceMicros?: number
+  untilMicros?: number
+  idleSeconds?: number
+  force?: boolean
+}
+
+export interface ExportResult {
+  out: string
+  format: ExportFormat
+  profile: ProfileOrNone
+  range_start: null | string
+  range_end: null | string
+  rows: number
+  bytes: number
+  sha256: string
+  audit_id: number
+}
+
+export function exportParams(params: Record<string, unknown>): ExportParams {
+  const out = String(params.out ?? '')
+  const format = String(params.format) as ExportFormat
+  const profile = String(params.profile ?? 'none') as ProfileOrNone
+  if (!path.isAbsolute(out)) throw new UsageError(`The export path must be absolute (got "${out}").`)
+  if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`Unknown export format "${format}".`, `Use one of ${EXPORT_FORMATS.join(', ')}.`)
+  if (!PROFILE_CHOICES.includes(profile)) throw new UsageError(`Unknown profile "${profile}".`, `Use one of ${PROFILE_CHOICES.join(', ')}.`)
+  const number = (value: unknown): number | undefined => (value === undefined || value === null ? undefined : Number(value))
+  return {
+    out,
+    format,
+    profile,
+    sinceMicros: number(params.sinceMicros),
+    untilMicros: number(params.untilMicros),
+    idleSeconds: number(params.idleSeconds),
+    force: params.force === true,
+  }
+}
+
+/** Refuse what would surprise: an existing file without --force, a folder, the database itself. */
+export function checkDestination(out: string, force: boolean, database: string): void {
+  const protectedFiles = [database, `${database}.wal`, `${database}.rewrite`].map(file => path.resolve(file))
+  if (protectedFiles.includes(path.resolve(out))) {
+    throw new UsageError(`Refusing to export over the devtrace database itself (${out}).`, 'Choose another --out path.')
+  }
+
+  if (!existsSync(path.dirname(out)) || !statSync(path.dirname(out)).isDirectory()) {
+    throw new DevtraceError(`The folder ${path.dirname(out)} does not exist.`, {suggestion: 'Create it first, or choose another --out path.'})
+  }
+
+  if (!existsSync(out)) return
+  if (statSync(out).isDirectory()) throw new UsageError(`${out} is a folder.`, 'Give a file path to --out.')
+  if (!force) throw new DevtraceError(`${out} already exists.`, {suggestion: 'Add --force to overwrite it, or choose another --out path.'})
+}
+
+export const exportOperation: Operation = async (db, raw): Promise<ExportResult> => {
+  const params = exportParams(raw)
+  checkDestination(params.out, params.force ?? false, db.file)
+  const partial = partialPath(params.out)
+  const filter = {sinceMicros: params.sinceMicros, untilMicros: params.untilMicros}
+  const connection = await db.connect()
+  try {
+    let rows: number
+    let bytes: number
+    let sha256: string
+    try {
+      rmSync(partial, {force: true})
+      // Created private before DuckDB writes into it, so no other user can ever read it.
+      writeFileSync(partial, '', {mode: 0o600})
+      rows = await writeProfileFile(connection, partial, {
+        profile: params.profile, filter, format: params.format, idleSeconds: params.idleSeconds,
+      })
+      if (process.platform !== 'win32') await chmod(partial, 0o600)
+      bytes = statSync(partial).size
+      sha256 = await sha256File(partial)
+      renameSync(partial, params.out)
+    } catch (error) {
+      rmSync(partial, {force: true})
+      await recordAudit(connection, {
+        action: 'export',
+        outcome: 'failed',
+        profile: params.profile,
+        format: params.format,
+        rangeStartMicros: params.sinceMicros,
+        rangeEndMicros: params.untilMicros,
+        destination: params.out,
+        detail: (error as Error).message.split('\n')[0],
+      })
+      throw new DevtraceError(`Could not write ${params.out}: ${(error as Error).message.split('\n')[0]}`, {cause: error})
+    }
+
+    const auditId = await recordAudit(connection, {
+      action: 'export',
+      outcome: 'ok',
+      profile: params.profile,
+      format: params.format,
+      rangeStartMicros: params.sinceMicros,
+      rangeEndMicros: params.untilMicros,
+      rows,
+      bytes,
+      sha256,
+      destination: params.out,
+    })
+    return {
+      out: params.out,
+      format: params.format,
+      profile: params.profile,
+      range_start: params.sinceMicros === undefined ? null : new Date(params.sinceMicros / 1000).toISOString(),
+      range_end: params.untilMicros === undefined ? null : new Date(params.untilMicros / 1000).toISOString(),
+      rows,
+      bytes,
+      sha256,
+      audit_id: auditId,
+    }
+  } finally {
+    connection.closeSync()
+  }
+}
