@@ -290,6 +290,9 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       const name = String(params.name ?? '')
       const operation = await loadOperation(name)
       if (!operation) throw new DevtraceError(`Unknown operation "${name}".`)
+      // Everything captured before the request is committed first: an export includes it, and a
+      // forget or redact of a range ending now covers it (rather than it landing after the rewrite).
+      flush()
       const result = await operation(store, (params.params ?? {}) as Record<string, unknown>)
       // Whatever was captured while the file was offline is written now.
       flush()
