@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../ui/base-command.js'
+import {copyQueryToStdout} from '../ui/copy-to-stdout.js'
 import {printRows} from '../ui/print-rows.js'
 
 export default class Query extends BaseCommand {
@@ -28,7 +29,7 @@ Tables: events, sessions, audit_log, schema_version.`
     const store = await openStore(this.paths)
     try {
       const format = this.jsonEnabled() ? 'json' : (flags.csv ? 'csv' : 'table')
-      await printRows(store.query(args.sql), {format})
+      await (format === 'table' ? printRows(store.query(args.sql), {format}) : copyQueryToStdout(store, args.sql, format));
     } finally {
       store.close()
     }

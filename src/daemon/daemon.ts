@@ -13,6 +13,7 @@ import {Recorder} from '../capture/recorder.js'
 import {ensurePrivateDir} from '../config/paths.js'
 import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
+import {copyToFifo} from '../store/copy-out.js'
 import {DatabaseLockedError, openDatabase} from '../store/open-database.js'
 import {loadOperation} from '../store/operations.js'
 import {type QueryParams, streamQuery} from '../store/query-stream.js'
@@ -262,15 +263,31 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     // and capture keeps writing through the Appender's connection meanwhile.
     async query(params, channel) {
       const connection = await store.connect()
+      const sql = String(params.sql ?? '')
+      const queryParams = params.params as QueryParams | undefined
       try {
         let first = true
-        for await (const batch of streamQuery(connection, String(params.sql ?? ''), params.params as QueryParams | undefined)) {
+        for await (const batch of streamQuery(connection, sql, queryParams)) {
           if (channel.closed) break
           await channel.send({type: 'rows', columns: first ? batch.columns : undefined, rows: batch.rows})
           first = false
         }
 
         await channel.send({type: 'end'})
+      } finally {
+        connection.closeSync()
+      }
+    },
+    // Large CSV/JSON results: DuckDB writes them straight into the client's FIFO.
+    async copy(params, channel) {
+      const connection = await store.connect()
+      try {
+        const rows = await copyToFifo(connection, {
+          sql: String(params.sql ?? ''),
+          format: params.format === 'json' ? 'json' : 'csv',
+          fifo: String(params.fifo ?? ''),
+        }, () => channel.send({type: 'rows', rows: []}))
+        await channel.send({type: 'end', summary: {rows}})
       } finally {
         connection.closeSync()
       }

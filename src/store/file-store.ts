@@ -1,5 +1,6 @@
 import type {Store} from './store.js'
 
+import {type CopyFormat, copyToFifo} from './copy-out.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from './open-database.js'
 import {type QueryParams, type RowBatch, streamQuery} from './query-stream.js'
 import {assertKnownVersion, currentSchemaVersion} from './schema.js'
@@ -28,5 +29,9 @@ export class FileStore implements Store {
 
   query(sql: string, params?: QueryParams): AsyncGenerator<RowBatch> {
     return streamQuery(this.db.connection, sql, params)
+  }
+
+  copyTo(sql: string, format: CopyFormat, fifo: string, started: () => void): Promise<number> {
+    return copyToFifo(this.db.connection, {sql, format, fifo}, async () => started())
   }
 }

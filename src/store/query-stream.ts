@@ -44,3 +44,4 @@ export async function * streamQuery(connection: DuckDBConnection, sql: string, p
   // An empty result still names its columns.
   if (!sent) yield {columns, rows: []}
 }
+

@@ -37,28 +37,24 @@ const STATEMENT_NAMES: Record<number, string> = {
 }
 
 /**
- * Prepare `sql` if, and only if, it cannot change anything: exactly one statement, of DuckDB's
- * statement type SELECT, calling no function that writes. Parameters (`$name`) are bound by
- * the caller.
+ * Prepare `sql` if, and only if, it cannot change anything: exactly one statement, a SELECT by
+ * DuckDB's own parser, calling no function that writes. The statement is parsed before it is
+ * bound, because binding alone has side effects for some statements (binding EXPORT DATABASE
+ * creates its folder). Parameters (`$name`) are bound by the caller.
  */
 export async function prepareReadOnly(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
-  if (sql.trim() === '') throw new QueryRefusedError('there is no statement to run')
-  let extracted
-  try {
-    extracted = await connection.extractStatements(sql)
-  } catch (error) {
-    throw new QueryFailedError(error)
-  }
+  const tree = await parseSelect(connection, sql)
+  const writer = functionNames(tree).find(name => WRITING_FUNCTIONS.has(name))
+  if (writer) throw new QueryRefusedError(`${writer}() changes stored state`)
 
-  if (extracted.count === 0) throw new QueryRefusedError('there is no statement to run')
-  if (extracted.count > 1) throw new QueryRefusedError(`${extracted.count} statements were given; run one at a time`)
   let prepared
   try {
-    prepared = await extracted.prepare(0)
+    prepared = await connection.prepare(sql)
   } catch (error) {
     throw new QueryFailedError(error)
   }
 
+  // A second opinion from the binder: still a SELECT.
   const type = prepared.statementType
   if (type !== SELECT) {
     prepared.destroySync()
@@ -66,20 +62,38 @@ export async function prepareReadOnly(connection: DuckDBConnection, sql: string)
     throw new QueryRefusedError(name ? `this is a statement of type ${name}` : 'only SELECT statements run')
   }
 
-  const called = await calledFunctions(connection, sql)
-  const writer = called.find(name => WRITING_FUNCTIONS.has(name))
-  if (writer) {
-    prepared.destroySync()
-    throw new QueryRefusedError(`${writer}() changes stored state`)
-  }
-
   return prepared
 }
 
-/** Every function name in the statement, from DuckDB's own syntax tree of it. */
-async function calledFunctions(connection: DuckDBConnection, sql: string): Promise<string[]> {
+interface SerializedSql {
+  error: boolean
+  error_type?: string
+  error_message?: string
+  statements?: unknown[]
+}
+
+/** Parse only (no binding, no side effects) and insist on exactly one SELECT. */
+async function parseSelect(connection: DuckDBConnection, sql: string): Promise<unknown> {
   const reader = await connection.runAndReadAll('SELECT json_serialize_sql($sql::VARCHAR) AS tree', {sql})
-  const tree = JSON.parse(String(reader.getRowObjects()[0].tree)) as unknown
+  const parsed = JSON.parse(String(reader.getRowObjects()[0].tree)) as SerializedSql
+  if (parsed.error) {
+    if (parsed.error_type === 'parser') throw new QueryFailedError(`Parser Error: ${parsed.error_message}`)
+    // DuckDB serialises SELECTs only: anything else is refused before it is ever bound.
+    const extracted = await connection.extractStatements(sql)
+    if (extracted.count > 1) throw new QueryRefusedError(`${extracted.count} statements were given; run one at a time`)
+    // The keyword only names the statement in the message; the parser made the decision.
+    const keyword = /^\s*\(*\s*([a-z]+(?:\s+(?:database|table|view|schema|analyze)\b)?)/i.exec(sql)?.[1]?.toUpperCase() ?? 'non-SELECT'
+    throw new QueryRefusedError(`this is a statement of type ${keyword.replaceAll(/\s+/g, ' ')}`)
+  }
+
+  const count = parsed.statements?.length ?? 0
+  if (count === 0) throw new QueryRefusedError('there is no statement to run')
+  if (count > 1) throw new QueryRefusedError(`${count} statements were given; run one at a time`)
+  return parsed.statements
+}
+
+/** Every function name in a parsed statement. */
+function functionNames(tree: unknown): string[] {
   const names: string[] = []
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) {
@@ -93,4 +107,13 @@ async function calledFunctions(connection: DuckDBConnection, sql: string): Promi
 
   walk(tree)
   return names
+}
+
+/**
+ * The statement as DuckDB itself prints it back from its syntax tree: no comments, no trailing
+ * semicolon, safe to embed as a subquery.
+ */
+export async function canonicalSql(connection: DuckDBConnection, sql: string): Promise<string> {
+  const reader = await connection.runAndReadAll('SELECT json_deserialize_sql(json_serialize_sql($sql::VARCHAR)) AS text', {sql})
+  return String(reader.getRowObjects()[0].text)
 }

@@ -1,6 +1,7 @@
 import {existsSync} from 'node:fs'
 
 import type {StatePaths} from '../config/paths.js'
+import type {CopyFormat} from './copy-out.js'
 import type {QueryParams, RowBatch} from './query-stream.js'
 
 import {DaemonClient} from '../ipc/client.js'
@@ -15,6 +16,11 @@ export interface Store {
   readonly via: 'daemon' | 'file'
   /** A read-only query, a batch of rows at a time. Anything that would write is refused. */
   query(sql: string, params?: QueryParams): AsyncGenerator<RowBatch>
+  /**
+   * The fast path for large CSV/JSON output: DuckDB writes the (read-only) query's result into
+   * the FIFO at `fifo`; `started` runs once the writer end is open. Resolves with the row count.
+   */
+  copyTo(sql: string, format: CopyFormat, fifo: string, started: () => void): Promise<number>
   close(): void
 }
 
@@ -44,5 +50,15 @@ class DaemonStore implements Store {
     for await (const reply of this.client.messages('query', {sql, params})) {
       if (reply.type === 'rows') yield {columns: reply.columns ?? [], rows: reply.rows as RowBatch['rows']}
     }
+  }
+
+  async copyTo(sql: string, format: CopyFormat, fifo: string, started: () => void): Promise<number> {
+    let rows = 0
+    for await (const reply of this.client.messages('copy', {sql, format, fifo})) {
+      if (reply.type === 'rows') started()
+      if (reply.type === 'end') rows = Number(reply.summary?.rows ?? 0)
+    }
+
+    return rows
   }
 }

@@ -70,3 +70,4 @@ export function cellText(value: JsonValue): string {
   if (value === null) return ''
   return typeof value === 'object' ? JSON.stringify(value) : String(value)
 }
+

@@ -69,6 +69,17 @@ describe('query and inspect, with the daemon running and stopped', {skip}, () =>
     assert.deepEqual(table.stdout.trim().split('\n').map(line => line.trim().split(/\s+/)), [['kind', 'n'], ['key_down', '11'], ['key_up', '11']])
   })
 
+  test('--json and --csv keep repeated column names apart, and a trailing comment or semicolon is fine', async () => {
+    const json = await s.run(['query', 'SELECT 1 AS a, 2 AS a, NULL AS b; -- two a columns', '--json'])
+    assert.equal(json.code, 0, json.stderr)
+    assert.deepEqual(JSON.parse(json.stdout), [{a: 1, a_1: 2, b: null}])
+    const csv = await s.run(['query', 'SELECT \'x,"y\' AS s, 3 AS n -- quoted', '--csv'])
+    assert.equal(csv.code, 0, csv.stderr)
+    assert.equal(csv.stdout, 's,n\n"x,""y",3\n')
+    const empty = await s.run(['query', 'SELECT 1 AS a WHERE false', '--json'])
+    assert.deepEqual(JSON.parse(empty.stdout), [])
+  })
+
   test('inspect shows the newest events oldest first; --kind, --limit and --json filter', async () => {
     const result = await s.run(['inspect', '--kind', 'key_down', '--limit', '3', '--json'])
     assert.equal(result.code, 0, result.stderr)
@@ -154,6 +165,9 @@ describe('query and inspect, with the daemon running and stopped', {skip}, () =>
     assert.deepEqual(await queryJson('SELECT count(*) AS n, (SELECT count(*) FROM sessions) AS s FROM events'), before)
     const {existsSync} = await import('node:fs')
     assert.equal(existsSync('/tmp/devtrace-e2e-leak.csv'), false)
+    // Refused statements are never even bound: binding EXPORT DATABASE would create its folder.
+    assert.equal(existsSync('/tmp/devtrace-e2e-leak'), false)
+    assert.equal(existsSync('/tmp/devtrace-e2e-other.duckdb'), false)
   })
 
   test('bad SQL is one clear sentence, exit 1, and capture goes on', async () => {

@@ -32,7 +32,7 @@ describe('read-only guard (DuckDB decides the statement type)', () => {
     'SHOW TABLES',
     'SUMMARIZE events',
     'VALUES (1), (2)',
-    'PRAGMA table_info(\'events\')',
+    'SELECT * FROM pragma_table_info(\'events\')',
   ]
   for (const sql of allowed) {
     test(`allows: ${sql}`, async () => {
@@ -45,25 +45,27 @@ describe('read-only guard (DuckDB decides the statement type)', () => {
     ['INSERT INTO events (ts, session_id, kind) VALUES (now(), 1, \'x\')', /type INSERT/],
     ['UPDATE events SET kind = 1', /type UPDATE/],
     ['DELETE FROM events', /type DELETE/],
-    ['DROP TABLE events', /type DROP/],
-    ['CREATE TABLE x (a INT)', /type CREATE/],
-    ['CREATE VIEW v AS SELECT 1', /type CREATE/],
-    ['ALTER TABLE events ADD COLUMN z INT', /type ALTER/],
+    ['DROP TABLE events', /type DROP TABLE/],
+    ['CREATE TABLE x (a INT)', /type CREATE TABLE/],
+    ['CREATE VIEW v AS SELECT 1', /type CREATE VIEW/],
+    ['ALTER TABLE events ADD COLUMN z INT', /type ALTER TABLE/],
     ['COPY events TO \'/tmp/devtrace-should-not-exist.csv\'', /type COPY/],
-    ['EXPORT DATABASE \'/tmp/devtrace-should-not-exist\'', /type EXPORT/],
+    ['EXPORT DATABASE \'/tmp/devtrace-should-not-exist\'', /type EXPORT DATABASE/],
     ['ATTACH \':memory:\' AS other', /type ATTACH/],
     ['DETACH other', /type DETACH/],
-    ['INSTALL httpfs', /type LOAD\/INSTALL/],
-    ['LOAD json', /type LOAD\/INSTALL/],
+    ['INSTALL httpfs', /type INSTALL/],
+    ['LOAD json', /type LOAD/],
     ['SET threads = 1', /type SET/],
-    ['CHECKPOINT', /type CALL/],
+    ['CHECKPOINT', /type CHECKPOINT/],
     ['VACUUM', /type VACUUM/],
-    ['BEGIN TRANSACTION', /type TRANSACTION/],
+    ['BEGIN TRANSACTION', /type BEGIN/],
     ['EXPLAIN ANALYZE SELECT 1', /type EXPLAIN/],
+    ['PRAGMA table_info(\'events\')', /type PRAGMA/],
     ['SELECT nextval(\'session_id_seq\')', /nextval\(\) changes stored state/],
     ['SELECT * FROM events WHERE session_id IN (SELECT nextval(\'audit_id_seq\'))', /nextval\(\) changes stored state/],
     ['SELECT 1; DELETE FROM events', /2 statements were given/],
     ['', /no statement/],
+    ['-- only a comment', /no statement/],
   ]
   for (const [sql, reason] of refused) {
     test(`refuses: ${sql || '(empty)'}`, async () => {
@@ -75,6 +77,12 @@ describe('read-only guard (DuckDB decides the statement type)', () => {
       })
     })
   }
+
+  test('refused statements are never bound: EXPORT DATABASE creates no folder', async () => {
+    const {existsSync} = await import('node:fs')
+    assert.equal(existsSync('/tmp/devtrace-should-not-exist'), false)
+    assert.equal(existsSync('/tmp/devtrace-should-not-exist.csv'), false)
+  })
 
   test('nothing refused changed the data', async () => {
     const reader = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM events')
