@@ -176,8 +176,9 @@ export class AppContext {
     this.window = window
     const {app, excluded} = this.stateOf(window)
     this.options.recorder.setApp({app, excluded})
-    // An excluded app leaves no trace at all, not even when it had focus.
-    if (!this.titlesOn || excluded) return
+    // An excluded app leaves no trace at all, not even when it had focus. Moments with no window
+    // focused (window managers pass through "none" on every switch) are not rows either.
+    if (!this.titlesOn || excluded || !window) return
     const row: WindowRow = {tsMicros: nowMicros(), app, title: window?.title ?? null}
     if (this.lastRow && this.lastRow.app === row.app && this.lastRow.title === row.title) return
     this.lastRow = row
