@@ -30,6 +30,10 @@ nothing leaves this machine unless you run \`devtrace upload\`.`
       this.warn('Level "full" stores exact key codes: anyone with this file can reconstruct what you typed, passwords included.')
     }
 
+    if (settings.exclude_apps.length > 0 && !['freebsd', 'linux', 'openbsd'].includes(process.platform) && !process.env.DEVTRACE_DAEMON_CHILD) {
+      this.warn(`exclude_apps is set, but devtrace cannot tell which app has focus on ${process.platform} yet: those apps will be recorded too. Use \`devtrace pause\` or the panic hotkey instead.`)
+    }
+
     if (flags.foreground) return this.runForeground(level, mouseHz, settings.flush_ms)
 
     const {startDaemon} = await import('../daemon/control.js')
