@@ -305,3 +305,55 @@ WHERE ms < $idle * 1000
 GROUP BY 1 ORDER BY 1`
   return {sql, params: {...raw.params, ...rollupParams(sources), idle: idleSeconds}}
 }
+
+/** The definitions in words (the report's metric table; the README says the same). */
+export const METRIC_DEFINITIONS: ReadonlyArray<{json: string; label: string; definition: string}> = [
+  {
+    json: 'active_seconds', label: 'Active time', definition:
+      'Sum of the gaps between consecutive events (any kind) that are shorter than idle_seconds (default '
+      + '180 s). Each gap belongs to the event that ends it.',
+  },
+  {
+    json: 'keys', label: 'Keys', definition:
+      'Key presses: the number of key_down events.',
+  },
+  {
+    json: 'keys_per_active_minute', label: 'Keys per active minute', definition:
+      'keys ÷ (active_seconds ÷ 60).',
+  },
+  {
+    json: 'inter_key_ms.p50 / .p90', label: 'Inter-key interval', definition:
+      'Time from one key_down to the next, in whole milliseconds, counted when shorter than idle_seconds. '
+      + 'p50/p90: nearest-rank percentiles (the smallest interval that at least 50 % / 90 % of intervals do '
+      + 'not exceed).',
+  },
+  {
+    json: 'bursts', label: 'Typing bursts', definition:
+      `Runs of at least ${BURST_KEYS} key_downs, each less than ${BURST_GAP_MICROS / 1e6} s after the one `
+      + 'before; each run counts once.',
+  },
+  {
+    json: 'hesitations.count / .seconds', label: 'Hesitations', definition:
+      `Gaps between consecutive events of at least ${HESITATION_MIN_SECONDS} s and less than `
+      + `${HESITATION_MAX_SECONDS} s (and shorter than idle_seconds): how many, and their total length.`,
+  },
+  {
+    json: 'correction_ratio', label: 'Correction ratio', definition:
+      'key_downs of class correction (backspace, delete) ÷ key_downs.',
+  },
+  {
+    json: 'clicks', label: 'Clicks', definition:
+      'Button presses: the number of mouse_down events.',
+  },
+  {
+    json: 'mouse_distance_px', label: 'Mouse distance', definition:
+      'Sum of straight-line distances in pixels between consecutive recorded positions (mouse_move, '
+      + 'mouse_down, mouse_up and wheel rows with x and y), counting a step only when the two were recorded '
+      + 'less than idle_seconds apart.',
+  },
+  {
+    json: 'wheel', label: 'Scrolling', definition:
+      'Wheel events (one per notch or report), and scroll_per_active_minute = wheel ÷ (active_seconds ÷ '
+      + '60).',
+  },
+]

@@ -3,7 +3,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import type {DatabaseAccess} from '../store/operations.js'
 
 import {
-  AGGREGATE_CTES, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
+  AGGREGATE_CTES, BURST_KEYS, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
 } from './metrics-sql.js'
 
 /**
@@ -92,6 +92,24 @@ async function firstEventFrom(connection: DuckDBConnection, from: null | number,
 }
 
 /**
+ * Where the events that precede `a` and matter to it begin: the previous event, the previous
+ * position row and the 5 previous key presses, looked for no further back than any can matter.
+ * Reading from there rather than a whole day back keeps the daemon's frequent refreshes small.
+ */
+async function predecessorsFrom(connection: DuckDBConnection, a: number): Promise<number> {
+  const positions = POSITION_KINDS.map(kind => `'${kind}'`).join(', ')
+  const row = await one(connection, `
+    WITH before AS (SELECT ts, kind, x FROM events WHERE ts >= make_timestamp($lo::BIGINT) AND ts < make_timestamp($a::BIGINT))
+    SELECT least(
+      (SELECT epoch_us(max(ts)) FROM before),
+      (SELECT epoch_us(max(ts)) FROM before WHERE kind IN (${positions}) AND x IS NOT NULL),
+      (SELECT epoch_us(min(ts)) FROM (SELECT ts FROM before WHERE kind = 'key_down' ORDER BY ts DESC LIMIT ${BURST_KEYS}))) AS t`, {
+    lo: a - ROLLUP_LOOKBACK_MICROS, a,
+  })
+  return num(row?.t) ?? a
+}
+
+/**
  * Replace the rollup rows of the slots in [from, to) (both slot-aligned; `from` null: from the
  * start) with sums computed from the raw events. Runs inside the caller's transaction.
  */
@@ -106,7 +124,7 @@ async function rebuild(connection: DuckDBConnection, from: null | number, to: nu
   while (start !== null) {
     const a = floorSlot(start)
     const b = Math.min(a + CHUNK_MICROS, to)
-    const derived = derivedSql([{lookbackFrom: a - ROLLUP_LOOKBACK_MICROS, from: a, to: b}])
+    const derived = derivedSql([{lookbackFrom: await predecessorsFrom(connection, a), from: a, to: b}])
     await connection.run(`CREATE OR REPLACE TEMP TABLE rollup_derived AS WITH ${derived.ctes} SELECT * FROM raw_derived`, derived.params)
     const aggregates = `WITH raw_derived AS (SELECT * FROM rollup_derived), ${AGGREGATE_CTES}`
     await connection.run(`INSERT INTO rollup_slots ${aggregates}

@@ -1,0 +1,14 @@
+import {writeFileSync} from 'node:fs'
+
+import type {Reader, SummaryOptions} from './summary.js'
+
+import {computeReportData} from './report-data.js'
+import {renderReport} from './report-html.js'
+
+/** Compute the report data through `store` and write the HTML to `file` (mode 0600: it describes you). */
+export async function writeReport(store: Reader, file: string, options: SummaryOptions): Promise<{bytes: number; events: number; file: string}> {
+  const data = await computeReportData(store, options)
+  const html = renderReport(data)
+  writeFileSync(file, html, {mode: 0o600})
+  return {file, bytes: Buffer.byteLength(html), events: data.summary.totals.events}
+}

@@ -1,0 +1,70 @@
+import {Flags} from '@oclif/core'
+import path from 'node:path'
+
+import type {Summary} from '../analysis/summary.js'
+
+import {ensurePrivateDir} from '../config/paths.js'
+import {BaseCommand} from '../ui/base-command.js'
+import {colourFor} from '../ui/colour.js'
+
+export interface DemoOutput {
+  database: string
+  events: number
+  report: string
+  summary: Summary
+}
+
+export default class Demo extends BaseCommand {
+  static description = `Try devtrace without recording anything.
+
+Fills a separate demo database (demo/demo.duckdb in the devtrace folder, recreated on every
+run; your own database is never touched) with a realistic synthetic stretch of input: typing
+bursts, pauses, mouse paths, clicks, scrolling, several apps, workdays with nights and lunch.
+Then prints its summary and writes its HTML report. Needs no display.`
+  static examples = [
+    {command: '<%= config.bin %> demo', description: 'A week of synthetic input, its summary and report.'},
+    {command: '<%= config.bin %> demo --days 30', description: 'A month of it.'},
+    {command: '<%= config.bin %> summarize --demo --by app', description: 'Explore the demo data afterwards.'},
+  ]
+  static flags = {
+    days: Flags.integer({
+      description: 'Days of synthetic input (workdays have input 09:00–18:00 UTC).', default: 7, min: 1, max: 90,
+    }),
+  }
+
+  async run(): Promise<DemoOutput> {
+    const {flags} = await this.parse(Demo)
+    const settings = this.loadSettings()
+    const {paths} = this
+    ensurePrivateDir(paths.home)
+    ensurePrivateDir(path.dirname(paths.demoDatabase))
+    const {writeDemoDatabase} = await import('../analysis/demo-data.js')
+    const {computeSummary} = await import('../analysis/summary.js')
+    const {writeReport} = await import('../analysis/report-file.js')
+    const {FileStore} = await import('../store/file-store.js')
+    const created = await writeDemoDatabase(paths.demoDatabase, {days: flags.days})
+    const report = path.join(path.dirname(paths.demoDatabase), 'report.html')
+    const store = await FileStore.open(paths.demoDatabase)
+    let summary: Summary
+    try {
+      const options = {idleSeconds: settings.idle_seconds}
+      summary = await computeSummary(store, options)
+      await writeReport(store, report, options)
+    } finally {
+      store.close()
+    }
+
+    if (!this.jsonEnabled()) {
+      const {renderSummary} = await import('../ui/summary-view.js')
+      const c = colourFor()
+      process.stdout.write(renderSummary(summary, c))
+      this.log(`\n${c.bold('Demo database')}  ${created.file} (${created.events.toLocaleString('en-US')} synthetic events)`)
+      this.log(`${c.bold('Report')}         ${report}`)
+      this.log(c.dim('Explore it with `devtrace summarize --demo --by app` or `devtrace report --demo --out FILE.html`.'))
+    }
+
+    return {
+      database: created.file, events: created.events, report, summary,
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import {Flags} from '@oclif/core'
+import {existsSync} from 'node:fs'
+import path from 'node:path'
+
+import {BaseCommand} from '../ui/base-command.js'
+import {DevtraceError} from '../ui/errors.js'
+import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
+
+export interface ReportResult {
+  file: string
+  bytes: number
+  events: number
+}
+
+export default class Report extends BaseCommand {
+  static description = `Write a self-contained HTML report of what your input data says about you.
+
+One file with inline charts: an activity heatmap (weekday × hour), the typing-cadence
+histogram, a per-day trend, where you click, a per-app table and every metric with its
+definition. It references nothing outside itself (no fonts, scripts or images from anywhere),
+so opening it makes no network request.`
+  static examples = [
+    {command: '<%= config.bin %> report --out report.html', description: 'Everything recorded so far.'},
+    {command: '<%= config.bin %> report --out week.html --since 7d', description: 'The last week.'},
+    {command: '<%= config.bin %> report --out report.html --force', description: 'Replace an existing file.'},
+  ]
+  static flags = {
+    out: Flags.string({char: 'o', description: 'The HTML file to write.', required: true}),
+    since: Flags.string({description: `Events at or after this time: ${TIME_FORMS}.`}),
+    until: Flags.string({description: 'Events before this time (same forms as --since).'}),
+    force: Flags.boolean({char: 'f', description: 'Overwrite the file if it exists.'}),
+    demo: Flags.boolean({description: 'Report on the demo database instead of yours.'}),
+  }
+
+  async run(): Promise<ReportResult> {
+    const {flags} = await this.parse(Report)
+    const range = parseRange(flags.since, flags.until)
+    const file = path.resolve(flags.out)
+    if (existsSync(file) && !flags.force) {
+      throw new DevtraceError(`${file} already exists; not overwriting it.`, {suggestion: 'Choose another --out, or add --force to replace it.'})
+    }
+
+    const settings = this.loadSettings()
+    const {writeReport} = await import('../analysis/report-file.js')
+    const {openAnalysisStore} = await import('../analysis/reader.js')
+    const store = await openAnalysisStore(this.paths, {demo: flags.demo})
+    let result: ReportResult
+    try {
+      result = await writeReport(store, file, {
+        sinceMicros: range.since && toMicros(range.since),
+        untilMicros: range.until && toMicros(range.until),
+        idleSeconds: settings.idle_seconds,
+      })
+    } finally {
+      store.close()
+    }
+
+    if (!this.jsonEnabled()) this.log(`Wrote ${result.file} (${result.events.toLocaleString('en-US')} events). Open it in a browser; it loads nothing from the network.`)
+    return result
+  }
+}

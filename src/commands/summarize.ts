@@ -1,0 +1,58 @@
+import {Flags} from '@oclif/core'
+
+import type {Summary} from '../analysis/summary.js'
+
+import {BaseCommand} from '../ui/base-command.js'
+import {colourFor} from '../ui/colour.js'
+import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
+
+export default class Summarize extends BaseCommand {
+  static description = `What your input data says about you: active time, keys, typing rhythm, hesitations,
+corrections, clicks, mouse distance and scrolling, with small charts.
+
+These are the numbers workplace monitoring and AI-training programs compute from this kind of
+telemetry. Every metric is defined in the README ("Metrics"); gaps of idle_seconds (setting,
+default 180) or more are idle. Hours and days are local. Works while the daemon runs.`
+  static examples = [
+    {command: '<%= config.bin %> summarize', description: 'Everything recorded so far.'},
+    {command: '<%= config.bin %> summarize --since 7d --by day', description: 'The last week, one row per day.'},
+    {command: '<%= config.bin %> summarize --since today --by app', description: 'Today, per app.'},
+    {command: '<%= config.bin %> summarize --json | jq .totals.inter_key_ms', description: 'For scripts: SPEC names under totals (and groups with --by).'},
+    {command: '<%= config.bin %> summarize --demo', description: 'The demo database (see `devtrace demo`).'},
+  ]
+  static flags = {
+    since: Flags.string({description: `Events at or after this time: ${TIME_FORMS}.`}),
+    until: Flags.string({description: 'Events before this time (same forms as --since).'}),
+    by: Flags.string({description: 'One entry per day, hour of the day (00–23) or app.', options: ['day', 'hour', 'app']}),
+    demo: Flags.boolean({description: 'Summarise the demo database instead of yours.'}),
+    raw: Flags.boolean({description: 'Compute from raw events only, ignoring the rollup (for benchmarks).', hidden: true}),
+  }
+
+  async run(): Promise<Summary> {
+    const {flags} = await this.parse(Summarize)
+    const range = parseRange(flags.since, flags.until)
+    const settings = this.loadSettings()
+    const {openAnalysisStore} = await import('../analysis/reader.js')
+    const {computeSummary} = await import('../analysis/summary.js')
+    const store = await openAnalysisStore(this.paths, {demo: flags.demo, refresh: !flags.raw})
+    let summary: Summary
+    try {
+      summary = await computeSummary(store, {
+        sinceMicros: range.since && toMicros(range.since),
+        untilMicros: range.until && toMicros(range.until),
+        idleSeconds: settings.idle_seconds,
+        by: flags.by as 'app' | 'day' | 'hour' | undefined,
+        rollup: !flags.raw,
+      })
+    } finally {
+      store.close()
+    }
+
+    if (!this.jsonEnabled()) {
+      const {renderSummary} = await import('../ui/summary-view.js')
+      process.stdout.write(renderSummary(summary, colourFor()))
+    }
+
+    return summary
+  }
+}
