@@ -37,6 +37,11 @@ export class CaptureStore implements DatabaseAccess {
     return this.writtenBefore + (this.writer?.rowsWritten ?? 0)
   }
 
+  /** Appended rows a failed flush has not committed yet (a full or read-only disk). */
+  get uncommitted(): number {
+    return this.writer?.uncommitted ?? 0
+  }
+
   /** Hand events to the Appender (memory); false while offline, so the caller keeps them. */
   append(events: readonly CapturedEvent[]): boolean {
     if (!this.writer) return false

@@ -117,11 +117,14 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     recorder, level: options.level, paths, sessionId, log: line => log.write(line),
   })
   let lastWriteError: null | string = null
+  let writeFailures = 0
 
   // Move captured events into the Appender (memory only) and on to any --follow clients.
   // While the file is offline for a rewrite, events simply stay queued.
   const collect = (): void => {
-    if (!store.isOnline) return
+    // While writes fail (disk full, read-only folder) the Appender keeps what it holds and commits
+    // it once writing works again; past the bound, new events wait in (and drop from) the queue.
+    if (!store.isOnline || store.uncommitted >= QUEUE_CAPACITY) return
     const events = recorder.drain()
     if (events.length === 0) return
     store.append(events)
@@ -134,10 +137,15 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       collect()
       store.flush()
       apps.writeWindows(store)
+      if (lastWriteError !== null) log.write(`writing works again; ${writeFailures} flushes had failed, nothing was lost`)
       lastWriteError = null
+      writeFailures = 0
     } catch (error) {
-      lastWriteError = errorMessage(error)
-      log.write(`write failed: ${lastWriteError}`)
+      const message = errorMessage(error)
+      // One log line per distinct problem, not one per flush interval on a disk that is full.
+      if (message !== lastWriteError) log.write(`write failed (events are kept in memory and retried): ${message}`)
+      lastWriteError = message
+      writeFailures++
     }
   }
 
@@ -185,7 +193,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       session_id: sessionId,
       events_session: store.rowsWritten,
       events_total: total,
-      queued: recorder.queued,
+      queued: recorder.queued + store.uncommitted,
       dropped: recorder.dropped,
       follow_dropped: followers.dropped,
       ignored_while_paused: recorder.ignored,

@@ -25,6 +25,11 @@ export class EventWriter {
     return new EventWriter(appender, sessionId, DuckDBTimestampValue)
   }
 
+  /** Rows appended but not yet committed (they survive a failed flush and go in with the next). */
+  get uncommitted(): number {
+    return this.pending
+  }
+
   /** Rows committed to the database by this writer. */
   get rowsWritten(): number {
     return this.written
