@@ -122,7 +122,10 @@ export interface RedactResult extends RedactPreview {
   database: string
   bytes_before: number
   bytes_after: number
+  /** How long the rewrite took: the file was offline (capture buffering) this long. */
   seconds: number
+  /** When the rewritten file took over (ISO-8601). */
+  swapped_at: string
   audit_id: number
 }
 
@@ -189,6 +192,7 @@ export const redactOperation: Operation = async (db, params): Promise<RedactResu
       bytes_before: rewrite.bytesBefore,
       bytes_after: rewrite.bytesAfter,
       seconds: Math.round(rewrite.seconds * 1000) / 1000,
+      swapped_at: new Date(rewrite.swappedAt).toISOString(),
       audit_id: auditId,
     }
   } finally {

@@ -56,6 +56,8 @@ export interface RewriteResult {
   bytesBefore: number
   bytesAfter: number
   seconds: number
+  /** When the new file took the original's place (ms since the epoch). */
+  swappedAt: number
 }
 
 export interface RewriteOptions {
@@ -140,10 +142,11 @@ export async function rewriteOffline(file: string, options: RewriteOptions): Pro
   if (process.platform !== 'win32') chmodSync(target, 0o600)
   fsyncFile(target)
   renameSync(target, file)
+  const swappedAt = Date.now()
   removeFile(`${file}.wal`)
   fsyncFile(path.dirname(file))
   return {
-    tables, bytesBefore, bytesAfter: fileSize(file), seconds: (performance.now() - started) / 1000,
+    tables, bytesBefore, bytesAfter: fileSize(file), seconds: (performance.now() - started) / 1000, swappedAt,
   }
 }
 

@@ -100,7 +100,7 @@ describe('rewrite: forget and redact make a new file and swap it in', () => {
     const result = await withAccess(file, async access => forgetOperation(access, {sinceMicros: T0 + 3 * MINUTE, untilMicros: T0 + 5 * MINUTE}))
     assert.deepEqual(
       {
-        ...result, seconds: 0, bytes_before: 0, bytes_after: 0,
+        ...result, seconds: 0, bytes_before: 0, bytes_after: 0, swapped_at: '',
       },
       {
         range_start: '2026-01-05T10:03:00.000Z',
@@ -111,6 +111,7 @@ describe('rewrite: forget and redact make a new file and swap it in', () => {
         bytes_before: 0,
         bytes_after: 0,
         seconds: 0,
+        swapped_at: '',
         audit_id: 2,
       },
     )
