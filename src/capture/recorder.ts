@@ -148,6 +148,11 @@ export class Recorder {
     this.queue.push(event)
   }
 
+  /** Let go of modifier presses held back for the hotkey (at shutdown: they were real input). */
+  releaseHeld(): void {
+    this.chord.release()
+  }
+
   /** Everything captured since the last drain, oldest first (a held-back mouse move included). */
   drain(): CapturedEvent[] {
     const held = this.sampler.takePending()

@@ -4,7 +4,9 @@ import type {AppState, Recorder} from '../capture/recorder.js'
 import type {StatePaths} from '../config/paths.js'
 
 import {type AppMatcher, compileAppPatterns} from '../capture/app-match.js'
-import {type AppTracker, createAppTracker, type FocusedWindow} from '../capture/app-tracker.js'
+import {
+  type AppTracker, createAppTracker, type FocusedWindow, LOOKUP_TIMEOUT_MS,
+} from '../capture/app-tracker.js'
 import {nowMicros} from '../capture/hook.js'
 import {type Chord, parseChord} from '../capture/hotkey.js'
 import {type Config, type Level, loadConfig} from '../config/config.js'
@@ -79,10 +81,25 @@ export class AppContext {
     )
   }
 
-  stop(): void {
+  /**
+   * At shutdown: give a lookup in flight its answer (events waiting for it are then recorded or
+   * excluded as they should be), release modifiers held back for the hotkey, stop tracking.
+   */
+  async stop(): Promise<void> {
     this.watch?.stop()
+    const {recorder} = this.options
+    const deadline = Date.now() + LOOKUP_TIMEOUT_MS
+    while (recorder.appPending && this.tracker && Date.now() < deadline) {
+      await new Promise(resolve => {
+        setTimeout(resolve, 10)
+      })
+    }
+
     this.tracker?.stop()
     this.tracker = undefined
+    // Still waiting (the tracker never answered): unknown app, but never past an exclusion.
+    if (recorder.appPending) recorder.setApp({app: null, excluded: this.config.exclude_apps.length > 0})
+    recorder.releaseHeld()
   }
 
   status(): AppStatus {

@@ -226,7 +226,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
         log.write(`hook stop failed: ${errorMessage(error)}`)
       }
 
-      apps.stop()
+      await apps.stop()
 
       flush()
       await followers.endAll()

@@ -137,6 +137,17 @@ describe('panic hotkey in the recorder', () => {
     assert.equal(new Set(times).size, times.length)
   })
 
+  it('at shutdown, modifiers held back at that moment are released, not lost', () => {
+    const rec = new Recorder({
+      level: 'full', mouseHz: 0, queueCapacity: 100, hotkey: parseChord('ctrl+alt+shift+p'),
+    })
+    rec.handle(down(Ctrl), 1000)
+    rec.handle(down(Alt), 2000)
+    assert.equal(rec.drain().length, 0)
+    rec.releaseHeld()
+    assert.deepEqual(rec.drain().map(event => [event.keyCode, event.tsMicros]), [[Ctrl, 1000], [Alt, 2000]])
+  })
+
   it('a pause from the CLI releases modifiers held back at that moment first', () => {
     const rec = new Recorder({
       level: 'standard', mouseHz: 0, queueCapacity: 100, hotkey: parseChord('ctrl+alt+shift+p'),
