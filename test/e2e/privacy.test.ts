@@ -1,5 +1,6 @@
 import {DuckDBInstance} from '@duckdb/node-api'
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
@@ -8,7 +9,7 @@ import {
 } from 'node:test'
 
 import {
-  makeSandbox, oneLine, type Sandbox, sleep, waitFor,
+  BIN, makeSandbox, oneLine, type Sandbox, sleep, waitFor,
 } from '../helpers/cli.js'
 import {queryFile} from '../helpers/db.js'
 import {
@@ -265,6 +266,31 @@ describe('export, redact, forget and the ledger on a private X display', {skip},
     ])
     const ledger = await json<Array<Record<string, unknown>>>(s, ['audit'])
     assert.deepEqual(ledger.map(row => [row.id, row.action, row.outcome, row.profile, row.rows, row.destination]), [[done.audit_id, 'redact', 'ok', 'keys', 27, file]])
+  })
+
+  test('on a terminal forget asks: "n" changes nothing (exit 3), "y" forgets', async () => {
+    const s = sandbox()
+    await capturedSession(s)
+    const file = database(s)
+    const before = sha256(file)
+    // A real pseudo-terminal (util-linux `script`), the answer typed ahead.
+    const onTerminal = (answer: string): {code: null | number; output: string} => {
+      const command = `${process.execPath} ${BIN} forget --since 1h --until now`
+      const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+        env: s.env, input: `${answer}\r`, encoding: 'utf8', timeout: 60_000,
+      })
+      return {code: result.status, output: result.stdout}
+    }
+
+    const no = onTerminal('n')
+    assert.equal(no.code, 3, no.output)
+    assert.match(no.output, /Forget them\? This cannot be undone\./)
+    assert.match(no.output, /Not confirmed\. Nothing was forgotten\./)
+    assert.equal(sha256(file), before)
+    const yes = onTerminal('y')
+    assert.equal(yes.code, 0, yes.output)
+    assert.match(yes.output, /Forgot 27 events/)
+    assert.deepEqual(await queryFile(file, 'SELECT count(*)::INTEGER AS n FROM events'), [{n: 0}])
   })
 
   test('forget with the daemon stopped: exact counts in and out of the range, a sentinel gone from the raw bytes, refusal without a TTY', async () => {
