@@ -82,10 +82,12 @@ function timedQuery(sql: string): Promise<Timed> {
 
 function hyperfine(label: string): {median: number; mean: number} {
   const out = path.join(home, `${label}.json`)
-  spawnSync('hyperfine', ['--warmup', '2', '--runs', String(RUNS), '--export-json', out, `${process.execPath} ${BIN} inspect --limit 50`], {
+  const run = spawnSync('hyperfine', ['--warmup', '2', '--runs', String(RUNS), '--export-json', out, `${process.execPath} ${BIN} inspect --limit 50`], {
     env,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
   })
+  if (run.status !== 0) throw new Error(`hyperfine failed (${label}): ${run.stderr}`)
   const result = (JSON.parse(readFileSync(out, 'utf8')) as {results: Array<{mean: number; median: number}>}).results[0]
   return {median: result.median, mean: result.mean}
 }

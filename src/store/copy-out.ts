@@ -47,6 +47,9 @@ export async function copyToFifo(connection: DuckDBConnection, request: CopyRequ
     // Columns are renamed positionally so repeated names (SELECT 1, 1) still make valid JSON objects.
     const aliases = names.map(name => `"${name.replaceAll('"', '""')}"`).join(', ')
     const select = names.length > 0 ? `SELECT * FROM (${inner}) AS q(${aliases})` : inner
+    // Without this DuckDB buffers results to keep their insertion order, and memory grows with
+    // the result (600 MiB for 10 M rows here); with it, memory stays flat. ORDER BY still orders.
+    await connection.run('SET SESSION preserve_insertion_order = false')
     const result = await connection.run(`COPY (${select}) TO '${request.fifo.replaceAll("'", "''")}' (${options})`)
     return result.rowsChanged
   } catch (error) {
