@@ -2,11 +2,17 @@ import {DuckDBInstance} from '@duckdb/node-api'
 import assert from 'node:assert/strict'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
-import {after, before, describe, test} from 'node:test'
+import {
+  after, before, describe, test,
+} from 'node:test'
 
-import {makeSandbox, oneLine, type Sandbox, sleep, waitFor} from '../helpers/cli.js'
+import {
+  makeSandbox, oneLine, type Sandbox, sleep, waitFor,
+} from '../helpers/cli.js'
 import {queryFile} from '../helpers/db.js'
-import {e2eSkipReason, startXvfb, type VirtualDisplay, xdotool} from '../helpers/xvfb.js'
+import {
+  e2eSkipReason, startXvfb, type VirtualDisplay, xdotool,
+} from '../helpers/xvfb.js'
 
 const skip = e2eSkipReason()
 
@@ -35,7 +41,7 @@ describe('capture daemon on a private X display', {skip}, () => {
 
   async function counts(s: Sandbox): Promise<Record<string, number>> {
     const rows = await queryFile(path.join(s.home, 'devtrace.duckdb'), 'SELECT kind, count(*)::INTEGER AS n FROM events GROUP BY kind')
-    return Object.fromEntries(rows.map((row) => [row.kind as string, row.n as number]))
+    return Object.fromEntries(rows.map(row => [row.kind as string, row.n as number]))
   }
 
   async function status(s: Sandbox): Promise<Record<string, unknown>> {
@@ -57,11 +63,11 @@ describe('capture daemon on a private X display', {skip}, () => {
     assert.deepEqual(await counts(s), {key_down: 11, key_up: 11})
     const rows = await queryFile(
       path.join(s.home, 'devtrace.duckdb'),
-      `SELECT key_code::INTEGER AS code, key_class FROM events WHERE kind = 'key_down' ORDER BY ts`,
+      'SELECT key_code::INTEGER AS code, key_class FROM events WHERE kind = \'key_down\' ORDER BY ts',
     )
     // h e l l o ␠ w o r l d in uiohook key codes.
-    assert.deepEqual(rows.map((row) => row.code), [35, 18, 38, 38, 24, 57, 17, 24, 19, 38, 32])
-    assert.deepEqual(rows.map((row) => row.key_class), [...Array(5).fill('letter'), 'space', ...Array(5).fill('letter')])
+    assert.deepEqual(rows.map(row => row.code), [35, 18, 38, 38, 24, 57, 17, 24, 19, 38, 32])
+    assert.deepEqual(rows.map(row => row.key_class), [...Array.from({length: 5}).fill('letter'), 'space', ...Array.from({length: 5}).fill('letter')])
   })
 
   test('standard level (the default) stores key classes but never key codes', async () => {
@@ -91,9 +97,11 @@ describe('capture daemon on a private X display', {skip}, () => {
     assert.equal((await s.run(['stop'])).code, 0)
     const rows = await queryFile(
       path.join(s.home, 'devtrace.duckdb'),
-      `SELECT count(*)::INTEGER AS n, count(key_class)::INTEGER AS classes, count(x)::INTEGER AS positions, count(button)::INTEGER AS buttons FROM events`,
+      'SELECT count(*)::INTEGER AS n, count(key_class)::INTEGER AS classes, count(x)::INTEGER AS positions, count(button)::INTEGER AS buttons FROM events',
     )
-    assert.deepEqual(rows, [{n: 9, classes: 0, positions: 0, buttons: 0}])
+    assert.deepEqual(rows, [{
+      n: 9, classes: 0, positions: 0, buttons: 0,
+    }])
   })
 
   test('clicks, wheel and mouse moves are recorded with positions and buttons', async () => {
@@ -110,12 +118,14 @@ describe('capture daemon on a private X display', {skip}, () => {
     xdotool(x.display, 'click', '5')
     assert.equal((await s.run(['stop'])).code, 0)
     const file = path.join(s.home, 'devtrace.duckdb')
-    assert.deepEqual(await counts(s), {mouse_move: 2, mouse_down: 2, mouse_up: 2, wheel: 3})
-    const moves = await queryFile(file, `SELECT x, y FROM events WHERE kind = 'mouse_move' ORDER BY ts`)
+    assert.deepEqual(await counts(s), {
+      mouse_move: 2, mouse_down: 2, mouse_up: 2, wheel: 3,
+    })
+    const moves = await queryFile(file, 'SELECT x, y FROM events WHERE kind = \'mouse_move\' ORDER BY ts')
     assert.deepEqual(moves, [{x: 100, y: 100}, {x: 300, y: 200}])
-    const downs = await queryFile(file, `SELECT x, y, button FROM events WHERE kind = 'mouse_down' ORDER BY ts`)
+    const downs = await queryFile(file, 'SELECT x, y, button FROM events WHERE kind = \'mouse_down\' ORDER BY ts')
     assert.deepEqual(downs, [{x: 300, y: 200, button: 1}, {x: 300, y: 200, button: 2}])
-    const wheel = await queryFile(file, `SELECT wheel_direction AS d, wheel_amount AS a FROM events WHERE kind = 'wheel' ORDER BY ts`)
+    const wheel = await queryFile(file, 'SELECT wheel_direction AS d, wheel_amount AS a FROM events WHERE kind = \'wheel\' ORDER BY ts')
     assert.deepEqual(wheel, [{d: 'up', a: 1}, {d: 'down', a: 1}, {d: 'down', a: 1}])
   })
 
@@ -238,7 +248,7 @@ describe('capture daemon on a private X display', {skip}, () => {
       {cwd: path.resolve('.'), stdio: ['ignore', 'pipe', 'inherit']},
     )
     try {
-      await new Promise<void>((resolve) => {
+      await new Promise<void>(resolve => {
         child.stdout!.once('data', () => resolve())
       })
       const start = await s.run(['start'])

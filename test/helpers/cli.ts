@@ -44,10 +44,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string, t
     const child = spawn(process.execPath, [BIN, ...args], options)
     let stdout = ''
     let stderr = ''
-    child.stdout!.on('data', (chunk) => {
+    child.stdout!.on('data', chunk => {
       stdout += chunk
     })
-    child.stderr!.on('data', (chunk) => {
+    child.stderr!.on('data', chunk => {
       stderr += chunk
     })
     const timer = setTimeout(() => {
@@ -57,14 +57,16 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string, t
     child.once('exit', (code, signal) => {
       clearTimeout(timer)
       // Let the pipes drain before resolving.
-      setImmediate(() => resolve({code, signal, stdout, stderr}))
+      setImmediate(() => resolve({
+        code, signal, stdout, stderr,
+      }))
     })
     child.stdin!.end(input ?? '')
   })
 }
 
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     setTimeout(resolve, ms)
   })
 }

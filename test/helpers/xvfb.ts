@@ -1,4 +1,4 @@
-import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
 
 export interface VirtualDisplay {
   /** Like ":3" — pass as DISPLAY to every process the test starts. */
@@ -12,7 +12,7 @@ export interface VirtualDisplay {
  */
 export function e2eSkipReason(): false | string {
   const have = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0
-  const missing = ['Xvfb', 'xdotool'].filter((tool) => !have(tool))
+  const missing = ['Xvfb', 'xdotool'].filter(tool => !have(tool))
   if (missing.length === 0) return false
   if (process.env.CI) throw new Error(`CI=true but ${missing.join(' and ')} missing: .ci/run must install them`)
   return `needs ${missing.join(' and ')} (apt-get install xvfb xdotool)`
@@ -36,7 +36,7 @@ export async function startXvfb(): Promise<VirtualDisplay> {
         resolve(`:${text.trim()}`)
       }
     })
-    child.once('exit', (code) => {
+    child.once('exit', code => {
       clearTimeout(timer)
       reject(new Error(`Xvfb exited early (code ${code})`))
     })
@@ -44,7 +44,7 @@ export async function startXvfb(): Promise<VirtualDisplay> {
   return {
     display,
     stop: () =>
-      new Promise((resolve) => {
+      new Promise(resolve => {
         if (child.exitCode !== null) {
           resolve()
           return
