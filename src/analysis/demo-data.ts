@@ -38,10 +38,13 @@ const DAY_MICROS = 86_400_000_000
 
 /**
  * Create (or recreate) a demo database at `file`: `days` days of synthetic input ending at the
- * start of today (UTC), one session row, and the metrics rollup. Never touches any other file.
+ * end of the last weekday before today (UTC; the synthetic desk rests at weekends, so even one day
+ * has input), one session row, and the metrics rollup. Never touches any other file.
  */
 export async function writeDemoDatabase(file: string, options: {days: number; nowMicros?: number; seed?: number}): Promise<DemoResult> {
-  const {existsSync, mkdirSync, rmSync} = await import('node:fs')
+  const {
+    chmodSync, existsSync, mkdirSync, rmSync,
+  } = await import('node:fs')
   const path = await import('node:path')
   const {closeDatabase, openDatabase} = await import('../store/open-database.js')
   const {migrate} = await import('../store/schema.js')
@@ -51,9 +54,11 @@ export async function writeDemoDatabase(file: string, options: {days: number; no
   mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
   for (const leftover of [file, `${file}.wal`]) if (existsSync(leftover)) rmSync(leftover)
   const nowMicros = options.nowMicros ?? Date.now() * 1000
-  const untilMicros = Math.floor(nowMicros / DAY_MICROS) * DAY_MICROS
+  let untilMicros = Math.floor(nowMicros / DAY_MICROS) * DAY_MICROS
+  while ([0, 6].includes(new Date((untilMicros - DAY_MICROS) / 1000).getUTCDay())) untilMicros -= DAY_MICROS
   const sinceMicros = untilMicros - options.days * DAY_MICROS
   const db = await openDatabase(file)
+  if (process.platform !== 'win32') chmodSync(file, 0o600)
   try {
     await migrate(db.connection, file)
     const session = await db.connection.runAndReadAll(

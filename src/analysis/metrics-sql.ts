@@ -97,7 +97,7 @@ export function rawSql(windows: readonly RawWindow[]): {ctes: string; params: Re
 /** The per-event part of rawSql: CTEs ending in `raw_derived` (one row per counted event). */
 export function derivedSql(windows: readonly RawWindow[]): {ctes: string; params: Record<string, number>} {
   const read = windows.map((window, index) => bounds(index, window, 'lo')).join(' OR ')
-  const keep = windows.map((window, index) => bounds(index, window, 'from')).join(' OR ')
+  const keep = windows.length > 0 ? windows.map((window, index) => bounds(index, window, 'from')).join(' OR ') : 'false'
   // Windows are ordered and disjoint, so a window's number is how many later windows start after ts.
   const seg = windows.length <= 1
     ? '0'

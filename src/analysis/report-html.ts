@@ -297,7 +297,8 @@ section p.lede { margin: 0 0 14px; color: var(--muted); font-size: 14px; }
 @media (max-width: 820px) { .two { grid-template-columns: 1fr; } }
 table.data { width: 100%; border-collapse: collapse; font-size: 14px; font-variant-numeric: tabular-nums; }
 table.data th { text-align: left; font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; border-bottom: 1px solid var(--line); padding: 8px 10px; }
-table.data td { border-bottom: 1px solid var(--line); padding: 8px 10px; vertical-align: top; }
+table.data td { border-bottom: 1px solid var(--line); padding: 8px 10px; vertical-align: top; white-space: nowrap; }
+table.data td.def { white-space: normal; }
 table.data td.def { color: #334155; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; background: #f1f5f9; padding: 1px 5px; border-radius: 4px; }
 footer { color: var(--muted); font-size: 13px; padding: 8px 0 40px; }

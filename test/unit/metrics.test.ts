@@ -6,6 +6,7 @@ import {
 
 import type {CapturedEvent, EventKind, KeyClass} from '../../src/capture/event.js'
 
+import {refreshRollup} from '../../src/analysis/rollup.js'
 import {computeSummary, type Reader, type SummaryOptions} from '../../src/analysis/summary.js'
 import {EventWriter} from '../../src/store/event-writer.js'
 import {streamQuery} from '../../src/store/query-stream.js'
@@ -197,6 +198,15 @@ describe('metric SQL on hand-built events', () => {
     // The interval from the press at 0.6 s to 3.7 s ends inside the range.
     assert.deepEqual(totals.inter_key_ms, {p50: 3100, p90: 3100, intervals: 1})
     assert.equal(totals.mouse_distance_px, 500)
+  })
+
+  test('a range that ends on a slot boundary before all events, with a rollup, is empty', async () => {
+    await insert(session())
+    await refreshRollup(connection, {nowMicros: T0 + 86_400 * S})
+    const {totals} = await summary({untilMicros: T0 - 3600 * S})
+    assert.equal(totals.events, 0)
+    assert.equal((await summary({sinceMicros: T0 + 900 * S})).totals.events, 0)
+    assert.equal((await summary({sinceMicros: T0 + 300 * S})).totals.keys, 2)
   })
 
   test('per-group splits by app, hour and day add up to the totals', async () => {
