@@ -178,7 +178,7 @@ interface HyperfineResult {
   times: number[]
 }
 
-function hyperfine(name: string, command: string, runs: number, warmup: number, home: string): HyperfineResult {
+function hyperfine(name: string, command: string, {home, runs, warmup}: {home: string; runs: number; warmup: number}): HyperfineResult {
   const out = join(WORK, `${name}.json`)
   execFileSync('hyperfine', ['--style', 'basic', '--warmup', String(warmup), '--runs', String(runs), '--export-json', out, '-n', name, command], {
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -249,9 +249,9 @@ async function main(): Promise<void> {
       log(`answers agree: ${agree}`)
       if (!agree) log(JSON.stringify(answers, null, 2))
       const baselineRuns = args.baselineRuns ?? (size > BLOCK ? 1 : 3)
-      const devtrace = hyperfine('devtrace', devtraceCommand, args.runs, 1, home)
-      const raw = hyperfine('duckdb-raw', rawCommand, baselineRuns, 0, home)
-      const baseline = hyperfine('sqlite', sqliteCommand, baselineRuns, 0, home)
+      const devtrace = hyperfine('devtrace', devtraceCommand, {runs: args.runs, warmup: 1, home})
+      const raw = hyperfine('duckdb-raw', rawCommand, {runs: baselineRuns, warmup: 0, home})
+      const baseline = hyperfine('sqlite', sqliteCommand, {runs: baselineRuns, warmup: 0, home})
       results.push({
         events: size,
         duckdb_bytes: statSync(file).size,
