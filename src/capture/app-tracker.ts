@@ -1,4 +1,4 @@
-import {type ChildProcess, spawn} from 'node:child_process'
+import {type ChildProcess, spawn, type SpawnOptions} from 'node:child_process'
 import {createInterface} from 'node:readline'
 
 import {
@@ -15,8 +15,11 @@ import {
  *   and a focus change is seen within milliseconds instead of up to a second later, which
  *   matters for exclusions: with a 1 Hz poll, the first second of typing into an excluded
  *   password manager would be recorded under the previous app.
- * - On each focus change, `xprop -id WIN WM_CLASS` (one short process, a few ms) names the app
- *   by its WM_CLASS class, which every X client sets. With `capture_titles` on, it is
+ * - On each focus change to a window not seen before, `xprop -id WIN WM_CLASS` (one short
+ *   process, a few ms) names the app by its WM_CLASS class, which every X client sets. The
+ *   answer is kept while the window exists: the same spy also follows _NET_CLIENT_LIST (the
+ *   window manager's list of windows), and a window that leaves it is forgotten before X can
+ *   reuse its id, so switching among open windows costs no process at all. With `capture_titles` on, it is
  *   `xprop -id WIN -spy WM_CLASS _NET_WM_NAME WM_NAME` instead, kept running while that window
  *   has focus, so title changes (another tab, another file) are seen too. With titles off the
  *   title is never even asked for.
@@ -57,12 +60,16 @@ export interface AppTracker {
 /** Longest we let events wait for the name of a newly focused window. */
 export const LOOKUP_TIMEOUT_MS = 1000
 const RESTART_DELAYS_MS = [1000, 2000, 5000, 10_000, 30_000]
+/** Window classes remembered at most (windows open at once; far more than anyone has). */
+const MAX_KNOWN_WINDOWS = 1024
+
+export type SpawnProcess = (command: string, args: string[], options: SpawnOptions) => ChildProcess
 
 export function createAppTracker(events: AppTrackerEvents, options: {titles: boolean; env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform}): AppTracker {
   const platform = options.platform ?? process.platform
   const env = options.env ?? process.env
   if (platform === 'linux' || platform === 'freebsd' || platform === 'openbsd') {
-    if (env.DISPLAY) return new X11AppTracker(events, options.titles, env)
+    if (env.DISPLAY) return new X11AppTracker(events, {titles: options.titles, env})
     return new NoAppTracker('there is no X display; Wayland-native windows cannot be named')
   }
 
@@ -100,12 +107,24 @@ export class X11AppTracker implements AppTracker {
   private restarts = 0
   private restartTimer: NodeJS.Timeout | undefined
   private lookupTimer: NodeJS.Timeout | undefined
+  /** The window manager's windows (_NET_CLIENT_LIST); null until known or when it has none. */
+  private clients: null | Set<number> = null
+  /** WM_CLASS of windows in `clients`, so focusing them again needs no lookup. */
+  private readonly known = new Map<number, Pick<WindowProperties, 'app' | 'instance'>>()
+  private titles: boolean
+  private readonly env: NodeJS.ProcessEnv
+  private readonly spawnProcess: SpawnProcess
+  /** xprop processes started (for tests and the bench). */
+  spawned = 0
 
   constructor(
     private readonly events: AppTrackerEvents,
-    private titles: boolean,
-    private readonly env: NodeJS.ProcessEnv,
-  ) {}
+    options: {titles: boolean; env: NodeJS.ProcessEnv; spawnProcess?: SpawnProcess},
+  ) {
+    this.titles = options.titles
+    this.env = options.env
+    this.spawnProcess = options.spawnProcess ?? spawn
+  }
 
   start(): void {
     this.stopped = false
@@ -139,7 +158,12 @@ export class X11AppTracker implements AppTracker {
   }
 
   private spawnRoot(): void {
-    const child = this.spawnXprop(['-root', '-spy', '_NET_ACTIVE_WINDOW'], line => {
+    const child = this.spawnXprop(['-root', '-spy', '_NET_ACTIVE_WINDOW', '_NET_CLIENT_LIST'], line => {
+      if (line.name === '_NET_CLIENT_LIST') {
+        this.clientList(line.missing ? null : (line.windows ?? []))
+        return
+      }
+
       if (line.name !== '_NET_ACTIVE_WINDOW') return
       this.restarts = 0
       this.problem = null
@@ -158,6 +182,14 @@ export class X11AppTracker implements AppTracker {
       }, delay)
       this.restartTimer.unref()
     })
+  }
+
+  /** Forget the class of every window that is gone: X may give its id to a new window later. */
+  private clientList(ids: null | number[]): void {
+    this.clients = ids === null ? null : new Set(ids)
+    for (const id of this.known.keys()) {
+      if (!this.clients?.has(id)) this.known.delete(id)
+    }
   }
 
   private activeWindow(id: null | number): void {
@@ -181,6 +213,12 @@ export class X11AppTracker implements AppTracker {
     clearTimeout(this.lookupTimer)
     kill(this.window)
     this.window = undefined
+    const known = this.titles ? undefined : this.known.get(id)
+    if (known) {
+      this.events.focused({id, ...known, title: null})
+      return
+    }
+
     this.events.changing()
 
     const names = this.titles ? ['WM_CLASS', '_NET_WM_NAME', 'WM_NAME'] : ['WM_CLASS']
@@ -193,6 +231,7 @@ export class X11AppTracker implements AppTracker {
       clearTimeout(this.lookupTimer)
       resolved = true
       lastTitle = properties.title
+      this.remember(id, properties)
       this.events.focused({
         id, instance: properties.instance, app: properties.app, title: this.titles ? properties.title : null,
       })
@@ -223,10 +262,18 @@ export class X11AppTracker implements AppTracker {
     this.lookupTimer.unref()
   }
 
+  /** Keep a window's class while the window manager lists it (a class not set yet is not kept). */
+  private remember(id: number, properties: WindowProperties): void {
+    if (!properties.app || !this.clients?.has(id)) return
+    if (this.known.size >= MAX_KNOWN_WINDOWS) this.known.delete(this.known.keys().next().value!)
+    this.known.set(id, {app: properties.app, instance: properties.instance})
+  }
+
   private spawnXprop(args: string[], onLine: (line: XpropLine) => void): ChildProcess | undefined {
     let child: ChildProcess
     try {
-      child = spawn('xprop', args, {env: xpropEnv(this.env), stdio: ['ignore', 'pipe', 'pipe']})
+      this.spawned++
+      child = this.spawnProcess('xprop', args, {env: xpropEnv(this.env), stdio: ['ignore', 'pipe', 'pipe']})
     } catch (error) {
       this.fail(`cannot run xprop: ${(error as Error).message}`)
       return undefined

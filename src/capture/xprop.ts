@@ -2,6 +2,7 @@
  * Parsing `xprop` output, one line at a time (pure: unit-tested without an X server).
  *
  *   _NET_ACTIVE_WINDOW(WINDOW): window id # 0x80000c
+ *   _NET_CLIENT_LIST(WINDOW): window id # 0x400030, 0x80000c
  *   WM_CLASS(STRING) = "xterm", "DevAlpha"
  *   _NET_WM_NAME(UTF8_STRING) = "notes.txt — editor"
  *   WM_NAME(STRING) = "caf\303\251"            (bytes xprop could not print in its locale)
@@ -10,7 +11,15 @@
  */
 
 interface MissingProperty {name: string; missing: true}
-interface PropertyValue {name: string; type: string; strings: string[]; missing: false; window?: null | number}
+interface PropertyValue {
+  name: string
+  type: string
+  strings: string[]
+  missing: false
+  /** For WINDOW properties: the first id (null for 0x0 / none) and all of them (_NET_CLIENT_LIST). */
+  window?: null | number
+  windows?: number[]
+}
 export type XpropLine = MissingProperty | PropertyValue
 
 const PROPERTY = /^(?<name>[A-Z_][\w]*)(?:\((?<type>[\w]+)\))?(?<rest>.*)$/
@@ -24,11 +33,11 @@ export function parseXpropLine(line: string): undefined | XpropLine {
     return /^:\s+(?:not found|no such atom)/.test(rest) ? {name, missing: true} : undefined
   }
 
-  const windowMatch = /^:\s+window id #\s+(?<id>0x[\da-f]+|\d+)/i.exec(rest)
+  const windowMatch = /^:\s+window id #\s+(?<ids>.*)$/i.exec(rest)
   if (windowMatch?.groups) {
-    const id = Number(windowMatch.groups.id)
+    const ids = windowMatch.groups.ids.split(',').map(id => Number(id.trim())).filter(id => Number.isInteger(id) && id > 0)
     return {
-      name, type, strings: [], missing: false, window: id > 0 ? id : null,
+      name, type, strings: [], missing: false, window: ids[0] ?? null, windows: ids,
     }
   }
 

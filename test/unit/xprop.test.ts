@@ -19,8 +19,10 @@ function window(...lines: string[]): WindowProperties {
 describe('xprop output', () => {
   it('reads the active window id, and 0x0 / not found as none', () => {
     assert.deepEqual(parseXpropLine('_NET_ACTIVE_WINDOW(WINDOW): window id # 0x80000c'), {
-      name: '_NET_ACTIVE_WINDOW', type: 'WINDOW', strings: [], missing: false, window: 0x80_00_0C,
+      name: '_NET_ACTIVE_WINDOW', type: 'WINDOW', strings: [], missing: false, window: 0x80_00_0C, windows: [0x80_00_0C],
     })
+    assert.deepEqual((parseXpropLine('_NET_CLIENT_LIST(WINDOW): window id # 0x400030, 0x80000c') as {windows: number[]}).windows, [0x40_00_30, 0x80_00_0C])
+    assert.deepEqual((parseXpropLine('_NET_CLIENT_LIST(WINDOW): window id # 0x0') as {windows: number[]}).windows, [])
     assert.equal((parseXpropLine('_NET_ACTIVE_WINDOW(WINDOW): window id # 0x0') as {window: null | number}).window, null)
     assert.deepEqual(parseXpropLine('_NET_ACTIVE_WINDOW:  not found.'), {name: '_NET_ACTIVE_WINDOW', missing: true})
     assert.deepEqual(parseXpropLine('_NET_WM_PID:  no such atom on any window.'), {name: '_NET_WM_PID', missing: true})
