@@ -1,9 +1,9 @@
 import {existsSync, statSync} from 'node:fs'
 
 import type {Level} from '../config/config.js'
-import type {StatePaths} from '../config/paths.js'
 import type {DaemonStatus, ReadyInfo} from './daemon.js'
 
+import {prepareStateFolder, type StatePaths} from '../config/paths.js'
 import {callDaemon, DaemonClient} from '../ipc/client.js'
 import {DevtraceError} from '../ui/errors.js'
 
@@ -34,6 +34,7 @@ export async function startDaemon(
   if (running) return {alreadyRunning: true, info: {pid: running.pid}}
   const {assertCaptureAvailable} = await import('../capture/availability.js')
   await assertCaptureAvailable()
+  prepareStateFolder(paths)
   const {spawnDaemon} = await import('./spawn.js')
   const info = await spawnDaemon(paths, ['--level', options.level, '--mouse-hz', String(options.mouseHz)])
   return {alreadyRunning: false, info}

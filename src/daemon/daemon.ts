@@ -10,7 +10,7 @@ import type {Handler} from '../ipc/server.js'
 import {assertCaptureAvailable} from '../capture/availability.js'
 import {nowMicros, startInputHook} from '../capture/hook.js'
 import {Recorder} from '../capture/recorder.js'
-import {ensurePrivateDir} from '../config/paths.js'
+import {prepareStateFolder} from '../config/paths.js'
 import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
 import {copyToFifo} from '../store/copy-out.js'
@@ -83,8 +83,7 @@ export class AlreadyRunningError extends DevtraceError {
  */
 export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInfo) => void): Promise<void> {
   const {paths} = options
-  ensurePrivateDir(paths.home)
-  ensurePrivateDir(paths.logDir)
+  prepareStateFolder(paths)
   const log = new DaemonLog(paths.logFile, options.echoLog)
 
   await assertCaptureAvailable()

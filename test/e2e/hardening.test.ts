@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
+import {
+  existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync,
+} from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import {
+  after, before, describe, test,
+} from 'node:test'
+
+import {
+  makeSandbox, oneLine, type Sandbox, sleep, waitFor,
+} from '../helpers/cli.js'
+import {queryFile} from '../helpers/db.js'
+import {
+  e2eSkipReason, startXvfb, type VirtualDisplay, xdotool,
+} from '../helpers/xvfb.js'
+
+const skip = e2eSkipReason()
+const isRoot = process.getuid?.() === 0
+if (process.env.CI && !isRoot) throw new Error('CI runs as root: the disk-full and other-user tests need it')
+
+describe('hardening: crashes, full disks, floods and other users', {skip}, () => {
+  let x: VirtualDisplay
+  const sandboxes: Sandbox[] = []
+
+  before(async () => {
+    x = await startXvfb()
+  })
+
+  after(async () => {
+    for (const s of sandboxes) {
+      await s.run(['stop'])
+      s.cleanup()
+    }
+
+    await x.stop()
+  })
+
+  function sandbox(home?: string): Sandbox {
+    const s = makeSandbox(x.display)
+    if (home) {
+      rmSync(s.home, {force: true, recursive: true})
+      s.home = home
+      s.env.DEVTRACE_HOME = home
+    }
+
+    sandboxes.push(s)
+    return s
+  }
+
+  async function status(s: Sandbox): Promise<Record<string, unknown>> {
+    const result = await s.run(['status', '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    return JSON.parse(result.stdout) as Record<string, unknown>
+  }
+
+  async function startedPid(s: Sandbox, ...args: string[]): Promise<number> {
+    const result = await s.run(['start', '--json', ...args])
+    assert.equal(result.code, 0, result.stderr)
+    return (JSON.parse(result.stdout) as {pid: number}).pid
+  }
+
+  test('20 cycles of kill -9 during capture: the database always opens and nothing flushed is lost', async () => {
+    const s = sandbox()
+    await s.run(['config', 'set', 'flush_ms', '200'])
+    for (let cycle = 0; cycle < 20; cycle++) {
+      const pid = await startedPid(s)
+      xdotool(x.display, 'type', '--delay', '2', 'ab')
+      // Wait for the flush, then kill without warning in the middle of further typing.
+      await waitFor(async () => (await status(s)).events === 4, `cycle ${cycle}: four events flushed`)
+      process.kill(pid, 'SIGKILL')
+      // Liveness is judged by the socket, not the pid (the corpse may linger as a zombie).
+      await waitFor(async () => (await status(s)).running === false, `cycle ${cycle}: daemon gone`)
+    }
+
+    const file = path.join(s.home, 'devtrace.duckdb')
+    const rows = await queryFile(file, 'SELECT count(*)::INTEGER AS n, count(DISTINCT session_id)::INTEGER AS sessions FROM events')
+    assert.deepEqual(rows, [{n: 80, sessions: 20}])
+    await startedPid(s)
+    assert.equal((await s.run(['stop'])).code, 0)
+    const sessions = await queryFile(file, 'SELECT count(*)::INTEGER AS n, count(ended_at)::INTEGER AS ended FROM sessions')
+    assert.deepEqual(sessions, [{n: 21, ended: 21}])
+  })
+
+  test('a write-ahead log that cannot be replayed is moved aside and reported, not a crash loop', async () => {
+    const s = sandbox()
+    const pid = await startedPid(s)
+    xdotool(x.display, 'type', '--delay', '2', 'the quick brown fox jumps over the lazy dog')
+    await waitFor(async () => (await status(s)).events === 86, '86 events flushed')
+    process.kill(pid, 'SIGKILL')
+    await waitFor(async () => (await status(s)).running === false, 'daemon gone')
+    const wal = path.join(s.home, 'devtrace.duckdb.wal')
+    assert.ok(existsSync(wal), 'a killed daemon leaves its WAL behind')
+    // Damage an entry in the middle: DuckDB's checksums catch it and replay fails.
+    const bytes = readFileSync(wal)
+    const middle = Math.floor(bytes.length / 2)
+    for (let index = middle; index < middle + 64; index++) bytes[index] ^= 0xFF
+    writeFileSync(wal, bytes)
+    await startedPid(s)
+    const live = await status(s)
+    assert.match(String(live.wal_moved_to), /devtrace\.duckdb\.wal\.corrupt-\d+$/)
+    assert.ok(existsSync(String(live.wal_moved_to)))
+    const text = (await s.run(['status'])).stdout
+    assert.match(text, /an unreadable WAL was moved to/)
+    assert.match(readFileSync(path.join(s.home, 'logs', 'daemon.log'), 'utf8'), /write-ahead log could not be replayed; moved aside/)
+    xdotool(x.display, 'type', '--delay', '2', 'de')
+    assert.equal((await s.run(['stop'])).code, 0)
+  })
+
+  test('a full disk: a clear error in status, events kept in memory, all written once space returns', {skip: !isRoot && 'needs root to mount a tmpfs'}, async () => {
+    const mount = fsMount(1024 * 1024 * 2)
+    try {
+      const s = sandbox(path.join(mount, 'home'))
+      await s.run(['config', 'set', 'flush_ms', '200'])
+      await startedPid(s, '--mouse-hz', '0')
+      xdotool(x.display, 'type', '--delay', '2', 'ab')
+      await waitFor(async () => (await status(s)).events === 4, 'four events before the disk fills')
+      const filler = path.join(mount, 'filler')
+      spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k', 'count=1000'], {stdio: 'ignore'})
+      // Enough input that the WAL needs new pages on the now-full tmpfs.
+      const text = 'abcdefghijklmnopqrstuvwxyz'.repeat(8)
+      xdotool(x.display, 'type', '--delay', '1', text)
+      const failing = await waitFor(async () => {
+        const current = await status(s)
+        return current.last_write_error ? current : undefined
+      }, 'a write error in status')
+      assert.match(String(failing.last_write_error), /No space left on device/)
+      assert.equal(failing.dropped, 0)
+      rmSync(filler)
+      await waitFor(async () => (await status(s)).events === 4 + 2 * 208, 'every event once space returns', 10_000)
+      assert.equal((await status(s)).last_write_error, null)
+      assert.equal((await s.run(['stop'])).code, 0)
+      assert.match(readFileSync(path.join(s.home, 'logs', 'daemon.log'), 'utf8'), /writing works again; \d+ flushes had failed, nothing was lost/)
+    } finally {
+      fsUnmount(mount)
+    }
+  })
+
+  test('a read-only state folder: start explains it and starts nothing; reads still work; writable again, it starts', {skip: !isRoot && 'needs root to remount'}, async () => {
+    const mount = fsMount(1024 * 1024 * 8)
+    try {
+      const s = sandbox(path.join(mount, 'home'))
+      await startedPid(s)
+      xdotool(x.display, 'type', '--delay', '2', 'ab')
+      assert.equal((await s.run(['stop'])).code, 0)
+      assert.equal(spawnSync('mount', ['-o', 'remount,ro', mount]).status, 0)
+      const refused = await s.run(['start'])
+      assert.equal(refused.code, 1)
+      assert.match(oneLine(refused.stderr), new RegExp(`devtrace cannot write to its folder ${s.home.replaceAll('/', String.raw`\/`)}: it is on a read-only file system\\.`))
+      assert.equal((await status(s)).running, false)
+      const query = await s.run(['query', 'SELECT count(*) AS n FROM events', '--json'])
+      assert.equal(query.code, 0, query.stderr)
+      assert.deepEqual(JSON.parse(query.stdout), [{n: 4}])
+      assert.equal(spawnSync('mount', ['-o', 'remount,rw', mount]).status, 0)
+      await startedPid(s)
+      assert.equal((await s.run(['stop'])).code, 0)
+    } finally {
+      fsUnmount(mount)
+    }
+  })
+
+  test('a --follow client that never reads: daemon memory stays bounded, drops are counted, capture goes on', async () => {
+    const s = sandbox()
+    const pid = await startedPid(s, '--mouse-hz', '0')
+    const baseline = rssKiB(pid)
+    // Subscribe and then never read a byte.
+    const socket = net.createConnection(path.join(s.home, 'daemon.sock'))
+    await new Promise<void>(resolve => {
+      socket.once('connect', () => resolve())
+    })
+    socket.write(JSON.stringify({id: 1, method: 'follow', params: {}}) + '\n')
+    socket.pause()
+    await sleep(300)
+    // 30,000 pointer moves in a few xdotool invocations (one process per 1,000 moves).
+    for (let batch = 0; batch < 30; batch++) {
+      const args: string[] = []
+      for (let index = 0; index < 1000; index++) args.push('mousemove', String((index * 7) % 1200), String((batch * 13 + index) % 1000))
+      xdotool(x.display, ...args)
+    }
+
+    const settled = await waitFor(async () => {
+      const current = await status(s)
+      return (current.events as number) >= 30_000 ? current : undefined
+    }, 'all moves written', 30_000)
+    assert.equal(settled.events, 30_000)
+    assert.equal(settled.dropped, 0)
+    assert.ok((settled.follow_dropped as number) > 0, `follow_dropped ${settled.follow_dropped}`)
+    const grown = rssKiB(pid) - baseline
+    assert.ok(grown < 64 * 1024, `daemon RSS grew by ${grown} KiB`)
+    socket.destroy()
+    assert.equal((await s.run(['stop'])).code, 0)
+  })
+
+  test('the daemon listens on no TCP port', async () => {
+    const s = sandbox()
+    const pid = await startedPid(s)
+    const inodes = new Set(readdirSync(`/proc/${pid}/fd`)
+    .map(fd => {
+      try {
+        return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]
+      } catch {
+        return undefined
+      }
+    })
+    .filter(Boolean))
+    assert.ok(inodes.size > 0, 'the daemon has sockets (its Unix socket at least)')
+    for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      const listening = readFileSync(table, 'utf8')
+      .split('\n')
+      .slice(1)
+      .map(line => line.trim().split(/\s+/))
+      .filter(fields => fields[3] === '0A')
+      .map(fields => fields[9])
+      for (const inode of listening) assert.equal(inodes.has(inode), false, `daemon listens on TCP (inode ${inode} in ${table})`)
+    }
+
+    const unix = readFileSync('/proc/net/unix', 'utf8')
+    assert.match(unix, new RegExp(path.join(s.home, 'daemon.sock').replaceAll(/[.*+?^${}()|[\]\\/]/g, String.raw`\$&`)))
+    assert.equal((await s.run(['stop'])).code, 0)
+  })
+
+  test('another user cannot connect to the daemon socket', {skip: !isRoot && 'needs root to act as another user'}, async () => {
+    const s = sandbox()
+    await startedPid(s)
+    const socketPath = path.join(s.home, 'daemon.sock')
+    const script = `const s = require('net').createConnection(${JSON.stringify(socketPath)}); s.on('connect', () => { console.log('connected'); process.exit(0) }); s.on('error', (e) => { console.log(e.code); process.exit(0) })`
+    const result = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', script], {encoding: 'utf8'})
+    assert.equal(result.status, 0, result.stderr)
+    assert.equal(result.stdout.trim(), 'EACCES')
+    assert.equal((await s.run(['stop'])).code, 0)
+  })
+
+  function rssKiB(pid: number): number {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1])
+  }
+})
+
+function fsMount(bytes: number): string {
+  const dir = path.join(os.tmpdir(), `devtrace-mount-${process.pid}-${Date.now()}`)
+  mkdirSync(dir)
+  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir], {encoding: 'utf8'})
+  if (result.status !== 0) throw new Error(`mount failed: ${result.stderr}`)
+  return dir
+}
+
+function fsUnmount(dir: string): void {
+  spawnSync('umount', ['-l', dir])
+  rmSync(dir, {force: true, recursive: true})
+}
+
