@@ -92,10 +92,18 @@ export function saltSql(database?: string): string {
   return `(SELECT value FROM ${database ? `${database}.main.` : ''}meta WHERE key = 'app_salt' LIMIT 1)`
 }
 
-/** SQL for the coarse form of an app name in `column`: `#` + 16 hex digits of sha256(salt ‖ name). */
-export function hashedAppSql(column = 'app', salt = saltSql()): string {
-  const hashed = `'${HASHED_APP_PREFIX}' || left(sha256(${salt} || ${column}), ${HASHED_APP_HEX_DIGITS})`
-  return `CASE WHEN ${column} IS NULL OR starts_with(${column}, '${HASHED_APP_PREFIX}') THEN ${column} ELSE ${hashed} END`
+/**
+ * SQL for the coarse form of the app name in `column`: `#` + 16 hex digits of sha256(salt ‖ name).
+ * Names that already start with `#` (hashed in place earlier) stay as they are, so coarse applied
+ * twice is coarse once. The hashes are computed once per distinct name in `table` of `database`
+ * (a handful) and looked up per row: sha256 on every row would triple the cost of an export.
+ */
+export function hashedAppSql(column = 'app', options: {database?: string; table?: string} = {}): string {
+  const table = `${options.database ? `${options.database}.main.` : ''}${options.table ?? 'events'}`
+  const hashed = `'${HASHED_APP_PREFIX}' || left(sha256(${saltSql(options.database)} || name), ${HASHED_APP_HEX_DIGITS})`
+  const hashes = `SELECT DISTINCT ${column} AS name FROM ${table} WHERE ${column} IS NOT NULL`
+  const lookup = `(SELECT map(list(name), list(CASE WHEN starts_with(name, '${HASHED_APP_PREFIX}') THEN name ELSE ${hashed} END)) FROM (${hashes}))`
+  return `${lookup}[${column}]`
 }
 
 /** A timestamp rounded to the nearest 100 ms (half up). */
@@ -110,14 +118,14 @@ export function snappedSql(column: string): string {
 
 /**
  * The coarse value of each `events` column that coarse changes (other allow-listed columns pass
- * unchanged); `salt` is where the app salt comes from (another attached database, for a rewrite).
+ * unchanged); `database` is where the salt and the app names come from (the old file, attached, for a rewrite).
  */
-export function coarseTransforms(salt = saltSql()): Readonly<Record<string, string>> {
+export function coarseTransforms(database?: string): Readonly<Record<string, string>> {
   return {
     ts: roundedTsSql('ts'),
     x: snappedSql('x'),
     y: snappedSql('y'),
-    app: hashedAppSql('app', salt),
+    app: hashedAppSql('app', {database}),
   }
 }
 
@@ -190,23 +198,26 @@ counts AS (
     count(*) FILTER (WHERE kind = 'mouse_move') AS mouse_moves
   FROM e GROUP BY 1
 ),
-steps AS (
-  SELECT us, sqrt(power(x - lag(x) OVER w, 2) + power(y - lag(y) OVER w, 2)) AS d
-  FROM e WHERE x IS NOT NULL AND y IS NOT NULL
-  WINDOW w AS (ORDER BY us, seq)
+ordered AS (
+  -- One pass in recording order: the previous recorded position and the next event's time.
+  SELECT us, x, y, lag(x IGNORE NULLS) OVER o AS px, lag(y IGNORE NULLS) OVER o AS py, lead(us) OVER o AS next_us
+  FROM e WINDOW o AS (ORDER BY us, seq)
 ),
 distance AS (
-  SELECT (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m, sum(d) AS px FROM steps WHERE d IS NOT NULL GROUP BY 1
+  SELECT (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m, sum(sqrt(power(x - px, 2) + power(y - py, 2))) AS px
+  FROM ordered WHERE x IS NOT NULL AND y IS NOT NULL AND px IS NOT NULL AND py IS NOT NULL GROUP BY 1
 ),
 gaps AS (
-  SELECT us AS a, lead(us) OVER (ORDER BY us, seq) AS b FROM e
-),
-spans AS (
-  SELECT a, b, unnest(range((a // ${MINUTE_MICROS}) * ${MINUTE_MICROS}, b, ${MINUTE_MICROS})) AS m
-  FROM gaps WHERE b > a AND b - a < $idle_us
+  SELECT us AS a, next_us AS b, (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m FROM ordered WHERE next_us > us AND next_us - us < $idle_us
 ),
 active AS (
-  SELECT m, sum(least(b, m + ${MINUTE_MICROS}) - greatest(a, m)) AS us FROM spans GROUP BY 1
+  SELECT m, sum(us) AS us FROM (
+    -- Most gaps end in the minute they start in; the few that cross a boundary are split.
+    SELECT m, b - a AS us FROM gaps WHERE b <= m + ${MINUTE_MICROS}
+    UNION ALL
+    SELECT s, least(b, s + ${MINUTE_MICROS}) - greatest(a, s)
+    FROM (SELECT a, b, unnest(range(m, b, ${MINUTE_MICROS})) AS s FROM gaps WHERE b > m + ${MINUTE_MICROS})
+  ) GROUP BY 1
 ),
 minutes AS (
   SELECT m FROM counts UNION SELECT m FROM distance UNION SELECT m FROM active

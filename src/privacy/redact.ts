@@ -5,7 +5,7 @@ import {DevtraceError, UsageError} from '../ui/errors.js'
 import {rebuildDerived, slotOverlaps} from './forget.js'
 import {recordAudit} from './ledger.js'
 import {
-  coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, type Profile, roundedTsSql, saltSql, snappedSql,
+  coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, type Profile, roundedTsSql, snappedSql,
 } from './profiles.js'
 import {
   hasTimestamp, rewriteDatabase, type TableCopy, type TableInfo,
@@ -62,13 +62,13 @@ function replaceInRange(changes: Record<string, string>, condition: string): Tab
 
 export function redactCopy(range: RedactParams): (table: TableInfo) => TableCopy | undefined {
   const condition = inRange(range)
-  const oldSalt = saltSql('old') // the rewrite reads the old file attached as `old`
+  const old = 'old' // the rewrite reads the old file attached as `old`
   return table => {
     if (UNTOUCHED.has(table.name)) return undefined
     const has = (name: string): boolean => table.columns.some(column => column.name === name)
     if (table.name === 'events') {
       if (range.profile === 'keys') return replaceInRange({key_code: 'NULL'}, condition)
-      return replaceInRange({key_code: 'NULL', ...coarseTransforms(oldSalt)}, condition)
+      return replaceInRange({key_code: 'NULL', ...coarseTransforms(old)}, condition)
     }
 
     // The rollup keeps app names but no key codes: only coarse changes what it holds.
@@ -80,7 +80,7 @@ export function redactCopy(range: RedactParams): (table: TableInfo) => TableCopy
     if (range.profile !== 'coarse' || !hasTimestamp(table, 'ts')) return undefined
     const changes: Record<string, string> = {}
     if (has('title')) changes.title = 'NULL'
-    if (has('app')) changes.app = hashedAppSql('app', oldSalt)
+    if (has('app')) changes.app = hashedAppSql('app', {database: old, table: table.name})
     return replaceInRange(changes, condition)
   }
 }
