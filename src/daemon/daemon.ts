@@ -10,6 +10,7 @@ import type {Handler} from '../ipc/server.js'
 import {assertCaptureAvailable} from '../capture/availability.js'
 import {nowMicros, startInputHook} from '../capture/hook.js'
 import {Recorder} from '../capture/recorder.js'
+import {loadConfig} from '../config/config.js'
 import {prepareStateFolder} from '../config/paths.js'
 import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
@@ -23,6 +24,7 @@ import {AppContext, type AppStatus} from './app-context.js'
 import {CaptureStore} from './capture-store.js'
 import {Followers} from './followers.js'
 import {DaemonLog} from './log.js'
+import {enforceRetention, RETENTION_EVERY_MS, RETENTION_FIRST_CHECK_MS} from './retention.js'
 import {beginSession, closeOrphanSessions, endSession} from './session.js'
 
 export interface DaemonOptions {
@@ -167,6 +169,28 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     })
   }, CHECKPOINT_EVERY_MS)
 
+  // Data older than retention_days is forgotten for good, with the same rewrite as `forget`.
+  const retain = (): void => {
+    let days: number
+    try {
+      days = loadConfig(paths.config).retention_days
+    } catch {
+      return // a broken config.json keeps data rather than guessing
+    }
+
+    enforceRetention(store, days).then(
+      result => {
+        if (!result) return
+        flush() // what was captured during the rewrite
+        log.write(`retention: removed ${result.removed} events older than ${result.cutoff} (retention_days ${days})`)
+      },
+      (error: unknown) => log.write(`retention skipped: ${errorMessage(error)}`),
+    )
+  }
+
+  const retentionFirst = setTimeout(retain, RETENTION_FIRST_CHECK_MS)
+  const retentionTimer = setInterval(retain, RETENTION_EVERY_MS)
+
   const countEvents = async (): Promise<number> => {
     const connection = await store.connect()
     try {
@@ -218,6 +242,8 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       log.write(`stopping (${reason})`)
       clearInterval(flushTimer)
       clearInterval(checkpointTimer)
+      clearTimeout(retentionFirst)
+      clearInterval(retentionTimer)
       clearInterval(followTimer)
       try {
         capture.hook?.stop()

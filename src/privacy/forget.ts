@@ -55,6 +55,8 @@ export async function rebuildDerived(connection: DuckDBConnection, sinceMicros?:
 export interface ForgetParams {
   sinceMicros: number
   untilMicros: number
+  /** Recorded in the ledger: `forget` when a person asked, `retention` when the daemon enforces `retention_days`. */
+  action?: 'forget' | 'retention'
 }
 
 export interface ForgetCounts {
@@ -101,7 +103,7 @@ export function forgetRange(params: Record<string, unknown>, nowMicros = Date.no
   const until = Math.min(Number(params.untilMicros), nowMicros)
   if (!Number.isFinite(since) || !Number.isFinite(until)) throw new UsageError('forget needs both --since and --until.')
   if (since >= until) throw new UsageError('The range to forget is empty: --since must be before --until (and before now).')
-  return {sinceMicros: since, untilMicros: until}
+  return {sinceMicros: since, untilMicros: until, action: params.action === 'retention' ? 'retention' : 'forget'}
 }
 
 export const forgetOperation: Operation = async (db, params): Promise<ForgetResult> => {
@@ -129,7 +131,7 @@ export const forgetOperation: Operation = async (db, params): Promise<ForgetResu
   const after = await db.connect()
   try {
     const auditId = await recordAudit(after, {
-      action: 'forget',
+      action: range.action ?? 'forget',
       outcome: 'ok',
       rangeStartMicros: range.sinceMicros,
       rangeEndMicros: range.untilMicros,
@@ -160,7 +162,7 @@ async function recordQuietly(db: Parameters<Operation>[0], range: ForgetParams, 
     const connection = await db.connect()
     try {
       await recordAudit(connection, {
-        action: 'forget', outcome, rangeStartMicros: range.sinceMicros, rangeEndMicros: range.untilMicros, destination: db.file, detail,
+        action: range.action ?? 'forget', outcome, rangeStartMicros: range.sinceMicros, rangeEndMicros: range.untilMicros, destination: db.file, detail,
       })
     } finally {
       connection.closeSync()

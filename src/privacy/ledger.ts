@@ -11,7 +11,8 @@ import type {JsonValue} from '../store/values.js'
  * survives them.
  */
 
-export type AuditAction = 'export' | 'forget' | 'redact' | 'upload'
+/** `retention` is the daemon's own forget of data older than `retention_days`. */
+export type AuditAction = 'export' | 'forget' | 'redact' | 'retention' | 'upload'
 /** `ok` for a local action that completed; `sent` for an upload the server accepted; `failed` otherwise. */
 export type AuditOutcome = 'failed' | 'ok' | 'sent'
 

@@ -13,7 +13,7 @@ import {
 import {
   makeSandbox, oneLine, type Sandbox, sleep, waitFor,
 } from '../helpers/cli.js'
-import {queryFile} from '../helpers/db.js'
+import {queryFile, writeFile as writeDatabase} from '../helpers/db.js'
 import {
   e2eSkipReason, startXvfb, type VirtualDisplay, xdotool,
 } from '../helpers/xvfb.js'
@@ -192,6 +192,41 @@ describe('hardening: crashes, full disks, floods and other users', {skip}, () =>
     assert.ok(grown < 64 * 1024, `daemon RSS grew by ${grown} KiB`)
     socket.destroy()
     assert.equal((await s.run(['stop'])).code, 0)
+  })
+
+  test('retention: the daemon forgets data older than retention_days for good and records it in the ledger', async () => {
+    const s = sandbox()
+    await startedPid(s)
+    assert.equal((await s.run(['stop'])).code, 0)
+    const file = path.join(s.home, 'devtrace.duckdb')
+    const day = 86_400_000_000
+    const now = Date.now() * 1000
+    // 30 events 100 days old carrying a sentinel, 20 events 10 days old.
+    await writeDatabase(file, `
+      INSERT INTO events (ts, session_id, kind, key_class, app)
+      SELECT make_timestamp(${now - 100 * day} + i * 1000000), 1, 'key_down', 'letter', 'RETENTION-SENTINEL-7f3a' FROM range(30) t(i);
+      INSERT INTO events (ts, session_id, kind, key_class, app)
+      SELECT make_timestamp(${now - 10 * day} + i * 1000000), 1, 'key_down', 'letter', 'recent' FROM range(20) t(i);`)
+    const before = readFileSync(file)
+    assert.ok(before.includes('RETENTION-SENTINEL-7f3a'), 'the sentinel is in the file to begin with')
+    assert.equal((await s.run(['config', 'set', 'retention_days', '90'])).code, 0)
+    await startedPid(s)
+    await waitFor(async () => {
+      const result = await s.run(['query', 'SELECT count(*) AS n FROM events WHERE app = \'RETENTION-SENTINEL-7f3a\'', '--json'])
+      return result.code === 0 && (JSON.parse(result.stdout) as Array<{n: number}>)[0].n === 0
+    }, 'old events removed by retention', 20_000)
+    const kept = await s.run(['query', 'SELECT count(*) AS n FROM events WHERE app = \'recent\'', '--json'])
+    assert.deepEqual(JSON.parse(kept.stdout), [{n: 20}])
+    const audit = JSON.parse((await s.run(['audit', '--json'])).stdout) as Array<{action: string; outcome: string; rows: number}>
+    const retention = audit.filter(row => row.action === 'retention')
+    assert.equal(retention.length, 1)
+    assert.equal(retention[0].outcome, 'ok')
+    assert.equal(retention[0].rows, 30)
+    assert.equal((await s.run(['stop'])).code, 0)
+    for (const name of ['devtrace.duckdb', 'devtrace.duckdb.wal']) {
+      const target = path.join(s.home, name)
+      if (existsSync(target)) assert.equal(readFileSync(target).includes('RETENTION-SENTINEL-7f3a'), false, `sentinel left in ${name}`)
+    }
   })
 
   test('the daemon listens on no TCP port', async () => {

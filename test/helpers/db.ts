@@ -12,3 +12,16 @@ export async function queryFile(file: string, sql: string): Promise<Array<Record
     instance.closeSync()
   }
 }
+
+/** Change a database file directly, to plant test data (only while no daemon holds it). */
+export async function writeFile(file: string, sql: string): Promise<void> {
+  const instance = await DuckDBInstance.create(file)
+  const connection = await instance.connect()
+  try {
+    await connection.run(sql)
+    await connection.run('CHECKPOINT')
+  } finally {
+    connection.closeSync()
+    instance.closeSync()
+  }
+}
