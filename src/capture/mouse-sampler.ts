@@ -13,7 +13,10 @@ export class MouseSampler<T> {
     this.intervalMs = hz > 0 ? 1000 / hz : 0
   }
 
-  /** Returns the moves to keep now (0, 1 or 2 of them: a held-back move, then this one). */
+  /**
+   * Returns the moves to keep now: this one when the interval has passed (a held-back move is
+   * then superseded and dropped, which is what keeps the rate at `hz`), else none.
+   */
   offerMove(move: T, nowMs: number): T[] {
     if (nowMs - this.lastKeptMs >= this.intervalMs) {
       this.lastKeptMs = nowMs
