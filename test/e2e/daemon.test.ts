@@ -222,6 +222,30 @@ describe('capture daemon on a private X display', {skip}, () => {
     assert.deepEqual(sessions, [{id: 1, ended: true}, {id: 2, ended: true}])
   })
 
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    test(`start --foreground runs in this process; ${signal} flushes and exits 0`, async () => {
+      const s = sandbox()
+      const {spawn} = await import('node:child_process')
+      const {BIN} = await import('../helpers/cli.js')
+      const child = spawn(process.execPath, [BIN, 'start', '--foreground'], {env: s.env, stdio: ['ignore', 'pipe', 'pipe']})
+      let out = ''
+      child.stdout.on('data', chunk => {
+        out += chunk
+      })
+      const exited = new Promise<null | number>(resolve => {
+        child.once('exit', code => resolve(code))
+      })
+      await waitFor(() => out.includes('capturing in the foreground'), 'foreground ready line')
+      assert.equal((await status(s)).pid, child.pid)
+      xdotool(x.display, 'type', '--delay', '5', 'abc')
+      // No waiting for a flush: the signal handler itself must write what is buffered.
+      child.kill(signal)
+      assert.equal(await exited, 0)
+      assert.deepEqual(await counts(s), {key_down: 3, key_up: 3})
+      assert.equal(existsSync(path.join(s.home, 'daemon.sock')), false)
+    })
+  }
+
   test('state folder is 0700, database, socket and pid file 0600', async () => {
     const s = sandbox()
     assert.equal((await s.run(['start'])).code, 0)
