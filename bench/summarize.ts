@@ -12,8 +12,9 @@
  *    (about 1.5 years of heavy use).
  * 2. the rollup, built from scratch (timed: what an existing database pays once).
  * 3. the SQLite copy: same rows, same order, an index on ts.
- * 4. hyperfine: devtrace summarize --json (rollup), devtrace summarize --json --raw (the same SQL
- *    on raw events only), and the SQLite baseline; the three totals must agree.
+ * 4. hyperfine: devtrace summarize --json (rollup; 1 warm-up, 5 runs), devtrace summarize --json
+ *    --raw (the same SQL on raw events only) and the SQLite baseline (3 runs at 10 M, 1 at 100 M:
+ *    they take minutes); the three totals must agree.
  * Data lives under /tmp and is deleted afterwards (unless --keep); results go to bench/results/.
  */
 import {DuckDBInstance} from '@duckdb/node-api'
@@ -187,10 +188,6 @@ function hyperfine(name: string, command: string, {home, runs, warmup}: {home: s
   return (JSON.parse(readFileSync(out, 'utf8')) as {results: HyperfineResult[]}).results[0]
 }
 
-function run(command: string[], home: string): string {
-  return execFileSync(command[0], command.slice(1), {env: {...process.env, DEVTRACE_HOME: home}, encoding: 'utf8', maxBuffer: 1 << 28})
-}
-
 function totalsOf(json: string): Record<string, unknown> {
   const parsed = JSON.parse(json) as Record<string, unknown> & {totals?: Record<string, unknown>}
   const totals = parsed.totals ?? parsed
@@ -236,22 +233,25 @@ async function main(): Promise<void> {
       const generated = await timed('generate', () => generate(file, size))
       const rollup = await timed('rollup from scratch', () => buildRollup(file))
       const copied = await timed('copy to SQLite', () => copyToSqlite(file, sqlite, join(WORK, 'events.csv')))
-      const devtraceCommand = `node ${BIN} summarize --json`
-      const rawCommand = `node ${BIN} summarize --json --raw`
-      const sqliteCommand = `node --import tsx ${join(ROOT, 'bench', 'sqlite-summarize.ts')} ${sqlite}`
-      // Same answers first: the rollup, the raw SQL and SQLite agree on every total.
-      const answers = {
-        devtrace: totalsOf(run(devtraceCommand.split(' '), home)),
-        raw: totalsOf(run(rawCommand.split(' '), home)),
-        sqlite: totalsOf(run(sqliteCommand.split(' '), home)),
-      }
-      const agree = JSON.stringify(answers.devtrace) === JSON.stringify(answers.raw) && JSON.stringify(answers.raw) === JSON.stringify(answers.sqlite)
-      log(`answers agree: ${agree}`)
-      if (!agree) log(JSON.stringify(answers, null, 2))
+      // Each command also leaves its answer in a file (the last run's), so the answers are checked
+      // without running the slow baselines again.
+      const answer = (name: string): string => join(WORK, `${name}-${size}.json`)
+      const devtraceCommand = `node ${BIN} summarize --json > ${answer('devtrace')}`
+      const rawCommand = `node ${BIN} summarize --json --raw > ${answer('raw')}`
+      const sqliteCommand = `node --import tsx ${join(ROOT, 'bench', 'sqlite-summarize.ts')} ${sqlite} > ${answer('sqlite')}`
       const baselineRuns = args.baselineRuns ?? (size > BLOCK ? 1 : 3)
       const devtrace = hyperfine('devtrace', devtraceCommand, {runs: args.runs, warmup: 1, home})
       const raw = hyperfine('duckdb-raw', rawCommand, {runs: baselineRuns, warmup: 0, home})
       const baseline = hyperfine('sqlite', sqliteCommand, {runs: baselineRuns, warmup: 0, home})
+      // Same answers: the rollup, the raw SQL and SQLite agree on every total.
+      const answers = {
+        devtrace: totalsOf(readFileSync(answer('devtrace'), 'utf8')),
+        raw: totalsOf(readFileSync(answer('raw'), 'utf8')),
+        sqlite: totalsOf(readFileSync(answer('sqlite'), 'utf8')),
+      }
+      const agree = JSON.stringify(answers.devtrace) === JSON.stringify(answers.raw) && JSON.stringify(answers.raw) === JSON.stringify(answers.sqlite)
+      log(`answers agree: ${agree}`)
+      if (!agree) log(JSON.stringify(answers, null, 2))
       results.push({
         events: size,
         duckdb_bytes: statSync(file).size,
