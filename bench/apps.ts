@@ -1,11 +1,17 @@
 /**
  * bench/apps: what app tracking costs the capture daemon, in CPU, under the same input stream.
  *
- *   npm run build && npm run bench:apps -- [--seconds S] [--runs R] [--keep-results]
+ *   npm run bench:apps -- [--seconds S] [--runs R] [--modes on,off,titles] [--no-results]
  *
  * On a private Xvfb with openbox and two xterm windows (classes BenchAlpha, BenchBeta), the
- * built daemon (`devtrace start`, level standard) runs R times with app tracking on and R times
- * with it off (DEVTRACE_APP_TRACKING=off), interleaved, alternating which goes first. Each run
+ * built daemon (`devtrace start`, level standard) runs R times in each mode, interleaved, the
+ * order rotating from run to run:
+ * - on:     app tracking as shipped (after the first visit a window's class is remembered, so
+ *           switching between the two windows starts no process);
+ * - titles: tracking with `capture_titles true`: every switch starts an `xprop -spy` on the
+ *           newly focused window and writes a `windows` row, the most a switch can cost;
+ * - off:    DEVTRACE_APP_TRACKING=off, no tracker at all.
+ * Each run
  * drives the same stream for S seconds: xdotool typing 10 keys a second into the focused window
  * (20 events/s), and a focus switch to the other window every 5 s (12 a minute, several times
  * what people do, so the per-switch cost shows).
@@ -31,18 +37,28 @@ const KEYS_PER_SECOND = 10
 const SWITCH_EVERY_S = 5
 const SETTLE_MS = 2000
 
-type Mode = 'off' | 'on'
+const MODES = ['on', 'off', 'titles'] as const
+type Mode = (typeof MODES)[number]
 
 interface Args {
   seconds: number
   runs: number
+  modes: Mode[]
   keepResults: boolean
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = {seconds: 30, runs: 3, keepResults: true}
+  const args: Args = {
+    seconds: 30, runs: 3, modes: ['on', 'off'], keepResults: true,
+  }
   for (let i = 0; i < argv.length; i++) {
     switch (argv[i]) {
+    case '--modes': {
+      args.modes = argv[++i].split(',') as Mode[]
+      if (args.modes.some(mode => !MODES.includes(mode)) || !args.modes.includes('off')) throw new Error(`--modes: some of ${MODES.join(',')}, including off`)
+      break
+    }
+
     case '--no-results': {
       args.keepResults = false
       break
@@ -136,7 +152,7 @@ function cpuSeconds(pid: number): number {
 async function oneRun(display: string, windows: string[], mode: Mode, seconds: number): Promise<{cpuPercent: number; events: number}> {
   const home = mkdtempSync(join(tmpdir(), 'devtrace-bench-apps-'))
   const env = {
-    ...process.env, DISPLAY: display, DEVTRACE_HOME: home, NO_COLOR: '1', DEVTRACE_APP_TRACKING: mode === 'on' ? 'on' : 'off',
+    ...process.env, DISPLAY: display, DEVTRACE_HOME: home, NO_COLOR: '1', DEVTRACE_APP_TRACKING: mode === 'off' ? 'off' : 'on',
   }
   const cli = (...args: string[]): string => {
     const result = spawnSync(process.execPath, [BIN, ...args], {env, encoding: 'utf8'})
@@ -145,6 +161,7 @@ async function oneRun(display: string, windows: string[], mode: Mode, seconds: n
   }
 
   try {
+    if (mode === 'titles') cli('config', 'set', 'capture_titles', 'true')
     const {pid} = JSON.parse(cli('start', '--json')) as {pid: number}
     sh(display, 'xdotool', ['windowactivate', '--sync', windows[0]])
     await sleep(SETTLE_MS)
@@ -163,7 +180,7 @@ async function oneRun(display: string, windows: string[], mode: Mode, seconds: n
     const elapsed = (performance.now() - started) / 1000
     const cpu = cpuSeconds(pid) - before
     const status = JSON.parse(cli('status', '--json')) as {app_tracking: string; events: number}
-    if (status.app_tracking !== (mode === 'on' ? 'x11' : 'off')) throw new Error(`expected app tracking ${mode}, status says ${status.app_tracking}`)
+    if (status.app_tracking !== (mode === 'off' ? 'off' : 'x11')) throw new Error(`expected app tracking ${mode}, status says ${status.app_tracking}`)
     cli('stop')
     return {cpuPercent: (cpu / elapsed) * 100, events: status.events}
   } finally {
@@ -195,20 +212,24 @@ async function main(): Promise<void> {
       windows.push(id)
     }
 
-    const results: Record<Mode, Array<{cpuPercent: number; events: number}>> = {on: [], off: []}
+    const results: Record<Mode, Array<{cpuPercent: number; events: number}>> = {on: [], off: [], titles: []}
     for (let run = 0; run < args.runs; run++) {
-      const order: Mode[] = run % 2 === 0 ? ['on', 'off'] : ['off', 'on']
+      const order = args.modes.map((_, i) => args.modes[(i + run) % args.modes.length])
       for (const mode of order) {
         const result = await oneRun(x.display, windows, mode, args.seconds)
         results[mode].push(result)
-        console.log(`run ${run + 1} ${mode.padEnd(3)}  cpu ${result.cpuPercent.toFixed(3)}% of a core  events ${result.events}`)
+        console.log(`run ${run + 1} ${mode.padEnd(6)}  cpu ${result.cpuPercent.toFixed(3)}% of a core  events ${result.events}`)
       }
     }
 
-    const on = median(results.on.map(result => result.cpuPercent))
     const off = median(results.off.map(result => result.cpuPercent))
-    // Runs i of each mode ran back to back: their difference cancels slow drifts in machine load.
-    const paired = median(results.on.map((result, i) => result.cpuPercent - results.off[i].cpuPercent))
+    const measured = args.modes.filter(mode => mode !== 'off')
+    const overhead = Object.fromEntries(measured.map(mode => {
+      const cpu = median(results[mode].map(result => result.cpuPercent))
+      // Runs i of each mode ran close together: their difference cancels slow drifts in machine load.
+      const paired = median(results[mode].map((result, i) => result.cpuPercent - results.off[i].cpuPercent))
+      return [mode, {median_cpu: cpu, overhead: cpu - off, overhead_paired_median: paired}]
+    }))
     const summary = {
       bench: 'apps',
       date: new Date().toISOString(),
@@ -217,14 +238,17 @@ async function main(): Promise<void> {
       seconds: args.seconds,
       runs: args.runs,
       stream: `${KEYS_PER_SECOND} keys/s typed, a focus switch every ${SWITCH_EVERY_S} s`,
-      cpu_percent: {on: results.on.map(result => result.cpuPercent), off: results.off.map(result => result.cpuPercent)},
-      median_on: on,
+      cpu_percent: Object.fromEntries(args.modes.map(mode => [mode, results[mode].map(result => result.cpuPercent)])),
       median_off: off,
-      overhead: on - off,
-      overhead_paired_median: paired,
+      overhead,
       target: 0.5,
     }
-    console.log(`\nmedian cpu: on ${on.toFixed(3)}%  off ${off.toFixed(3)}%  overhead ${(on - off).toFixed(3)}% of a core (median of paired differences ${paired.toFixed(3)}%; target ≤ 0.5%)`)
+    console.log(`\nmedian cpu with tracking off: ${off.toFixed(3)}% of a core`)
+    for (const [mode, o] of Object.entries(overhead)) {
+      const paired = o.overhead_paired_median.toFixed(3)
+      console.log(`${mode.padEnd(6)}  median ${o.median_cpu.toFixed(3)}%  overhead ${o.overhead.toFixed(3)}% of a core (paired: ${paired}%; target ≤ 0.5%)`)
+    }
+
     if (args.keepResults) {
       mkdirSync(join(ROOT, 'bench', 'results'), {recursive: true})
       const file = join(ROOT, 'bench', 'results', `apps-${summary.date.replaceAll(/[:.]/g, '-')}.json`)

@@ -44,6 +44,12 @@ export interface AppTrackerEvents {
   changing(): void
   /** Who has focus now: null when nobody does or it cannot be known. Again when the title changes. */
   focused(window: FocusedWindow | null): void
+  /**
+   * Focus moved on before the last window was named: events that waited for that name belong
+   * to a window we will never know (it may have been an excluded app). Called before the next
+   * `changing` or `focused`.
+   */
+  unnamed(): void
   log(line: string): void
 }
 
@@ -107,6 +113,8 @@ export class X11AppTracker implements AppTracker {
   private restarts = 0
   private restartTimer: NodeJS.Timeout | undefined
   private lookupTimer: NodeJS.Timeout | undefined
+  /** A lookup is in flight and events wait for it. */
+  private naming = false
   /** The window manager's windows (_NET_CLIENT_LIST); null until known or when it has none. */
   private clients: null | Set<number> = null
   /** WM_CLASS of windows in `clients`, so focusing them again needs no lookup. */
@@ -200,6 +208,7 @@ export class X11AppTracker implements AppTracker {
       clearTimeout(this.lookupTimer)
       kill(this.window)
       this.window = undefined
+      this.abandon()
       this.events.focused(null)
       return
     }
@@ -213,12 +222,14 @@ export class X11AppTracker implements AppTracker {
     clearTimeout(this.lookupTimer)
     kill(this.window)
     this.window = undefined
+    this.abandon()
     const known = this.titles ? undefined : this.known.get(id)
     if (known) {
       this.events.focused({id, ...known, title: null})
       return
     }
 
+    this.naming = true
     this.events.changing()
 
     const names = this.titles ? ['WM_CLASS', '_NET_WM_NAME', 'WM_NAME'] : ['WM_CLASS']
@@ -230,6 +241,7 @@ export class X11AppTracker implements AppTracker {
       if (generation !== this.generation) return
       clearTimeout(this.lookupTimer)
       resolved = true
+      this.naming = false
       lastTitle = properties.title
       this.remember(id, properties)
       this.events.focused({
@@ -260,6 +272,12 @@ export class X11AppTracker implements AppTracker {
       resolve()
     }, LOOKUP_TIMEOUT_MS)
     this.lookupTimer.unref()
+  }
+
+  private abandon(): void {
+    if (!this.naming) return
+    this.naming = false
+    this.events.unnamed()
   }
 
   /** Keep a window's class while the window manager lists it (a class not set yet is not kept). */
@@ -301,6 +319,7 @@ export class X11AppTracker implements AppTracker {
   private fail(problem: string): void {
     if (this.problem !== problem) this.events.log(`app tracker: ${problem}`)
     this.problem = problem
+    this.naming = false
     if (this.activeId !== null) {
       this.activeId = null
       this.generation++

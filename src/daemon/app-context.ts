@@ -97,8 +97,7 @@ export class AppContext {
 
     this.tracker?.stop()
     this.tracker = undefined
-    // Still waiting (the tracker never answered): unknown app, but never past an exclusion.
-    if (recorder.appPending) recorder.setApp({app: null, excluded: this.config.exclude_apps.length > 0})
+    if (recorder.appPending) this.unnamed()
     recorder.releaseHeld()
   }
 
@@ -168,6 +167,7 @@ export class AppContext {
         {
           changing: () => this.options.recorder.appChanging(),
           focused: window => this.focused(window),
+          unnamed: () => this.unnamed(),
           log: this.options.log,
         },
         {titles: this.titlesOn, env: this.options.env},
@@ -180,6 +180,11 @@ export class AppContext {
       this.window = null
       this.options.recorder.setApp({app: null, excluded: false})
     }
+  }
+
+  /** Events that waited for a window never named: unknown app, and never recorded past an exclusion list. */
+  private unnamed(): void {
+    this.options.recorder.setApp({app: null, excluded: this.config.exclude_apps.length > 0})
   }
 
   private stateOf(window: FocusedWindow | null): AppState {

@@ -46,16 +46,18 @@ const tick = (ms = 5): Promise<void> => new Promise(resolve => {
 function makeTracker(titles = false): {
   tracker: X11AppTracker
   processes: FakeXprop[]
-  seen: Array<'changing' | FocusedWindow | null>
+  seen: Array<'changing' | 'unnamed' | FocusedWindow | null>
   logs: string[]
   root: () => FakeXprop
   last: () => FakeXprop
 } {
   const processes: FakeXprop[] = []
-  const seen: Array<'changing' | FocusedWindow | null> = []
+  const seen: Array<'changing' | 'unnamed' | FocusedWindow | null> = []
   const logs: string[] = []
   const tracker = new X11AppTracker(
-    {changing: () => seen.push('changing'), focused: window => seen.push(window), log: line => logs.push(line)},
+    {
+      changing: () => seen.push('changing'), focused: window => seen.push(window), unnamed: () => seen.push('unnamed'), log: line => logs.push(line),
+    },
     {
       titles,
       env: {DISPLAY: ':99'},
@@ -145,6 +147,22 @@ describe('X11 app tracker (over fake xprop processes)', () => {
         id: 0xD0_00_01, instance: null, app: null, title: null,
       },
     ])
+    tracker.stop()
+  })
+
+  it('focus moving on before a window is named: the events that waited are unnamed, not given to the next app', async () => {
+    const {last, root, seen, tracker} = makeTracker()
+    tracker.start()
+    root().print('_NET_CLIENT_LIST(WINDOW): window id # 0xa00001, 0xb00001', '_NET_ACTIVE_WINDOW(WINDOW): window id # 0xa00001')
+    await tick()
+    last().print('WM_CLASS(STRING) = "xterm", "DevAlpha"')
+    await tick()
+    root().print('_NET_ACTIVE_WINDOW(WINDOW): window id # 0xb00001') // being named…
+    root().print('_NET_ACTIVE_WINDOW(WINDOW): window id # 0xa00001') // …when focus returns
+    await tick()
+    assert.deepEqual(seen.slice(-3), ['changing', 'unnamed', {
+      id: 0xA0_00_01, instance: 'xterm', app: 'DevAlpha', title: null,
+    }])
     tracker.stop()
   })
 
