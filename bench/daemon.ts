@@ -38,14 +38,14 @@ import {
 } from 'node:child_process'
 import {once} from 'node:events'
 import {
-  cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync,
+  mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
 } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
 import {startXvfb} from '../test/helpers/xvfb.js'
+import {ROOT, snapshotCli} from './snapshot.js'
 
-const ROOT = path.resolve(import.meta.dirname, '..')
 const BARE = path.join(ROOT, 'bench', 'bare-listener.mjs')
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).stdout.trim()) || 100
 const DAEMON_SETTLE_MS = 8000 // past the daemon's first retention check (5 s after start)
@@ -96,20 +96,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
-/**
- * The built CLI copied aside (bin, dist, manifest, package.json; node_modules linked), so that
- * other engineers rebuilding dist/ meanwhile cannot change what is measured half-way.
- */
-function snapshotCli(): {bin: string; dir: string} {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'devtrace-bench-cli-'))
-  for (const entry of ['bin', 'dist', 'package.json', 'oclif.manifest.json']) {
-    cpSync(path.join(ROOT, entry), path.join(dir, entry), {recursive: true})
-  }
-
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'))
-  return {bin: path.join(dir, 'bin', 'run.js'), dir}
 }
 
 /** CPU seconds of a process and its children (finished ones: cutime+cstime; live ones: utime+stime). */
