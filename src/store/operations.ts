@@ -36,6 +36,8 @@ export const OPERATIONS: Record<string, () => Promise<Operation>> = {
   export: async () => (await import('../transfer/export.js')).exportOperation,
   forget: async () => (await import('../privacy/forget.js')).forgetOperation,
   redact: async () => (await import('../privacy/redact.js')).redactOperation,
+  'upload-payload': async () => (await import('../transfer/upload-payload.js')).uploadPayloadOperation,
+  'audit-record': async () => (await import('../privacy/audit-record.js')).auditRecordOperation,
 }
 
 export async function loadOperation(name: string): Promise<Operation | undefined> {

@@ -1,0 +1,357 @@
+import {createHash} from 'node:crypto'
+import net from 'node:net'
+
+import {UsageError} from '../ui/errors.js'
+
+/**
+ * The rules of `upload`, as pure functions (no I/O, unit-tested): which destinations are
+ * allowed, what a destination looks like in the ledger, the headers, the idempotency key, which
+ * failures are worth another attempt and how long to wait before it. The network code that
+ * applies them is in upload.ts.
+ */
+
+// ---- destinations ----
+
+export interface Destination {
+  url: URL
+  /** https: TLS, verified against the system CAs (plus --ca). */
+  secure: boolean
+  /**
+   * http://localhost: the name must resolve to a loopback address, checked on the resolved
+   * addresses before the socket connects (a hosts file could point it elsewhere).
+   */
+  loopbackName: boolean
+  /** The URL as the ledger and the preview show it: no credentials, no query values, no fragment. */
+  display: string
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', 'localhost.'])
+
+/** The eight 16-bit groups of an IPv6 address (`::` expanded, an embedded dotted IPv4 tail converted), or undefined. */
+export function ipv6Groups(address: string): number[] | undefined {
+  if (!net.isIPv6(address)) return undefined
+  let text = address.toLowerCase()
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text)
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number)
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+  }
+
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined]
+  const left = head ? head.split(':') : []
+  const right = tail === undefined ? [] : (tail ? tail.split(':') : [])
+  const missing = 8 - left.length - right.length
+  const groups = [...left, ...Array.from({length: tail === undefined ? 0 : missing}, () => '0'), ...right]
+  return groups.length === 8 ? groups.map(group => Number.parseInt(group, 16)) : undefined
+}
+
+/**
+ * Whether an IP address is a loopback address: 127.0.0.0/8, ::1, or 127.0.0.0/8 mapped into
+ * IPv6 (::ffff:127.x.y.z). Names are not addresses: this says false for them.
+ */
+export function isLoopbackAddress(address: string): boolean {
+  const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address
+  if (net.isIPv4(bare)) return Number(bare.split('.')[0]) === 127
+  const groups = ipv6Groups(bare)
+  if (!groups) return false
+  const zeros = (from: number, to: number): boolean => groups.slice(from, to).every(group => group === 0)
+  if (zeros(0, 7) && groups[7] === 1) return true
+  return zeros(0, 5) && groups[5] === 0xFF_FF && groups[6] >> 8 === 127
+}
+
+/**
+ * Whether a URL host (as `URL.hostname` gives it: IPv6 in brackets, IPv4 normalised) is the
+ * loopback interface: a loopback address, or exactly the name `localhost`. Names that merely
+ * start like one (`127.0.0.1.evil.com`, `localhost.evil.com`) are not.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase()
+  return LOOPBACK_NAMES.has(host) || isLoopbackAddress(host)
+}
+
+/** The URL without credentials, query values or fragment: safe for the ledger, the preview and errors. */
+export function displayUrl(url: URL): string {
+  const query = [...url.searchParams.keys()].map(key => `${encodeURIComponent(key)}=…`).join('&')
+  return `${url.protocol}//${url.host}${url.pathname}${query ? `?${query}` : ''}`
+}
+
+/**
+ * Check a destination before anything is built or sent. Refused (usage errors, exit 2): text
+ * that is not a URL, schemes other than http and https, credentials in the URL (they would end
+ * up in shell history and config files; DEVTRACE_UPLOAD_TOKEN is the place for a secret), and
+ * `http://` to anything but the loopback interface (the payload and token would cross the
+ * network in clear text).
+ */
+export function checkUploadUrl(text: string): Destination {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new UsageError(`"${text}" is not a URL.`, 'Give a full URL, e.g. --to https://example.com/devtrace.')
+  }
+
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(`Uploads go over https:// (or http:// to this machine), not ${url.protocol}//.`, 'Give an https:// URL.')
+  }
+
+  const display = displayUrl(url)
+  if (url.username || url.password) {
+    throw new UsageError(
+      `Refusing a destination with credentials in it (${display}).`,
+      'Remove them from the URL and put a bearer token in DEVTRACE_UPLOAD_TOKEN instead.',
+    )
+  }
+
+  const secure = url.protocol === 'https:'
+  if (!secure && !isLoopbackHost(url.hostname)) {
+    throw new UsageError(
+      `Refusing to upload over plain http:// to ${url.hostname}: only loopback addresses (127.0.0.0/8, ::1, localhost) may use http://. Nothing was sent.`,
+      `Use https://${url.host}${url.pathname}.`,
+    )
+  }
+
+  return {
+    url, secure, loopbackName: !secure && LOOPBACK_NAMES.has(url.hostname.toLowerCase()), display,
+  }
+}
+
+// ---- headers ----
+
+/**
+ * The Idempotency-Key: the same payload to the same URL always gets the same key, across the
+ * attempts of one upload and across runs (sending the same bytes twice is one upload to a server
+ * that honours the header); anything else gets a different one. 32 hex digits of
+ * sha256("devtrace-upload" ‖ URL ‖ payload sha256).
+ */
+export function idempotencyKey(payloadSha256: string, url: URL | string): string {
+  const href = typeof url === 'string' ? new URL(url).href : url.href
+  return createHash('sha256').update(`devtrace-upload\n${href}\n${payloadSha256.toLowerCase()}`).digest('hex').slice(0, 32)
+}
+
+export interface HeaderOptions {
+  contentType: string
+  bytes: number
+  sha256: string
+  key: string
+  /** DEVTRACE_UPLOAD_TOKEN, if set. */
+  token?: string
+  version?: string
+}
+
+/** The request headers. Nothing prints, logs or stores them: the Authorization one carries the token. */
+export function uploadHeaders(options: HeaderOptions): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Content-Type': options.contentType,
+    'Content-Length': String(options.bytes),
+    'X-Devtrace-Sha256': options.sha256,
+    'Idempotency-Key': options.key,
+    'User-Agent': `devtrace/${options.version ?? '0'}`,
+  }
+  if (options.token) headers.Authorization = `Bearer ${options.token}`
+  return headers
+}
+
+/**
+ * DEVTRACE_UPLOAD_TOKEN, checked: unset or empty is no token; anything but visible ASCII (a
+ * newline pasted with it, say) is refused without echoing it.
+ */
+export function uploadToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const token = env.DEVTRACE_UPLOAD_TOKEN?.trim()
+  if (!token) return undefined
+  if (!/^[\u0021-\u007E]+$/.test(token)) {
+    throw new UsageError(
+      'DEVTRACE_UPLOAD_TOKEN contains characters that cannot go in an HTTP header (spaces, newlines or non-ASCII).',
+      'Set it to the token alone.',
+    )
+  }
+
+  return token
+}
+
+// ---- retries ----
+
+export const DEFAULT_RETRIES = 3
+/** Give up once this much time has gone to connecting, waiting and backing off (time spent sending the body does not count). */
+export const DEFAULT_BUDGET_MS = 15_000
+export const CONNECT_TIMEOUT_MS = 5000
+/** No byte moving either way for this long (while sending, or waiting for the response). */
+export const IDLE_TIMEOUT_MS = 10_000
+/** A Retry-After longer than this is not waited for. */
+export const MAX_RETRY_AFTER_MS = 10_000
+
+const BACKOFF_BASE_MS = 500
+const BACKOFF_CAP_MS = 4000
+
+/**
+ * How long to wait before retry number `retry` (1 for the first retry): exponential (0.5 s, 1 s,
+ * 2 s, 4 s, then 4 s), with "equal jitter" — half fixed, half random — so that many clients
+ * retrying at once spread out while each still backs off.
+ */
+export function backoffDelayMs(retry: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, retry - 1))
+  return Math.round(ceiling / 2 + random() * (ceiling / 2))
+}
+
+export type Verdict = 'final' | 'ok' | 'retry'
+
+/**
+ * What an HTTP status means: 2xx is delivered; 408, 429 and 5xx (but 501 Not Implemented and
+ * 505 HTTP Version Not Supported, which will not change) are worth another attempt; everything
+ * else — other 4xx, and 3xx (redirects are not followed: the data goes only where the user
+ * said) — is final.
+ */
+export function classifyStatus(status: number): Verdict {
+  if (status >= 200 && status < 300) return 'ok'
+  if (status === 408 || status === 429) return 'retry'
+  if (status >= 500 && status < 600 && status !== 501 && status !== 505) return 'retry'
+  return 'final'
+}
+
+/** Our own error codes for the timeouts (Node's ETIMEDOUT is kept for the kernel's). */
+export const CONNECT_TIMEOUT = 'EDEVTRACE_CONNECT_TIMEOUT'
+export const IDLE_TIMEOUT = 'EDEVTRACE_IDLE_TIMEOUT'
+export const BUDGET_SPENT = 'EDEVTRACE_BUDGET'
+export const NOT_LOOPBACK = 'EDEVTRACE_NOT_LOOPBACK'
+export const ABORTED = 'ABORT_ERR'
+
+const TRANSIENT_CODES = new Set([
+  CONNECT_TIMEOUT,
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTDOWN',
+  'EHOSTUNREACH',
+  'ENETDOWN',
+  'ENETUNREACH',
+  'EPIPE',
+  'ETIMEDOUT',
+  IDLE_TIMEOUT,
+])
+
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+])
+
+/** Whether a connection error is worth another attempt (the network or the server may recover), or final. */
+export function classifyError(code: string | undefined): Verdict {
+  return code !== undefined && TRANSIENT_CODES.has(code) ? 'retry' : 'final'
+}
+
+/** A connection error in a few words (for the ledger and the message), never with a header in it. */
+export function describeError(code: string | undefined, message: string, options: {connectMs?: number; idleMs?: number} = {}): string {
+  switch (code) {
+  case ABORTED: {
+    return 'interrupted'
+  }
+
+  case BUDGET_SPENT: {
+    return 'out of time'
+  }
+
+  case CONNECT_TIMEOUT: {
+    return `no connection within ${(options.connectMs ?? CONNECT_TIMEOUT_MS) / 1000} s`
+  }
+
+  case 'EAI_AGAIN':
+  case 'ENOTFOUND': {
+    return 'the host name could not be resolved'
+  }
+
+  case 'ECONNREFUSED': {
+    return 'connection refused'
+  }
+
+  case 'ECONNRESET':
+  case 'EPIPE': {
+    return 'the connection was closed by the other end'
+  }
+
+  case 'EHOSTUNREACH':
+  case 'ENETUNREACH': {
+    return 'the host is unreachable'
+  }
+
+  case IDLE_TIMEOUT: {
+    return `nothing moved for ${(options.idleMs ?? IDLE_TIMEOUT_MS) / 1000} s`
+  }
+
+  case NOT_LOOPBACK: {
+    return 'localhost does not resolve to a loopback address'
+  }
+
+  default: {
+    if (code && TLS_CODES.has(code)) return `the server's TLS certificate was not accepted (${code})`
+    return code ? `${code}: ${oneLine(message, 120)}` : oneLine(message, 120)
+  }
+  }
+}
+
+export function isTlsError(code: string | undefined): boolean {
+  return code !== undefined && TLS_CODES.has(code)
+}
+
+/**
+ * Retry-After in milliseconds (delta-seconds or an HTTP date), or undefined when absent or
+ * unreadable.
+ */
+export function retryAfterMs(header: string | string[] | undefined, now: number = Date.now()): number | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim()
+  if (!value) return undefined
+  if (/^\d+$/.test(value)) return Number(value) * 1000
+  // An HTTP date names its day and month ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse alone would take "-5" as a year.
+  const date = /^[a-z]{3}, /i.test(value) ? Date.parse(value) : Number.NaN
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** Text as one short line: control characters and runs of white space become single spaces, cut at `max` characters. */
+export function oneLine(text: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replaceAll(/[\u0000-\u001F\u007F\s]+/g, ' ').trim()
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat
+}
+
+/**
+ * Time left for connecting, waiting and backing off. It runs except while a request body is
+ * being sent (a large payload on a slow link is progress, not a failure), so failing uploads
+ * give up within the budget whatever the payload size.
+ */
+export class Budget {
+  private spent = 0
+  private since: number | undefined
+
+  constructor(
+    readonly totalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.since = now()
+  }
+
+  get running(): boolean {
+    return this.since !== undefined
+  }
+
+  pause(): void {
+    if (this.since === undefined) return
+    this.spent += this.now() - this.since
+    this.since = undefined
+  }
+
+  remainingMs(): number {
+    const current = this.since === undefined ? 0 : this.now() - this.since
+    return Math.max(0, this.totalMs - this.spent - current)
+  }
+
+  resume(): void {
+    this.since ??= this.now()
+  }
+}

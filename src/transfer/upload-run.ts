@@ -1,0 +1,382 @@
+import {X509Certificate} from 'node:crypto'
+import {
+  chmodSync, constants, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync,
+} from 'node:fs'
+import path from 'node:path'
+
+import type {Config} from '../config/config.js'
+import type {StatePaths} from '../config/paths.js'
+import type {JsonValue} from '../store/values.js'
+import type {Payload} from './upload-payload.js'
+import type {SendResult} from './upload.js'
+
+import {PROFILE_SUMMARIES, type ProfileOrNone} from '../privacy/profiles.js'
+import {runOperation} from '../store/run-operation.js'
+import {canPrompt, requireConsent} from '../ui/consent.js'
+import {DevtraceError, UsageError} from '../ui/errors.js'
+import {localTime} from '../ui/event-format.js'
+import {formatBytes} from '../ui/format.js'
+import {parseRange, toMicros} from '../ui/time.js'
+import {requireTypedConsent} from '../ui/typed-consent.js'
+import {checkDestination, CONTENT_TYPES, type ExportFormat} from './export.js'
+import {PAYLOAD_DIR_PREFIX, removeStalePayloads} from './upload-payload.js'
+import {
+  checkUploadUrl, type Destination, idempotencyKey, oneLine, uploadHeaders, uploadToken,
+} from './upload-policy.js'
+
+/**
+ * `devtrace upload`, start to end: check the destination and flags (before anything is built),
+ * build the payload where the database is held, preview it, ask, send it (upload.ts), and enter
+ * the outcome in the ledger. The payload lives in a private folder under the state folder and is
+ * removed afterwards, whatever happens.
+ */
+
+export interface UploadFlags {
+  to?: string
+  redact?: string
+  format?: string
+  since?: string
+  until?: string
+  dryRun: boolean
+  save?: string
+  force: boolean
+  yes: boolean
+  ca?: string
+  retries: number
+  timeoutSeconds: number
+}
+
+export interface UploadContext {
+  flags: UploadFlags
+  paths: StatePaths
+  settings: Config
+  json: boolean
+  version: string
+  log: (text: string) => void
+}
+
+/** What the user sees before consenting; also the `preview` of the --json output. */
+export interface UploadPreview {
+  destination: string
+  range_start: null | string
+  range_end: string
+  profile: ProfileOrNone
+  format: ExportFormat
+  content_type: string
+  rows: number
+  columns: string[]
+  sample: Array<Record<string, JsonValue>>
+  bytes: number
+  sha256: string
+  idempotency_key: string
+  /** Whether DEVTRACE_UPLOAD_TOKEN is set (and so sent as a bearer token); never its value. */
+  token: boolean
+}
+
+export interface UploadOutput {
+  sent: boolean
+  dry_run: boolean
+  /** Why nothing was sent, when nothing was. */
+  reason?: 'dry run' | 'no rows'
+  status?: number
+  attempts?: number
+  audit_id?: number
+  /** Where --save wrote the payload. */
+  saved: null | string
+  preview: UploadPreview
+}
+
+export const DEFAULT_UPLOAD_PROFILE: ProfileOrNone = 'aggregate'
+export const DEFAULT_UPLOAD_FORMAT: ExportFormat = 'parquet'
+const PROGRESS_MIN_BYTES = 1024 * 1024
+
+/** Read --ca: a readable PEM file with at least one certificate, for an https:// destination. */
+export function readCa(file: string, destination: Destination): string {
+  if (!destination.secure) throw new UsageError('--ca applies to https:// destinations only.')
+  let pem: string
+  try {
+    pem = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new UsageError(`Cannot read the --ca file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`)
+  }
+
+  try {
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no certificate')
+    // eslint-disable-next-line no-new
+    new X509Certificate(pem)
+  } catch {
+    throw new UsageError(`The --ca file ${file} holds no PEM certificate.`, 'Give a file with -----BEGIN CERTIFICATE----- blocks.')
+  }
+
+  return pem
+}
+
+function describeRange(preview: UploadPreview): string {
+  const end = localTime(preview.range_end)
+  return preview.range_start ? `${localTime(preview.range_start)} → ${end} (local time)` : `everything recorded before ${end} (local time)`
+}
+
+export function renderPreview(preview: UploadPreview): string {
+  const lines = [
+    'Upload preview (nothing has been sent):',
+    `  destination  ${preview.destination}`,
+    `  range        ${describeRange(preview)}`,
+    `  profile      ${preview.profile}: ${PROFILE_SUMMARIES[preview.profile]}`,
+    `  format       ${preview.format} (${preview.content_type})`,
+    `  rows         ${preview.rows}`,
+    `  columns      ${preview.columns.join(', ')}`,
+    `  size         ${formatBytes(preview.bytes)} (${preview.bytes} bytes)`,
+    `  sha256       ${preview.sha256}`,
+    `  token        ${preview.token ? 'DEVTRACE_UPLOAD_TOKEN is set: sent as Authorization: Bearer (not shown)' : 'none (DEVTRACE_UPLOAD_TOKEN is not set)'}`,
+  ]
+  if (preview.sample.length > 0) {
+    lines.push(`  sample       the first ${preview.sample.length} of ${preview.rows} rows:`)
+    for (const row of preview.sample) lines.push(`    ${JSON.stringify(row)}`)
+  }
+
+  return lines.join('\n')
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`
+}
+
+/** The ledger's `detail` for an upload: the outcome, the attempts and the key; never a header value. */
+export function ledgerDetail(result: SendResult, key: string): string {
+  const attempts = result.attempts.map(attempt => (attempt.status === undefined ? (attempt.error ?? 'error') : String(attempt.status)))
+  const outcome = result.ok ? `HTTP ${result.status}${result.statusText ? ` ${result.statusText}` : ''}` : (result.reason ?? 'failed')
+  return oneLine(`${outcome}; ${plural(result.attempts.length, 'attempt')} (${attempts.join(', ')}); Idempotency-Key ${key}`, 500)
+}
+
+function failureSuggestion(result: SendResult, token: boolean): string {
+  if (result.tls) return 'If the server uses a private certificate authority, pass its certificate with --ca FILE.'
+  if (result.status === 401 || result.status === 403) return token ? 'Check DEVTRACE_UPLOAD_TOKEN.' : 'The server wants credentials: set DEVTRACE_UPLOAD_TOKEN.'
+  if (result.status === 413) return 'The payload is too large for the server: try a shorter --since/--until range or --redact aggregate.'
+  if (result.status !== undefined && result.status >= 300 && result.status < 400) return 'Give the URL it redirects to with --to (redirects are not followed).'
+  return 'It is in the ledger as failed (devtrace audit). Try again later, or with more --retries or a longer --timeout.'
+}
+
+function progressReporter(bytes: number): {stop(): void; update(sent: number): void} {
+  const stream = process.stderr
+  if (!stream.isTTY || bytes < PROGRESS_MIN_BYTES) return {stop() {}, update() {}}
+  let last = 0
+  let shown = false
+  return {
+    update(sent) {
+      const now = Date.now()
+      if (now - last < 250 && sent < bytes) return
+      last = now
+      shown = true
+      stream.write(`\r\u001B[Ksending… ${formatBytes(sent)} of ${formatBytes(bytes)} (${Math.floor((sent / bytes) * 100)}%)`)
+    },
+    stop() {
+      if (shown) stream.write('\r\u001B[K')
+    },
+  }
+}
+
+interface UploadPlan {
+  destination: Destination
+  profile: ProfileOrNone
+  format: ExportFormat
+  sinceMicros?: number
+  untilMicros: number
+  token?: string
+  ca?: string
+  save?: string
+}
+
+/** Everything that can be refused is refused here, before the payload is built or anything connects. */
+export function planUpload(context: UploadContext, now: Date = new Date()): UploadPlan {
+  const {flags, paths} = context
+  const target = flags.to ?? context.settings.upload.url
+  if (!target) throw new UsageError('No destination: give --to URL.', 'Or set a default with `devtrace config set upload.url https://…`.')
+  const destination = checkUploadUrl(target)
+  const range = parseRange(flags.since, flags.until, now)
+  const until = range.until ?? now
+  if (range.since && range.since >= until) throw new UsageError(`--since (${range.since.toISOString()}) is not before --until (${until.toISOString()}).`)
+  const save = flags.save === undefined ? undefined : path.resolve(flags.save)
+  if (save) checkDestination(save, flags.force, paths.database)
+  const plan: UploadPlan = {
+    destination,
+    profile: (flags.redact ?? DEFAULT_UPLOAD_PROFILE) as ProfileOrNone,
+    format: (flags.format ?? DEFAULT_UPLOAD_FORMAT) as ExportFormat,
+    sinceMicros: range.since && toMicros(range.since),
+    untilMicros: toMicros(until),
+    token: uploadToken(),
+    ca: flags.ca === undefined ? undefined : readCa(flags.ca, destination),
+    save,
+  }
+  if (!existsSync(paths.database)) {
+    throw new DevtraceError(`There is no devtrace database yet (${paths.database}).`, {suggestion: 'Start capturing with `devtrace start`, or try `devtrace demo`.'})
+  }
+
+  return plan
+}
+
+function previewOf(plan: UploadPlan, payload: Payload): UploadPreview {
+  return {
+    destination: plan.destination.display,
+    range_start: plan.sinceMicros === undefined ? null : new Date(plan.sinceMicros / 1000).toISOString(),
+    range_end: new Date(plan.untilMicros / 1000).toISOString(),
+    profile: plan.profile,
+    format: plan.format,
+    content_type: CONTENT_TYPES[plan.format],
+    rows: payload.rows,
+    columns: payload.columns,
+    sample: payload.sample,
+    bytes: payload.bytes,
+    sha256: payload.sha256,
+    idempotency_key: idempotencyKey(payload.sha256, plan.destination.url),
+    token: plan.token !== undefined,
+  }
+}
+
+/** A y/N question, or for --redact none the destination host typed out; exit 3 without either. */
+async function askConsent(plan: UploadPlan, payload: Payload, yes: boolean): Promise<void> {
+  const {host} = plan.destination.url
+  if (plan.profile === 'none') {
+    await requireTypedConsent({
+      yes,
+      warning: `--redact none sends your data as stored to ${host}: every event, with its exact timing (a biometric), and key codes if recorded at --level full.`,
+      phrase: host,
+      nothingDone: 'Nothing was sent.',
+      yesHint: 'Run it in a terminal to confirm by typing the host, or add --yes (with --redact none) to confirm in advance.',
+    })
+    return
+  }
+
+  await requireConsent({
+    yes,
+    question: `Send ${plural(payload.rows, 'row')} (${formatBytes(payload.bytes)}, ${plan.profile}) to ${host}?`,
+    nothingDone: 'Nothing was sent.',
+  })
+}
+
+async function send(plan: UploadPlan, payload: Payload, context: UploadContext, signal: AbortSignal): Promise<SendResult> {
+  const {flags} = context
+  const headers = uploadHeaders({
+    contentType: CONTENT_TYPES[plan.format],
+    bytes: payload.bytes,
+    sha256: payload.sha256,
+    key: idempotencyKey(payload.sha256, plan.destination.url),
+    token: plan.token,
+    version: context.version,
+  })
+  const {sendPayload} = await import('./upload.js')
+  const progress = progressReporter(payload.bytes)
+  try {
+    return await sendPayload({
+      destination: plan.destination,
+      file: payload.file,
+      bytes: payload.bytes,
+      headers,
+      ca: plan.ca,
+      retries: flags.retries,
+      budgetMs: flags.timeoutSeconds * 1000,
+      signal,
+      onProgress: sent => progress.update(sent),
+      onRetry(info) {
+        progress.stop()
+        process.stderr.write(`attempt ${info.attempt} of ${flags.retries + 1}: ${info.error}; retrying in ${(info.waitMs / 1000).toFixed(1)} s\n`)
+      },
+    })
+  } finally {
+    progress.stop()
+  }
+}
+
+export async function runUpload(context: UploadContext): Promise<UploadOutput> {
+  const {flags, paths} = context
+  const plan = planUpload(context)
+  removeStalePayloads(paths.home)
+  const dir = mkdtempSync(path.join(paths.home, PAYLOAD_DIR_PREFIX))
+  const interrupt = new AbortController()
+  let sending = false
+  const onSigint = (): void => {
+    interrupt.abort()
+    if (sending) return
+    // Before anything was sent: nothing to record, only the payload to remove.
+    rmSync(dir, {force: true, recursive: true})
+    process.exit(130)
+  }
+
+  process.on('SIGINT', onSigint)
+  try {
+    const payload = await runOperation<Payload>(paths, 'upload-payload', {
+      dir, format: plan.format, profile: plan.profile, sinceMicros: plan.sinceMicros, untilMicros: plan.untilMicros, idleSeconds: context.settings.idle_seconds,
+    })
+    const preview = previewOf(plan, payload)
+    if (!context.json) context.log(renderPreview(preview))
+    // With --json stdout holds only the final JSON; a person being asked still sees what they agree to.
+    else if (!flags.dryRun && payload.rows > 0 && !flags.yes && canPrompt()) process.stderr.write(`${renderPreview(preview)}\n`)
+
+    const ledgerBase = {
+      profile: plan.profile,
+      format: plan.format,
+      rangeStartMicros: plan.sinceMicros ?? null,
+      rangeEndMicros: plan.untilMicros,
+      rows: payload.rows,
+      bytes: payload.bytes,
+      sha256: payload.sha256,
+    }
+    if (plan.save) {
+      copyFileSync(payload.file, plan.save, flags.force ? 0 : constants.COPYFILE_EXCL)
+      if (process.platform !== 'win32') chmodSync(plan.save, 0o600)
+      await runOperation(paths, 'audit-record', {
+        ...ledgerBase, action: 'export', outcome: 'ok', destination: plan.save, detail: 'upload payload (upload --save)',
+      })
+      if (!context.json) context.log(`Saved the payload to ${plan.save}.`)
+    }
+
+    const saved = plan.save ?? null
+    if (flags.dryRun || payload.rows === 0) {
+      if (!context.json) context.log(flags.dryRun ? 'Dry run: nothing was sent.' : 'No events in the range: nothing was sent.')
+      return {
+        sent: false, dry_run: flags.dryRun, reason: flags.dryRun ? 'dry run' : 'no rows', saved, preview,
+      }
+    }
+
+    await askConsent(plan, payload, flags.yes)
+    sending = true
+    const result = await send(plan, payload, context, interrupt.signal)
+
+    // The outcome goes to the ledger before anything else: a failure as failed, never as sent.
+    const {audit_id: auditId} = await runOperation<{audit_id: number}>(paths, 'audit-record', {
+      ...ledgerBase,
+      action: 'upload',
+      outcome: result.ok ? 'sent' : 'failed',
+      destination: plan.destination.display,
+      detail: ledgerDetail(result, preview.idempotency_key),
+    }).catch((error: unknown) => {
+      const what = result.ok ? `The upload was sent (HTTP ${result.status})` : 'The upload failed'
+      throw new DevtraceError(`${what}, but it could not be entered in the ledger: ${(error as Error).message}`, {cause: error})
+    })
+
+    const attempts = plural(result.attempts.length, 'attempt')
+    if (!result.ok) {
+      if (interrupt.signal.aborted) {
+        throw new DevtraceError(`The upload to ${preview.destination} was interrupted; the server may have received part of it.`, {
+          suggestion: 'It is in the ledger as failed (devtrace audit).',
+        })
+      }
+
+      throw new DevtraceError(`The upload to ${preview.destination} failed after ${attempts}: ${result.reason}.`, {
+        suggestion: failureSuggestion(result, plan.token !== undefined),
+      })
+    }
+
+    if (!context.json) {
+      const status = `HTTP ${result.status}${result.statusText ? ` ${result.statusText}` : ''}`
+      const what = `${plural(payload.rows, 'row')} (${plan.profile}, ${plan.format}, ${formatBytes(payload.bytes)})`
+      context.log(`Sent ${what} to ${preview.destination}: ${status} after ${attempts}. Ledger entry ${auditId}.`)
+    }
+
+    return {
+      sent: true, dry_run: false, status: result.status, attempts: result.attempts.length, audit_id: auditId, saved, preview,
+    }
+  } finally {
+    process.off('SIGINT', onSigint)
+    rmSync(dir, {force: true, recursive: true})
+  }
+}
