@@ -43,7 +43,9 @@ export is entered in the ledger (devtrace audit) with its rows, bytes and sha256
 
   async run(): Promise<ExportResult> {
     const {flags} = await this.parse(Export, withDefaultValue(this.argv, '--redact', DEFAULT_REDACT_PROFILE))
-    const {checkDestination, formatFromPath, partialPath} = await import('../transfer/export.js')
+    const {
+      checkDestination, formatFromPath, partialPath, progressPath,
+    } = await import('../transfer/export.js')
     if (flags.out === '-') throw new UsageError('export writes a file, not stdout.', 'Give a file path to --out, or use `devtrace query "SELECT * FROM events" --json`.')
     const out = path.resolve(flags.out)
     const format = flags.format ?? formatFromPath(out)
@@ -60,8 +62,9 @@ export is entered in the ledger (devtrace audit) with its rows, bytes and sha256
     const settings = this.loadSettings()
 
     const {runOperation} = await import('../store/run-operation.js')
-    const {watchFileGrowth} = await import('../ui/progress.js')
-    const progress = this.jsonEnabled() ? {stop() {}} : watchFileGrowth(partialPath(out), `exporting to ${path.basename(out)}`)
+    const {watchProgress} = await import('../ui/progress.js')
+    const label = `exporting to ${path.basename(out)}`
+    const progress = this.jsonEnabled() ? {stop() {}} : watchProgress({file: partialPath(out), progressFile: progressPath(out)}, label)
     let result: ExportResult
     try {
       result = await runOperation<ExportResult>(this.paths, 'export', {

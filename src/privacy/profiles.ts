@@ -184,11 +184,10 @@ function aggregateSelect(where: string, params: QueryParams, idleSeconds: number
     const test = keyClass === 'unclassified' ? 'key_class IS NULL' : `key_class = '${keyClass}'`
     return `count(*) FILTER (WHERE kind = 'key_down' AND ${test}) AS ${column}`
   })
-  const sql = `WITH e AS (
-  SELECT rowid AS seq, ts, epoch_us(ts) AS us, kind, key_class, x, y, wheel_amount FROM events ${where}
-),
-counts AS (
-  SELECT (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m,
+  // Two scans of `events` rather than one shared CTE: DuckDB would materialise a CTE used twice,
+  // every column of every event, and the window below needs only four of them.
+  const sql = `WITH counts AS (
+  SELECT (epoch_us(ts) // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m,
     count(*) AS events,
     count(*) FILTER (WHERE kind = 'key_down') AS keys,
     ${classes.join(',\n    ')},
@@ -196,12 +195,12 @@ counts AS (
     count(*) FILTER (WHERE kind = 'wheel') AS wheel,
     coalesce(sum(wheel_amount) FILTER (WHERE kind = 'wheel'), 0) AS wheel_amount,
     count(*) FILTER (WHERE kind = 'mouse_move') AS mouse_moves
-  FROM e GROUP BY 1
+  FROM events ${where} GROUP BY 1
 ),
 ordered AS (
   -- One pass in recording order: the previous recorded position and the next event's time.
   SELECT us, x, y, lag(x IGNORE NULLS) OVER o AS px, lag(y IGNORE NULLS) OVER o AS py, lead(us) OVER o AS next_us
-  FROM e WINDOW o AS (ORDER BY us, seq)
+  FROM (SELECT epoch_us(ts) AS us, rowid AS seq, x, y FROM events ${where}) WINDOW o AS (ORDER BY us, seq)
 ),
 distance AS (
   SELECT (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m, sum(sqrt(power(x - px, 2) + power(y - py, 2))) AS px

@@ -53,9 +53,60 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson',
 }
 
-/** Where an export is written until it is complete (the command watches its size for progress). */
+/** Where an export is written until it is complete. */
 export function partialPath(out: string): string {
   return path.join(path.dirname(out), `.${path.basename(out)}.devtrace-partial`)
+}
+
+/**
+ * Where a running export reports how far it is (JSON: percentage, rows, total), for the command
+ * to show on a terminal: the export may run inside the daemon, and a file beside the output is
+ * the simplest channel both sides can see. Removed when the export ends.
+ */
+export function progressPath(out: string): string {
+  return path.join(path.dirname(out), `.${path.basename(out)}.devtrace-progress`)
+}
+
+export interface ExportProgress {
+  /** `reading`: DuckDB's progress through the rows; `hashing`: the file is written, its sha256 is being computed. */
+  phase: 'hashing' | 'reading'
+  percentage: number
+  rows: number
+  total: number
+}
+
+/**
+ * Poll DuckDB's own query progress for `connection` and write it to `file`; `hashing()` marks the
+ * last phase, `stop()` removes the file.
+ */
+function reportProgress(connection: DuckDBConnection, file: string): {hashing(): void; stop(): void} {
+  const write = (report: ExportProgress): void => {
+    try {
+      writeFileSync(file, JSON.stringify(report), {mode: 0o600})
+    } catch {
+      // Progress is a courtesy; never let it disturb the export.
+    }
+  }
+
+  const timer = setInterval(() => {
+    const {progress} = connection
+    if (progress.percentage < 0) return
+    write({
+      phase: 'reading', percentage: Math.min(100, progress.percentage), rows: Number(progress.rows_processed), total: Number(progress.total_rows_to_process),
+    })
+  }, 250)
+  return {
+    hashing() {
+      clearInterval(timer)
+      write({
+        phase: 'hashing', percentage: 100, rows: 0, total: 0,
+      })
+    },
+    stop() {
+      clearInterval(timer)
+      rmSync(file, {force: true})
+    },
+  }
 }
 
 export interface WriteOptions {
@@ -147,6 +198,10 @@ export const exportOperation: Operation = async (db, raw): Promise<ExportResult>
   const partial = partialPath(params.out)
   const filter = {sinceMicros: params.sinceMicros, untilMicros: params.untilMicros}
   const connection = await db.connect()
+  // DuckDB tracks a query's progress only with the progress bar on (this connection only; never printed).
+  await connection.run('SET enable_progress_bar = true')
+  await connection.run('SET enable_progress_bar_print = false')
+  const progress = reportProgress(connection, progressPath(params.out))
   try {
     let rows: number
     let bytes: number
@@ -159,6 +214,7 @@ export const exportOperation: Operation = async (db, raw): Promise<ExportResult>
         profile: params.profile, filter, format: params.format, idleSeconds: params.idleSeconds,
       })
       if (process.platform !== 'win32') await chmod(partial, 0o600)
+      progress.hashing()
       bytes = statSync(partial).size
       sha256 = await sha256File(partial)
       renameSync(partial, params.out)
@@ -175,6 +231,8 @@ export const exportOperation: Operation = async (db, raw): Promise<ExportResult>
         detail: (error as Error).message.split('\n')[0],
       })
       throw new DevtraceError(`Could not write ${params.out}: ${(error as Error).message.split('\n')[0]}`, {cause: error})
+    } finally {
+      progress.stop()
     }
 
     const auditId = await recordAudit(connection, {
