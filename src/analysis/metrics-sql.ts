@@ -210,73 +210,99 @@ function rollupFilter(rollup: Sources['rollup']): string {
   return `${lower}slot < make_timestamp($r_to::BIGINT)`
 }
 
-/**
- * One SELECT that computes every metric per group from the chosen sources: columns `g` (the
- * group), events, keys, corrections, clicks, wheel, bursts, first_us, last_us, active_us,
- * hesitations, hesitation_us, distance_px, intervals, p50_ms, p90_ms. Parameters: $idle (seconds)
- * and $tz, plus those returned.
- */
 export interface QueryOptions {
   idleSeconds: number
   /** IANA time zone for local hours and days. */
   timeZone: string
-  /** Compute inter-key percentiles (the costliest part at scale). Default true. */
-  percentiles?: boolean
 }
 
 export type SqlParams = Record<string, number | string>
 
-export function metricsQuery(sources: Sources, grouping: Grouping, options: QueryOptions): {sql: string; params: SqlParams} {
+/** One grouping to compute in a metrics query, with or without inter-key percentiles. */
+export interface GroupingRequest {
+  grouping: Grouping
+  percentiles: boolean
+}
+
+/**
+ * One SELECT that computes every metric for each requested grouping from the chosen sources,
+ * reading the sources once: columns `grouping`, `g` (the group), events, keys, corrections,
+ * clicks, wheel, bursts, first_us, last_us, active_us, hesitations, hesitation_us, distance_px,
+ * intervals, p50_ms, p90_ms. Parameters: $idle (seconds) and, for local groupings, $tz.
+ */
+export function metricsQuery(sources: Sources, requests: readonly GroupingRequest[], options: QueryOptions): {sql: string; params: SqlParams} {
   const raw = rawSql(sources.windows)
   const withRollup = sources.rollup !== undefined
   const filter = rollupFilter(sources.rollup)
-  const union = (name: string, columns: string, table: string, tableColumns = columns): string =>
-    withRollup
-      ? `all_${name} AS (SELECT ${columns} FROM raw_${name} UNION ALL SELECT ${tableColumns} FROM ${table} WHERE ${filter})`
-      : `all_${name} AS (SELECT ${columns} FROM raw_${name})`
-  const percentiles = options.percentiles ?? true
-  const byApp = grouping === 'app'
-  const bySlot = grouping !== 'all' && !byApp
-  const groupOf = (alias: string): string => (grouping === 'all' ? '\'all\'' : (byApp ? `${alias}.app` : 'm.g'))
-  const join = (alias: string): string => (bySlot ? `JOIN slot_groups m ON m.slot = ${alias}.slot` : '')
-  const sql = `WITH ${raw.ctes},
-${union('slots', SLOT_COLUMNS, 'rollup_slots', 'slot, app, events, keys, corrections, clicks, wheel, bursts, epoch_us(first_ts), epoch_us(last_ts)')},
-${union('gaps', GAP_COLUMNS, 'rollup_gaps')},
-${percentiles ? union('keys', KEY_COLUMNS, 'rollup_key_intervals') : 'all_keys AS (SELECT NULL::TIMESTAMP AS slot, NULL::VARCHAR AS app, NULL::INTEGER AS ms, NULL::BIGINT AS n WHERE false)'},
-slot_groups AS (SELECT slot, ${bySlot ? slotGroupExpr(grouping) : '\'all\''} AS g FROM (SELECT DISTINCT slot FROM all_slots)),
-s AS (
-  SELECT ${groupOf('a')} AS g, sum(events)::BIGINT AS events, sum(keys)::BIGINT AS keys, sum(corrections)::BIGINT AS corrections,
+  const uses = (name: 'gaps' | 'keys' | 'slots'): number => (name === 'keys' ? requests.filter(r => r.percentiles).length : requests.length)
+  // A relation read by several groupings is computed once.
+  const union = (name: 'gaps' | 'keys' | 'slots', columns: string, table: string, tableColumns = columns): string => {
+    const materialized = uses(name) > 1 ? ' MATERIALIZED' : ''
+    return withRollup
+      ? `all_${name} AS${materialized} (SELECT ${columns} FROM raw_${name} UNION ALL SELECT ${tableColumns} FROM ${table} WHERE ${filter})`
+      : `all_${name} AS${materialized} (SELECT ${columns} FROM raw_${name})`
+  }
+
+  const local = requests.filter(r => r.grouping !== 'all' && r.grouping !== 'app').map(r => r.grouping as Exclude<Grouping, 'all' | 'app'>)
+  const ctes: string[] = [
+    raw.ctes,
+    union('slots', SLOT_COLUMNS, 'rollup_slots', 'slot, app, events, keys, corrections, clicks, wheel, bursts, epoch_us(first_ts), epoch_us(last_ts)'),
+    union('gaps', GAP_COLUMNS, 'rollup_gaps'),
+  ]
+  if (uses('keys') > 0) ctes.push(union('keys', KEY_COLUMNS, 'rollup_key_intervals'))
+  if (local.length > 0) {
+    ctes.push(`slot_map AS MATERIALIZED (SELECT slot, ${local.map(grouping => `${slotGroupExpr(grouping)} AS g_${grouping}`).join(', ')}
+  FROM (SELECT DISTINCT slot FROM all_slots))`)
+  }
+
+  const selects: string[] = []
+  for (const [index, {grouping, percentiles}] of requests.entries()) {
+    const isLocal = grouping !== 'all' && grouping !== 'app'
+    const groupOf = grouping === 'all' ? '\'all\'' : (isLocal ? `m.g_${grouping}` : 'a.app')
+    const join = isLocal ? 'JOIN slot_map m ON m.slot = a.slot' : ''
+    const hesitation = `seconds >= ${HESITATION_MIN_SECONDS} AND seconds < ${HESITATION_MAX_SECONDS} AND seconds < $idle`
+    ctes.push(`s${index} AS (
+  SELECT ${groupOf} AS g, sum(events)::BIGINT AS events, sum(keys)::BIGINT AS keys, sum(corrections)::BIGINT AS corrections,
     sum(clicks)::BIGINT AS clicks, sum(wheel)::BIGINT AS wheel, sum(bursts)::BIGINT AS bursts,
     min(first_us) AS first_us, max(last_us) AS last_us
-  FROM all_slots a ${join('a')} GROUP BY 1
-),
-gp AS (
-  SELECT ${groupOf('a')} AS g,
+  FROM all_slots a ${join} GROUP BY 1
+)`, `gp${index} AS (
+  SELECT ${groupOf} AS g,
     coalesce(sum(gap_us) FILTER (WHERE seconds < $idle), 0)::BIGINT AS active_us,
-    coalesce(sum(gaps) FILTER (WHERE seconds >= ${HESITATION_MIN_SECONDS} AND seconds < ${HESITATION_MAX_SECONDS} AND seconds < $idle), 0)::BIGINT AS hesitations,
-    coalesce(sum(gap_us) FILTER (WHERE seconds >= ${HESITATION_MIN_SECONDS} AND seconds < ${HESITATION_MAX_SECONDS} AND seconds < $idle), 0)::BIGINT AS hesitation_us,
+    coalesce(sum(gaps) FILTER (WHERE ${hesitation}), 0)::BIGINT AS hesitations,
+    coalesce(sum(gap_us) FILTER (WHERE ${hesitation}), 0)::BIGINT AS hesitation_us,
     coalesce(sum(step_px) FILTER (WHERE seconds < $idle), 0)::DOUBLE AS distance_px
-  FROM all_gaps a ${join('a')} GROUP BY 1
-),
-kh AS (
-  SELECT ${groupOf('a')} AS g, ms, sum(n)::BIGINT AS n
-  FROM all_keys a ${join('a')} WHERE ms < $idle * 1000 GROUP BY 1, 2
-),
-kc AS (SELECT g, ms, sum(n) OVER (PARTITION BY g ORDER BY ms) AS c, sum(n) OVER (PARTITION BY g) AS total FROM kh),
-kp AS (
+  FROM all_gaps a ${join} GROUP BY 1
+)`)
+    if (percentiles) {
+      ctes.push(`kh${index} AS (
+  SELECT ${groupOf} AS g, ms, sum(n)::BIGINT AS n
+  FROM all_keys a ${join} WHERE ms < $idle * 1000 GROUP BY 1, 2
+)`, `kp${index} AS (
   SELECT g, max(total)::BIGINT AS intervals,
     min(ms) FILTER (WHERE c >= (total + 1) // 2) AS p50_ms,
     min(ms) FILTER (WHERE c >= (9 * total + 9) // 10) AS p90_ms
-  FROM kc GROUP BY g
-)
-SELECT s.g, s.events, s.keys, s.corrections, s.clicks, s.wheel, s.bursts, s.first_us, s.last_us,
+  FROM (SELECT g, ms, sum(n) OVER (PARTITION BY g ORDER BY ms) AS c, sum(n) OVER (PARTITION BY g) AS total FROM kh${index})
+  GROUP BY g
+)`)
+    }
+
+    const keyColumns = percentiles
+      ? `coalesce(kp.intervals, 0) AS intervals, kp.p50_ms, kp.p90_ms
+  FROM s${index} s LEFT JOIN gp${index} gp ON gp.g IS NOT DISTINCT FROM s.g LEFT JOIN kp${index} kp ON kp.g IS NOT DISTINCT FROM s.g`
+      : `0::BIGINT AS intervals, NULL::INTEGER AS p50_ms, NULL::INTEGER AS p90_ms
+  FROM s${index} s LEFT JOIN gp${index} gp ON gp.g IS NOT DISTINCT FROM s.g`
+    selects.push(`SELECT '${grouping}' AS grouping, s.g::VARCHAR AS g, s.events, s.keys, s.corrections, s.clicks, s.wheel, s.bursts, s.first_us, s.last_us,
   coalesce(gp.active_us, 0) AS active_us, coalesce(gp.hesitations, 0) AS hesitations,
   coalesce(gp.hesitation_us, 0) AS hesitation_us, coalesce(gp.distance_px, 0) AS distance_px,
-  coalesce(kp.intervals, 0) AS intervals, kp.p50_ms, kp.p90_ms
-FROM s LEFT JOIN gp ON gp.g IS NOT DISTINCT FROM s.g LEFT JOIN kp ON kp.g IS NOT DISTINCT FROM s.g
-ORDER BY s.g NULLS LAST`
+  ${keyColumns}`)
+  }
+
+  const sql = `WITH ${ctes.join(',\n')}
+SELECT * FROM (${selects.join('\nUNION ALL\n')})
+ORDER BY grouping, g NULLS LAST`
   const params: SqlParams = {...raw.params, ...rollupParams(sources), idle: options.idleSeconds}
-  if (bySlot) params.tz = options.timeZone
+  if (local.length > 0) params.tz = options.timeZone
   return {sql, params}
 }
 

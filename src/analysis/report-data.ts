@@ -21,7 +21,7 @@ export const CLICK_CELL_PX = 40
 export async function computeReportData(store: Reader, options: SummaryOptions): Promise<ReportData> {
   const summary = await computeSummary(store, {...options, by: 'app'})
   const context = await metricsContext(store, options)
-  const week = (await groupRows(context, 'weekday_hour', false)).map(row => {
+  const week = (await groupRows(context, [{grouping: 'weekday_hour', percentiles: false}])).get('weekday_hour')!.map(row => {
     const [weekday, hour] = String(row.g).split('-').map(Number)
     const m = metricsFromRow(row)
     return {

@@ -4,7 +4,7 @@ import type {JsonValue} from '../store/values.js'
 
 import {isoFromMicros} from '../store/values.js'
 import {
-  cadenceQuery, ceilSlot, floorSlot, type Grouping, metricsQuery, rawLookbackMicros, type Sources,
+  cadenceQuery, ceilSlot, floorSlot, type Grouping, type GroupingRequest, metricsQuery, rawLookbackMicros, type Sources,
 } from './metrics-sql.js'
 
 /** All the analysis needs from a Store: read-only queries (through the daemon or from the file). */
@@ -156,10 +156,12 @@ export interface MetricsContext {
   timeZone: string
 }
 
-/** Metrics per group, as rows straight from SQL (see metricsQuery for the columns). */
-export async function groupRows(context: MetricsContext, grouping: Grouping, percentiles = true): Promise<Array<Record<string, JsonValue>>> {
-  const {sql, params} = metricsQuery(context.sources, grouping, {idleSeconds: context.idleSeconds, timeZone: context.timeZone, percentiles})
-  return collect(context.store, sql, params)
+/** Metrics per group for each requested grouping, in one query: rows straight from SQL (see metricsQuery). */
+export async function groupRows(context: MetricsContext, requests: readonly GroupingRequest[]): Promise<Map<Grouping, Array<Record<string, JsonValue>>>> {
+  const {sql, params} = metricsQuery(context.sources, requests, {idleSeconds: context.idleSeconds, timeZone: context.timeZone})
+  const byGrouping = new Map<Grouping, Array<Record<string, JsonValue>>>(requests.map(request => [request.grouping, []]))
+  for (const row of await collect(context.store, sql, params)) byGrouping.get(row.grouping as Grouping)!.push(row)
+  return byGrouping
 }
 
 export async function cadenceBins(context: MetricsContext, binMs = CADENCE_BIN_MS, maxMs = CADENCE_MAX_MS): Promise<CadenceBin[]> {
@@ -203,10 +205,15 @@ export async function metricsContext(store: Reader, options: SummaryOptions): Pr
 export async function computeSummary(store: Reader, options: SummaryOptions): Promise<Summary> {
   const context = await metricsContext(store, options)
   const charts = options.charts ?? true
-  const [total] = await groupRows(context, 'all')
-  const groups = options.by ? await groupRows(context, options.by) : []
-  const hourRows = charts ? (options.by === 'hour' ? groups : await groupRows(context, 'hour', false)) : []
-  const dayRows = charts ? (options.by === 'day' ? groups : await groupRows(context, 'day', false)) : []
+  const requests: GroupingRequest[] = [{grouping: 'all', percentiles: true}]
+  if (options.by) requests.push({grouping: options.by, percentiles: true})
+  if (charts && options.by !== 'hour') requests.push({grouping: 'hour', percentiles: false})
+  if (charts && options.by !== 'day') requests.push({grouping: 'day', percentiles: false})
+  const rows = await groupRows(context, requests)
+  const [total] = rows.get('all')!
+  const groups = options.by ? rows.get(options.by)! : []
+  const hourRows = charts ? rows.get('hour')! : []
+  const dayRows = charts ? rows.get('day')! : []
   const hours: HourPoint[] = Array.from({length: 24}, (_, hour) => ({
     hour, keys: 0, clicks: 0, active_seconds: 0,
   }))

@@ -42,6 +42,10 @@ describe('summarize a scripted session on a private X display', {skip}, () => {
     const running = await s.run(['summarize', '--json'])
     assert.equal(running.code, 0, running.stderr)
     whileRunning = JSON.parse(running.stdout) as Record<string, unknown>
+    // summarize asked the daemon to bring the rollup up to date (the rollup-refresh operation).
+    const state = await s.run(['query', '--json', 'SELECT count(*)::INTEGER AS n FROM rollup_state'])
+    assert.equal(state.code, 0, state.stderr)
+    assert.deepEqual(JSON.parse(state.stdout), [{n: 1}])
     assert.equal((await s.run(['stop'])).code, 0)
   })
 
