@@ -6,12 +6,12 @@ import path from 'node:path'
 
 import type {Config} from '../config/config.js'
 import type {StatePaths} from '../config/paths.js'
-import type {JsonValue} from '../store/values.js'
 import type {Payload} from './upload-payload.js'
 import type {SendResult} from './upload.js'
 
 import {PROFILE_SUMMARIES, type ProfileOrNone} from '../privacy/profiles.js'
 import {runOperation} from '../store/run-operation.js'
+import {isoFromMicros, type JsonValue} from '../store/values.js'
 import {canPrompt, requireConsent} from '../ui/consent.js'
 import {DevtraceError, UsageError} from '../ui/errors.js'
 import {localTime} from '../ui/event-format.js'
@@ -217,8 +217,9 @@ export function planUpload(context: UploadContext, now: Date = new Date()): Uplo
 function previewOf(plan: UploadPlan, payload: Payload): UploadPreview {
   return {
     destination: plan.destination.display,
-    range_start: plan.sinceMicros === undefined ? null : new Date(plan.sinceMicros / 1000).toISOString(),
-    range_end: new Date(plan.untilMicros / 1000).toISOString(),
+    // As the ledger prints them (microseconds, UTC).
+    range_start: plan.sinceMicros === undefined ? null : isoFromMicros(plan.sinceMicros),
+    range_end: isoFromMicros(plan.untilMicros),
     profile: plan.profile,
     format: plan.format,
     content_type: CONTENT_TYPES[plan.format],
