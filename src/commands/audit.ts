@@ -1,13 +1,14 @@
 import type {AuditRow} from '../privacy/ledger.js'
 
 import {BaseCommand} from '../ui/base-command.js'
+import {prose} from '../ui/prose.js'
 
 export default class Audit extends BaseCommand {
-  static description = `Show the ledger: every export, upload (and its outcome), redaction and forget.
+  static description = prose(`Show the ledger: every export, upload (and its outcome), redaction and forget.
 
 Each entry has its time, action, outcome, the time range it covered, the profile, format, rows,
 bytes, the sha256 of what was written, and where it went. The ledger survives forget and redact.
-Times are local in the table, ISO-8601 UTC in --json.`
+Times are local in the table, ISO-8601 UTC in --json.`)
   static examples = [
     {command: '<%= config.bin %> audit', description: 'The ledger as a table, oldest first.'},
     {command: '<%= config.bin %> audit --json | jq \'.[] | select(.action == "export")\'', description: 'Exports only, as JSON.'},

@@ -6,22 +6,25 @@ import {EXPORT_FORMATS, type ExportResult} from '../transfer/export.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {UsageError} from '../ui/errors.js'
 import {withDefaultValue} from '../ui/optional-value.js'
+import {prose} from '../ui/prose.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
 
 export default class Export extends BaseCommand {
-  static description = `Write your recorded events (or a redacted form of them) to a file.
+  static description = prose(`Write your recorded events (or a redacted form of them) to a file.
 
-DuckDB writes the file itself: Parquet, CSV (with a header), JSON (one array) or NDJSON (one
-object a line); the format comes from the file name unless --format says otherwise. Times are
-UTC. Without --redact the data is exported as stored (key codes included if you record at
---level full); --redact alone means --redact coarse. Profiles:
+DuckDB writes the file itself: Parquet, CSV (with a header), JSON (one array) or NDJSON (one object
+a line); the format comes from the file name unless --format says otherwise. Times are UTC. Without
+--redact the data is exported as stored (key codes included if you record at --level full); --redact
+alone means --redact coarse.
+
+Profiles:
   keys       every column except key_code
-  coarse     no key codes or window titles, app names hashed (salted per database),
-             positions snapped to a 100 px grid, times rounded to 100 ms
-  aggregate  one row per minute with counts and totals; no per-event rows at all
+  coarse     no key codes or window titles, app names hashed (salted),
+             positions on a 100 px grid, times rounded to 100 ms
+  aggregate  one row per minute with counts and totals; no per-event rows
 
-An existing file is never overwritten without --force. Works while the daemon runs. Every
-export is entered in the ledger (devtrace audit) with its rows, bytes and sha256.`
+An existing file is never overwritten without --force. Works while the daemon runs. Every export is
+entered in the ledger (devtrace audit) with its rows, bytes and sha256.`)
   static examples = [
     {command: '<%= config.bin %> export --out events.parquet', description: 'Everything, as stored, to Parquet.'},
     {command: '<%= config.bin %> export --out today.csv --since today --redact', description: 'Today, coarse-redacted, as CSV.'},

@@ -5,18 +5,19 @@ import type {ForgetCounts, ForgetResult} from '../privacy/forget.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {UsageError} from '../ui/errors.js'
 import {localTime} from '../ui/event-format.js'
+import {prose} from '../ui/prose.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
 
 export default class Forget extends BaseCommand {
-  static description = `Delete a time range of recorded input for good.
+  static description = prose(`Delete a time range of recorded input for good.
 
 Removes every event in [--since, --until) — and sessions that started and ended inside it — by
-rewriting the database into a new file without them and swapping it in, so no byte of the
-removed data is left in devtrace.duckdb or its write-ahead log. (DuckDB's own DELETE would leave
-the old bytes in free blocks.) The ledger (devtrace audit) is kept and records what was forgotten.
+rewriting the database into a new file without them and swapping it in, so no byte of the removed
+data is left in devtrace.duckdb or its write-ahead log. (DuckDB's own DELETE would leave the old
+bytes in free blocks.) The ledger (devtrace audit) is kept and records what was forgotten.
 
 Works while the daemon runs: capture keeps buffering during the rewrite and writes everything
-afterwards. --until is never later than now. Asks first; without a terminal it needs --yes.`
+afterwards. --until is never later than now. Asks first; without a terminal it needs --yes.`)
   static examples = [
     {command: '<%= config.bin %> forget --since 14:00 --until 15:30', description: 'Forget this afternoon\'s 90 minutes (asks first).'},
     {command: '<%= config.bin %> forget --since yesterday --until today --yes', description: 'Forget all of yesterday, without asking.'},

@@ -5,6 +5,7 @@ import type {RedactPreview, RedactResult} from '../privacy/redact.js'
 import {PROFILES} from '../privacy/profiles.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {localTime} from '../ui/event-format.js'
+import {prose} from '../ui/prose.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
 
 const CHANGES: Record<string, string> = {
@@ -16,19 +17,19 @@ const CHANGES: Record<string, string> = {
 }
 
 export default class Redact extends BaseCommand {
-  static description = `Redact stored events in place with a profile.
+  static description = prose(`Redact stored events in place with a profile.
 
-  keys    key codes are removed (set to NULL)
-  coarse  key codes removed, times rounded to 100 ms, positions snapped to a 100 px grid, app
-          names replaced by a salted hash (the values export --redact coarse gives), window
-          titles removed
-  aggregate is refused: it keeps no per-event rows, so in place it would delete every event
-  in the range — use devtrace forget for that, or export --redact aggregate.
+  keys       key codes are removed (set to NULL)
+  coarse     key codes removed, times rounded to 100 ms, positions snapped
+             to a 100 px grid, app names replaced by a salted hash (as in
+             export --redact coarse), window titles removed
+  aggregate  refused: it keeps no per-event rows, so in place it would
+             delete every event in the range (use devtrace forget for that)
 
-Shows what will change first and asks; without a terminal it needs --yes. The database is
-rewritten into a new file and swapped in, so the original values are not left behind in free
-blocks or the write-ahead log. Without --since/--until: everything recorded up to now. Works
-while the daemon runs. Recorded in the ledger (devtrace audit).`
+Shows what will change first and asks; without a terminal it needs --yes. The database is rewritten
+into a new file and swapped in, so the original values are not left behind in free blocks or the
+write-ahead log. Without --since/--until: everything recorded up to now. Works while the daemon
+runs. Recorded in the ledger (devtrace audit).`)
   static examples = [
     {command: '<%= config.bin %> redact --profile keys', description: 'Drop every stored key code (asks first).'},
     {command: '<%= config.bin %> redact --profile coarse --since yesterday --until today --dry-run', description: 'Show what coarse would change for yesterday; change nothing.'},
