@@ -271,7 +271,8 @@ async function main(): Promise<void> {
         sqlite: baseline,
         speedup_vs_sqlite: baseline.mean / devtrace.mean,
       })
-      log(`devtrace ${devtrace.mean.toFixed(3)} s, raw DuckDB ${raw ? raw.mean.toFixed(2) + ' s' : 'not run'}, SQLite ${baseline.mean.toFixed(1)} s: ${(baseline.mean / devtrace.mean).toFixed(0)}× faster`)
+      const rawText = raw ? raw.mean.toFixed(2) + ' s' : 'not run'
+      log(`devtrace ${devtrace.mean.toFixed(3)} s, raw DuckDB ${rawText}, SQLite ${baseline.mean.toFixed(1)} s: ${(baseline.mean / devtrace.mean).toFixed(0)}× faster`)
       if (!args.keep) {
         rmSync(home, {force: true, recursive: true})
         rmSync(sqlite, {force: true})
