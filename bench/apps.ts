@@ -179,10 +179,11 @@ async function oneRun(display: string, windows: string[], mode: Mode, seconds: n
 
     const elapsed = (performance.now() - started) / 1000
     const cpu = cpuSeconds(pid) - before
-    const status = JSON.parse(cli('status', '--json')) as {app_tracking: string; events: number}
+    const status = JSON.parse(cli('status', '--json')) as {app_tracking: string}
     if (status.app_tracking !== (mode === 'off' ? 'off' : 'x11')) throw new Error(`expected app tracking ${mode}, status says ${status.app_tracking}`)
-    cli('stop')
-    return {cpuPercent: (cpu / elapsed) * 100, events: status.events}
+    // Counted at stop, when everything queued is written (status would miss the last flush interval).
+    const stopped = JSON.parse(cli('stop', '--json')) as {events_session: number}
+    return {cpuPercent: (cpu / elapsed) * 100, events: stopped.events_session}
   } finally {
     spawnSync(process.execPath, [BIN, 'stop'], {env})
     rmSync(home, {force: true, recursive: true})
