@@ -10,28 +10,33 @@ import {TIME_FORMS} from '../ui/time.js'
 export default class Upload extends BaseCommand {
   static description = `Send your data to a URL: the only command that sends anything anywhere.
 
-Builds the payload first (default: --redact aggregate as Parquet — one row per minute with
-counts and totals, no per-event rows, no key codes), then shows a preview: destination, range,
-profile, rows, columns, a few sample rows, size and sha256. Nothing is sent until you confirm;
-without a terminal it needs --yes (exit 3 otherwise). --dry-run only previews; --save PATH
-also writes the exact payload to a file.
+Builds the payload first (default: --redact aggregate as Parquet — one row
+per minute with counts and totals, no per-event rows, no key codes), then
+shows a preview: destination, range, profile, rows, columns, a few sample
+rows, size and sha256. Nothing is sent until you confirm; without a terminal
+it needs --yes (exit 3 otherwise). --dry-run only previews; --save PATH also
+writes the exact payload to a file.
 
---redact none sends the data as stored (key codes included at --level full): on a terminal you
-must type the destination host to confirm; without one, --yes with --redact none spelled out.
+--redact none sends the data as stored (key codes included at --level full):
+on a terminal you must type the destination host to confirm; without one,
+--yes with --redact none spelled out.
 
-One HTTP POST with the payload as the body and the headers Content-Type, X-Devtrace-Sha256
-(of the body), Idempotency-Key (the same for every attempt of the same payload to the same
-URL) and, when DEVTRACE_UPLOAD_TOKEN is set, Authorization: Bearer <token> (never printed,
-logged or stored). https:// is verified against the system CAs (plus --ca FILE); http:// is
-refused (exit 2, before any connection) except to 127.0.0.0/8, ::1 and localhost. Redirects
-are not followed.
+One HTTP POST with the payload as the body and the headers Content-Type,
+X-Devtrace-Sha256 (of the body), Idempotency-Key (the same for every attempt
+of the same payload to the same URL) and, when DEVTRACE_UPLOAD_TOKEN is set,
+Authorization: Bearer <token> (never printed, logged or stored). https:// is
+verified against the system CAs (plus --ca FILE); http:// is refused (exit
+2, before any connection) except to 127.0.0.0/8, ::1 and localhost.
+Redirects are not followed.
 
-Connection errors, 408, 429 (a Retry-After of up to 10 s is honoured) and 5xx are retried with
-exponential backoff and jitter: --retries more attempts (default 3), giving up once --timeout
-seconds (default 15) have gone to connecting, waiting and backing off — time spent sending the
-body does not count. Other 4xx are final. A failure exits 1 with the server's status and the
-start of its answer. Every upload — sent or failed, with its status, attempts, size, sha256
-and destination (without query values) — is entered in the ledger (devtrace audit).`
+Connection errors, 408, 429 (a Retry-After of up to 10 s is honoured) and
+5xx are retried with exponential backoff and jitter: --retries more attempts
+(default 3), giving up once --timeout seconds (default 15) have gone to
+connecting, waiting and backing off — time spent sending the body does not
+count. Other 4xx are final. A failure exits 1 with the server's status and
+the start of its answer. Every upload — sent or failed, with its status,
+attempts, size, sha256 and destination (without query values) — is entered
+in the ledger (devtrace audit).`
   static examples = [
     {command: '<%= config.bin %> upload --to https://example.com/devtrace --dry-run', description: 'Preview the default payload (per-minute totals, Parquet); send nothing.'},
     {command: '<%= config.bin %> upload --to https://example.com/devtrace --since yesterday --until today', description: 'Send yesterday\'s per-minute totals, after a preview and a confirmation.'},
