@@ -18,10 +18,9 @@ a line); the format comes from the file name unless --format says otherwise. Tim
 alone means --redact coarse.
 
 Profiles:
-  keys       every column except key_code
-  coarse     no key codes or window titles, app names hashed (salted),
-             positions on a 100 px grid, times rounded to 100 ms
-  aggregate  one row per minute with counts and totals; no per-event rows
+- keys: every column except key_code.
+- coarse: no key codes or window titles; app names hashed (salted per database); positions snapped to a 100 px grid; times rounded to 100 ms.
+- aggregate: one row per minute with counts and totals; no per-event rows at all.
 
 An existing file is never overwritten without --force. Works while the daemon runs. Every export is
 entered in the ledger (devtrace audit) with its rows, bytes and sha256.`)
