@@ -5,10 +5,11 @@ import type {UploadOutput} from '../transfer/upload-run.js'
 import {PROFILE_CHOICES} from '../privacy/profiles.js'
 import {EXPORT_FORMATS} from '../transfer/export.js'
 import {BaseCommand} from '../ui/base-command.js'
+import {prose} from '../ui/prose.js'
 import {TIME_FORMS} from '../ui/time.js'
 
 export default class Upload extends BaseCommand {
-  static description = `Send your data to a URL: the only command that sends anything anywhere.
+  static description = prose(`Send your data to a URL: the only command that sends anything anywhere.
 
 Builds the payload first (default: --redact aggregate as Parquet — one row
 per minute with counts and totals, no per-event rows, no key codes), then
@@ -36,7 +37,7 @@ connecting, waiting and backing off — time spent sending the body does not
 count. Other 4xx are final. A failure exits 1 with the server's status and
 the start of its answer. Every upload — sent or failed, with its status,
 attempts, size, sha256 and destination (without query values) — is entered
-in the ledger (devtrace audit).`
+in the ledger (devtrace audit).`)
   static examples = [
     {command: '<%= config.bin %> upload --to https://example.com/devtrace --dry-run', description: 'Preview the default payload (per-minute totals, Parquet); send nothing.'},
     {command: '<%= config.bin %> upload --to https://example.com/devtrace --since yesterday --until today', description: 'Send yesterday\'s per-minute totals, after a preview and a confirmation.'},
