@@ -285,17 +285,14 @@ describe('upload to servers on 127.0.0.1 (a private X display for the data)', {s
     assert.match(oneLine(again.stderr), /payload\.parquet already exists\. Try this: Add --force/)
 
     // Plain http:// to a non-loopback host, even with --yes: refused before anything is built or
-    // connected. 192.0.2.1 (TEST-NET-1) is never routable: a connection attempt would hang for the
-    // 5 s connect timeout, so an answer well under that means none was made.
+    // connected. 192.0.2.1 (TEST-NET-1) is never routable, so an attempt could only end in a
+    // connection error or timeout; the exact refusal sentence shows the URL check stopped it first.
     for (const refusedUrl of ['http://192.0.2.1/in', 'http://127.0.0.1.evil.com/in']) {
-      const started = Date.now()
       const plain = await s.run(['upload', '--to', refusedUrl, '--yes'])
-      const elapsed = Date.now() - started
       assert.equal(plain.code, 2, plain.stderr)
       const host = new URL(refusedUrl).hostname
       assert.equal(oneLine(plain.stderr), `Error: Refusing to upload over plain http:// to ${host}: only loopback addresses (127.0.0.0/8, ::1, localhost) may use http://. Nothing was sent. Try this: Use https://${host}/in.`)
       assert.equal(plain.stdout, '')
-      assert.ok(elapsed < 4000, `refused after ${elapsed} ms`)
     }
 
     // No destination at all: a usage error; with config upload.url, that is the destination.
@@ -402,9 +399,7 @@ describe('upload to servers on 127.0.0.1 (a private X display for the data)', {s
     assert.match(ok.stdout, /Sent \d+ rows \(aggregate, parquet, .+\) to http:\/\/127\.0\.0\.1:\d+\/in: HTTP 201 Created after 3 attempts\. Ledger entry 1\./)
 
     const broken = await server([reply(500, 'disk full on the server')])
-    const started = Date.now()
     const failed = await s.run(['upload', '--to', `${broken.url}/in`, '--yes', '--retries', '2'])
-    assert.ok(Date.now() - started < 15_000)
     assert.equal(failed.code, 1)
     assert.equal(broken.seen.length, 3)
     const escaped = broken.url.replaceAll('.', String.raw`\.`)
