@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import {randomUUID} from 'node:crypto'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {
+  existsSync, readFileSync, statSync, writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import {
   after, before, describe, test,
@@ -132,10 +134,17 @@ describe('app context and capture-time privacy on a private X display', {skip}, 
 
     const set = await s.run(['config', 'set', 'exclude_apps', 'KeePassXC, XMESS*'])
     assert.equal(set.code, 0, set.stderr)
-    const setAt = Date.now()
-    await waitFor(async () => (await status(s)).app_excluded === true, 'the exclusion to apply', 3000)
-    // The daemon re-reads config.json every 250 ms; the status call itself takes a few hundred.
-    assert.ok(Date.now() - setAt < 1500, `applied after ${Date.now() - setAt} ms`)
+    await waitFor(async () => (await status(s)).app_excluded === true, 'the exclusion to apply', 10_000)
+    // "Within a second" is judged by the daemon's own clock: from the moment config.json changed
+    // to the daemon's log line applying it (a CLI call's start-up time on a loaded machine is not
+    // the daemon's latency).
+    const changedAt = statSync(path.join(s.home, 'config.json')).mtimeMs
+    const reloaded = readFileSync(path.join(s.home, 'logs', 'daemon.log'), 'utf8')
+    .split('\n')
+    .findLast(line => /settings reloaded: .*exclude_apps/.test(line))
+    assert.ok(reloaded, 'the daemon logged the reload')
+    const appliedAt = Date.parse(reloaded.split(' ')[0])
+    assert.ok(appliedAt - changedAt < 1000, `applied ${appliedAt - changedAt} ms after config.json changed`)
 
     xdotool(x.display, 'type', '--delay', '5', 'hello')
     const during = await waitFor(async () => {
@@ -242,11 +251,13 @@ describe('app context and capture-time privacy on a private X display', {skip}, 
     await focus(s, alpha, 'DevtraceAlpha')
     const before = Date.now()
     const pause = await s.run(['pause', '--for', '3s', '--json'])
+    const after = Date.now()
     assert.equal(pause.code, 0, pause.stderr)
     const {paused, resumes_at: resumesAt} = JSON.parse(pause.stdout) as {paused: boolean; resumes_at: string}
     assert.equal(paused, true)
-    const ahead = Date.parse(resumesAt) - before
-    assert.ok(ahead >= 3000 && ahead < 4000, `resumes ${ahead} ms after the request`)
+    // The daemon took the request between `before` and `after`: it resumes exactly 3 s later.
+    const resumes = Date.parse(resumesAt)
+    assert.ok(resumes >= before + 3000 && resumes <= after + 3000, `resumes_at ${resumesAt} not 3 s after the request`)
     const during = await status(s)
     assert.equal(during.paused, true)
     assert.equal(during.resumes_at, resumesAt)
