@@ -240,11 +240,11 @@ describe('export, redact, forget and the ledger on a private X display', {skip},
     const file = database(s)
     const before = sha256(file)
     const refused = await s.run(['redact', '--profile', 'keys'])
-    assert.equal(refused.code, 3)
+    assert.equal(refused.code, 3, `${refused.stdout}\n${refused.stderr}`)
     assert.match(oneLine(refused.stderr), /Refusing without confirmation: there is no terminal to ask on\. Nothing was changed\./)
     assert.match(refused.stdout, /redact --profile keys: 27 events recorded from the start/)
     assert.match(refused.stdout, /key_code\s+22 values change/)
-    assert.equal(sha256(file), before)
+    assert.equal(sha256(file), before, 'the database file is unchanged')
 
     const dry = await json<{changed: boolean; columns: Record<string, number>; rows: number}>(s, ['redact', '--profile', 'coarse', '--dry-run'])
     assert.deepEqual({
@@ -252,12 +252,12 @@ describe('export, redact, forget and the ledger on a private X display', {skip},
     }, {
       changed: false, rows: 27, key_code: 22, app: 27,
     })
-    assert.equal(sha256(file), before)
+    assert.equal(sha256(file), before, 'the database file is unchanged')
 
     const aggregate = await s.run(['redact', '--profile', 'aggregate', '--yes'])
-    assert.equal(aggregate.code, 2)
+    assert.equal(aggregate.code, 2, aggregate.stderr)
     assert.match(oneLine(aggregate.stderr), /would delete every event in the range/)
-    assert.equal(sha256(file), before)
+    assert.equal(sha256(file), before, 'the database file is unchanged')
 
     const done = await json<{audit_id: number; changed: boolean; columns: Record<string, number>; rows: number}>(s, ['redact', '--profile', 'keys', '--yes'])
     assert.deepEqual({changed: done.changed, rows: done.rows, columns: done.columns}, {changed: true, rows: 27, columns: {key_code: 22}})
@@ -286,7 +286,7 @@ describe('export, redact, forget and the ledger on a private X display', {skip},
     assert.equal(no.code, 3, no.output)
     assert.match(no.output, /Forget them\? This cannot be undone\./)
     assert.match(no.output, /Not confirmed\. Nothing was forgotten\./)
-    assert.equal(sha256(file), before)
+    assert.equal(sha256(file), before, 'the database file is unchanged')
     const yes = onTerminal('y')
     assert.equal(yes.code, 0, yes.output)
     assert.match(yes.output, /Forgot 27 events/)
@@ -312,7 +312,7 @@ describe('export, redact, forget and the ledger on a private X display', {skip},
     const until = new Date((now - 1.5 * hour) / 1000).toISOString()
 
     const refused = await s.run(['forget', '--since', since, '--until', until])
-    assert.equal(refused.code, 3)
+    assert.equal(refused.code, 3, `${refused.stdout}\n${refused.stderr}`)
     assert.match(oneLine(refused.stderr), /Refusing without confirmation.*Nothing was forgotten\./)
     assert.match(refused.stdout, /This removes 200 events and 1 session recorded between/)
     assert.notEqual(bytesOf(file).indexOf('SENTINEL-forget-me-41c7'), -1)
