@@ -15,9 +15,12 @@ export interface DemoOutput {
 }
 
 export default class Demo extends BaseCommand {
-  static description = `Try devtrace without recording anything.
-
-Fills a separate demo database (demo/demo.duckdb in the devtrace folder, recreated on every run; your own database is never touched) with a realistic synthetic stretch of input: typing bursts, pauses, mouse paths, clicks, scrolling, several apps, workdays with nights and lunch. Then prints its summary and writes its HTML report (demo/report.html). Needs no display.`
+  static description = 'Try devtrace without recording anything.\n\n' + [
+    'Fills a separate demo database (demo/demo.duckdb in the devtrace folder, recreated on every run; your own database is never touched) with a realistic synthetic stretch of input:',
+    'typing bursts, pauses, mouse paths, clicks, scrolling, several apps, workdays with nights and lunch.',
+    'Then prints its summary and writes its HTML report (demo/report.html).',
+    'Needs no display.',
+  ].join(' ')
   static examples = [
     {command: '<%= config.bin %> demo', description: 'A week of synthetic input, its summary and report.'},
     {command: '<%= config.bin %> demo --days 30', description: 'A month of it.'},

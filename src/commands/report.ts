@@ -13,9 +13,12 @@ export interface ReportResult {
 }
 
 export default class Report extends BaseCommand {
-  static description = `Write a self-contained HTML report of what your input data says about you.
-
-One file with inline charts: an activity heatmap (weekday × hour), the typing-cadence histogram, a per-day trend, where you click, a per-app table and every metric with its definition. It references nothing outside itself (no fonts, scripts or images from anywhere), so opening it makes no network request. An existing file is only replaced with --force.`
+  static description = 'Write a self-contained HTML report of what your input data says about you.\n\n' + [
+    'One file with inline charts:',
+    'an activity heatmap (weekday × hour), the typing-cadence histogram, a per-day trend, where you click, a per-app table and every metric with its definition.',
+    'It references nothing outside itself (no fonts, scripts or images from anywhere), so opening it makes no network request.',
+    'An existing file is only replaced with --force.',
+  ].join(' ')
   static examples = [
     {command: '<%= config.bin %> report --out report.html', description: 'Everything recorded so far.'},
     {command: '<%= config.bin %> report --out week.html --since 7d', description: 'The last week.'},

@@ -7,9 +7,13 @@ import {colourFor} from '../ui/colour.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
 
 export default class Summarize extends BaseCommand {
-  static description = `What your input data says about you, with small charts.
-
-Active time, keys, typing rhythm (inter-key intervals), typing bursts, hesitations, corrections, clicks, mouse distance and scrolling: the numbers workplace monitoring and AI-training programs compute from this kind of telemetry. Every metric is defined in the README ("Metrics"); gaps of idle_seconds (a setting, default 180) or more are idle. Hours and days are local. Works while the daemon runs.`
+  static description = 'What your input data says about you, with small charts.\n\n' + [
+    'Active time, keys, typing rhythm (inter-key intervals), typing bursts, hesitations, corrections, clicks, mouse distance and scrolling:',
+    'the numbers workplace monitoring and AI-training programs compute from this kind of telemetry.',
+    'Every metric is defined in the README ("Metrics"); gaps of idle_seconds (a setting, default 180) or more are idle.',
+    'Hours and days are local.',
+    'Works while the daemon runs.',
+  ].join(' ')
   static examples = [
     {command: '<%= config.bin %> summarize', description: 'Everything recorded so far.'},
     {command: '<%= config.bin %> summarize --since 7d --by day', description: 'The last week, one row per day.'},
