@@ -3,15 +3,17 @@
  * mouse moves, next to a bare uiohook-napi listener under the same stream; and whether every
  * synthetic event reaches the database.
  *
- *   npm run bench:daemon -- [--seconds 60] [--idle 60] [--rounds 3] [--extra-rounds 1]
- *                           [--rate 1000] [--no-results]
+ *   npm run bench:daemon -- [--seconds 60] [--idle 60] [--idle-windows 2] [--rounds 3]
+ *                           [--extra-rounds 1] [--rate 1000] [--no-results]
  *
  * Everything runs on a private Xvfb (test/helpers/xvfb.ts), each daemon with a fresh private
  * DEVTRACE_HOME, one process measured at a time (never two at once), from a snapshot of the built
  * CLI (so a concurrent `npm run build` cannot change the code between runs).
  *
- * - idle: the daemon (`devtrace start`, defaults) 8 s after it is ready, for --idle seconds with
- *   no input: CPU, VmRSS at the end, VmHWM.
+ * - idle: the daemon (`devtrace start`, defaults) from 8 s after it is ready, no input, in
+ *   --idle-windows consecutive windows of --idle seconds (the first minute includes V8's one-off
+ *   memory-reducing collections after startup; the second is the steady state): CPU, VmRSS at
+ *   the end of each window, VmHWM.
  * - stream: one long-running `xdotool -` is fed `mousemove X Y` lines from a 5 ms timer, as many
  *   as are due at --rate per second, for --seconds. Move i goes to (100 + i mod 1000,
  *   100 + ⌊i / 1000⌋): every position is new, so each move is one X motion event. The achieved
@@ -25,7 +27,10 @@
  * - CPU: utime+stime from /proc/<pid>/stat, plus the process's children (finished: cutime+cstime;
  *   live: their utime+stime, e.g. the app tracker's `xprop -spy`), from the start of the stream
  *   until 1.5 s after xdotool exited (so the last flush is included), divided by the stream's
- *   duration: % of one core. Memory: VmRSS and VmHWM from /proc/<pid>/status at the end.
+ *   duration: % of one core. Memory: VmRSS and VmHWM from /proc/<pid>/status at the end, and
+ *   the resident set split by /proc/<pid>/smaps into the node binary's and libduckdb's code
+ *   (file pages, shared with every process mapping the same file), other files, and anonymous
+ *   memory (V8 heap, DuckDB's buffers, malloc), plus what is private to the process.
  * - Zero loss (daemon, --mouse-hz 0): `devtrace query` through the running daemon must find
  *   exactly as many mouse_move rows, at as many distinct positions, as moves were sent, and
  *   `status` no dropped events.
@@ -38,7 +43,7 @@ import {
 } from 'node:child_process'
 import {once} from 'node:events'
 import {
-  mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync,
+  mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync,
 } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -59,6 +64,7 @@ type StreamMode = (typeof STREAM_MODES)[number]
 interface Args {
   seconds: number
   idle: number
+  idleWindows: number
   rounds: number
   extraRounds: number
   rate: number
@@ -67,10 +73,10 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
-    seconds: 60, idle: 60, rounds: 3, extraRounds: 1, rate: 1000, keepResults: true,
+    seconds: 60, idle: 60, idleWindows: 2, rounds: 3, extraRounds: 1, rate: 1000, keepResults: true,
   }
   const numbers: Record<string, keyof Args> = {
-    '--seconds': 'seconds', '--idle': 'idle', '--rounds': 'rounds', '--extra-rounds': 'extraRounds', '--rate': 'rate',
+    '--seconds': 'seconds', '--idle': 'idle', '--idle-windows': 'idleWindows', '--rounds': 'rounds', '--extra-rounds': 'extraRounds', '--rate': 'rate',
   }
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--no-results') args.keepResults = false
@@ -78,8 +84,8 @@ function parseArgs(argv: string[]): Args {
     else throw new Error(`unknown argument ${argv[i]}`)
   }
 
-  if (!(args.seconds >= 5) || !(args.idle >= 0) || !(args.rounds >= 1) || !(args.extraRounds >= 0) || !(args.rate > 0)) {
-    throw new Error('--seconds ≥ 5, --idle ≥ 0, --rounds ≥ 1, --extra-rounds ≥ 0, --rate > 0')
+  if (!(args.seconds >= 5) || !(args.idle >= 0) || !(args.idleWindows >= 1) || !(args.rounds >= 1) || !(args.extraRounds >= 0) || !(args.rate > 0)) {
+    throw new Error('--seconds ≥ 5, --idle ≥ 0, --idle-windows ≥ 1, --rounds ≥ 1, --extra-rounds ≥ 0, --rate > 0')
   }
 
   if (args.rate * args.seconds > 800_000) throw new Error('at most 800,000 distinct positions: lower --rate or --seconds')
@@ -117,11 +123,41 @@ function cpuSeconds(pid: number): number {
   return ticks / CLK_TCK
 }
 
-/** VmRSS and VmHWM in MiB. */
-function memory(pid: number): {rss: number; hwm: number} {
+interface Memory {
+  /** VmRSS and VmHWM. */
+  rss: number
+  hwm: number
+  /** What the resident pages are (from /proc/<pid>/smaps), all in MiB. */
+  parts: {node_binary: number; libduckdb: number; other_files: number; anonymous: number; private: number}
+}
+
+/** VmRSS, VmHWM, and the resident set split into the node binary, DuckDB's library, other files and anonymous memory. */
+function memory(pid: number): Memory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   const kib = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? Number.NaN)
-  return {rss: kib('VmRSS') / 1024, hwm: kib('VmHWM') / 1024}
+  const parts = {
+    node_binary: 0, libduckdb: 0, other_files: 0, anonymous: 0, private: 0,
+  }
+  const nodeBinary = realpathSync(process.execPath)
+  let mapping = ''
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^[\da-f]+-[\da-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line)
+    if (header) {
+      mapping = header[1]
+      continue
+    }
+
+    const [, key, value] = /^(\w+):\s+(\d+) kB/.exec(line) ?? []
+    const mib = Number(value) / 1024
+    if (key === 'Private_Clean' || key === 'Private_Dirty') parts.private += mib
+    if (key !== 'Rss') continue
+    if (mapping === nodeBinary) parts.node_binary += mib
+    else if (mapping.includes('libduckdb')) parts.libduckdb += mib
+    else if (mapping.startsWith('/')) parts.other_files += mib
+    else parts.anonymous += mib // [heap], [stack], [anon:…] and unnamed mappings
+  }
+
+  return {rss: kib('VmRSS') / 1024, hwm: kib('VmHWM') / 1024, parts}
 }
 
 /** A daemon in its own DEVTRACE_HOME, driven through the snapshot CLI. */
@@ -228,6 +264,7 @@ interface StreamResult {
   seen: number
   rss_mib: number
   hwm_mib: number
+  memory_parts_mib: Memory['parts']
   /** daemon modes: rows and distinct positions stored, and what status says was dropped. */
   stored?: {rows: number; positions: number; dropped: number}
 }
@@ -258,6 +295,7 @@ async function streamRun(mode: StreamMode, round: number, where: {display: strin
       seen: 0,
       rss_mib: mem.rss,
       hwm_mib: mem.hwm,
+      memory_parts_mib: mem.parts,
     }
     if (daemon) {
       // Everything is committed within a flush interval (1 s); allow for a loaded machine.
@@ -288,20 +326,36 @@ async function streamRun(mode: StreamMode, round: number, where: {display: strin
   }
 }
 
-async function idleRun(display: string, bin: string, seconds: number): Promise<{cpu_percent: number; rss_mib: number; hwm_mib: number; app_tracking: string}> {
+interface IdleWindow {
+  cpu_percent: number
+  rss_mib: number
+  hwm_mib: number
+  memory_parts_mib: Memory['parts']
+}
+
+/**
+ * The daemon with no input, in consecutive windows of `seconds`: the first minute includes V8's
+ * one-off memory-reducing collections after startup, later ones show the steady state.
+ */
+async function idleRun(display: string, bin: string, seconds: number, windows: number): Promise<{windows: IdleWindow[]; app_tracking: string}> {
   const daemon = new Daemon(bin, display)
   try {
     const pid = daemon.start()
     await sleep(DAEMON_SETTLE_MS)
-    const before = cpuSeconds(pid)
-    const started = performance.now()
-    await sleep(seconds * 1000)
-    const cpu = cpuSeconds(pid) - before
-    const elapsed = (performance.now() - started) / 1000
-    const mem = memory(pid)
-    return {
-      cpu_percent: (cpu / elapsed) * 100, rss_mib: mem.rss, hwm_mib: mem.hwm, app_tracking: daemon.status().app_tracking,
+    const results: IdleWindow[] = []
+    for (let i = 0; i < windows; i++) {
+      const before = cpuSeconds(pid)
+      const started = performance.now()
+      await sleep(seconds * 1000)
+      const cpu = cpuSeconds(pid) - before
+      const elapsed = (performance.now() - started) / 1000
+      const mem = memory(pid)
+      results.push({
+        cpu_percent: (cpu / elapsed) * 100, rss_mib: mem.rss, hwm_mib: mem.hwm, memory_parts_mib: mem.parts,
+      })
     }
+
+    return {windows: results, app_tracking: daemon.status().app_tracking}
   } finally {
     daemon.stop()
   }
@@ -313,6 +367,8 @@ function gitRevision(): string {
 }
 
 const f = (value: number, digits = 2): string => value.toFixed(digits)
+const parts = (p: Memory['parts']): string =>
+  `resident: node binary ${f(p.node_binary, 1)}, libduckdb ${f(p.libduckdb, 1)}, other files ${f(p.other_files, 1)}, anonymous ${f(p.anonymous, 1)}; private ${f(p.private, 1)} MiB`
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
@@ -326,8 +382,11 @@ async function main(): Promise<void> {
   try {
     let idle
     if (args.idle > 0) {
-      idle = await idleRun(x.display, snapshot.bin, args.idle)
-      console.log(`idle ${args.idle} s: cpu ${f(idle.cpu_percent, 3)}% of a core, RSS ${f(idle.rss_mib, 1)} MiB, HWM ${f(idle.hwm_mib, 1)} MiB (app tracking ${idle.app_tracking})`)
+      idle = await idleRun(x.display, snapshot.bin, args.idle, args.idleWindows)
+      for (const [i, window] of idle.windows.entries()) {
+        const memoryText = `RSS ${f(window.rss_mib, 1)} MiB, HWM ${f(window.hwm_mib, 1)} MiB, ${parts(window.memory_parts_mib)}`
+        console.log(`idle window ${i + 1} (${args.idle} s): cpu ${f(window.cpu_percent, 3)}% of a core, ${memoryText} (app tracking ${idle.app_tracking})`)
+      }
     }
 
     const runs: StreamResult[] = []
@@ -342,6 +401,7 @@ async function main(): Promise<void> {
         const memoryText = `RSS ${f(run.rss_mib, 1)} MiB  HWM ${f(run.hwm_mib, 1)} MiB`
         const streamText = `${run.sent} moves at ${f(run.rate, 1)}/s (xdotool lag ${f(run.xdotool_lag_ms, 0)} ms)`
         console.log(`round ${round + 1} ${mode.padEnd(9)} cpu ${f(run.cpu_percent, 3)}%  ${streamText}  seen ${run.seen}  ${memoryText}${stored}`)
+        if (run.stored) console.log(`                ${parts(run.memory_parts_mib)}`)
       }
     }
 
@@ -383,7 +443,11 @@ async function main(): Promise<void> {
     }
 
     console.log(`\ndaemon / bare: ${f(ratio)}× (paired by round: ${f(paired)}×; target ≤ 1.25×)`)
-    if (idle) console.log(`idle: ${f(idle.cpu_percent, 3)}% of a core (target ≤ 0.2%), RSS ${f(idle.rss_mib, 1)} MiB (target ≤ 100)`)
+    if (idle) {
+      const cpu = idle.windows.map(window => `${f(window.cpu_percent, 3)}%`).join(', then ')
+      console.log(`idle: ${cpu} of a core (target ≤ 0.2%), RSS ${f(idle.windows.at(-1)!.rss_mib, 1)} MiB (target ≤ 100)`)
+    }
+
     console.log(`zero loss (--mouse-hz 0): ${zeroLoss ? 'yes' : 'NO'}; bare listener saw every move: ${bareExact ? 'yes' : 'no'}`)
     console.log(`load average before ${loadBefore.map(n => f(n)).join(' ')}, after ${os.loadavg().map(n => f(n)).join(' ')}`)
 
