@@ -3,41 +3,23 @@ import assert from 'node:assert/strict'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {
-  after, before, describe, test,
+  describe, test,
 } from 'node:test'
 
 import {
   makeSandbox, oneLine, type Sandbox, sleep, waitFor,
 } from '../helpers/cli.js'
 import {queryFile} from '../helpers/db.js'
+import {usePrivateDisplay} from '../helpers/display-suite.js'
 import {
-  e2eSkipReason, startXvfb, type VirtualDisplay, xdotool,
+  e2eSkipReason, xdotool,
 } from '../helpers/xvfb.js'
 
 const skip = e2eSkipReason()
 
 describe('capture daemon on a private X display', {skip}, () => {
-  let x: VirtualDisplay
-  const sandboxes: Sandbox[] = []
-
-  before(async () => {
-    x = await startXvfb()
-  })
-
-  after(async () => {
-    for (const sandbox of sandboxes) {
-      await sandbox.run(['stop'])
-      sandbox.cleanup()
-    }
-
-    await x.stop()
-  })
-
-  function sandbox(): Sandbox {
-    const s = makeSandbox(x.display)
-    sandboxes.push(s)
-    return s
-  }
+  const x = usePrivateDisplay()
+  const {sandbox} = x
 
   async function counts(s: Sandbox): Promise<Record<string, number>> {
     const rows = await queryFile(path.join(s.home, 'devtrace.duckdb'), 'SELECT kind, count(*)::INTEGER AS n FROM events GROUP BY kind')

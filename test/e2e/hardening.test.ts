@@ -7,15 +7,16 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {
-  after, before, describe, test,
+  describe, test,
 } from 'node:test'
 
 import {
-  makeSandbox, oneLine, type Sandbox, sleep, waitFor,
+  oneLine, type Sandbox, sleep, waitFor,
 } from '../helpers/cli.js'
 import {queryFile, writeFile as writeDatabase} from '../helpers/db.js'
+import {usePrivateDisplay} from '../helpers/display-suite.js'
 import {
-  e2eSkipReason, startXvfb, type VirtualDisplay, xdotool,
+  e2eSkipReason, xdotool,
 } from '../helpers/xvfb.js'
 
 const skip = e2eSkipReason()
@@ -23,33 +24,8 @@ const isRoot = process.getuid?.() === 0
 if (process.env.CI && !isRoot) throw new Error('CI runs as root: the disk-full and other-user tests need it')
 
 describe('hardening: crashes, full disks, floods and other users', {skip}, () => {
-  let x: VirtualDisplay
-  const sandboxes: Sandbox[] = []
-
-  before(async () => {
-    x = await startXvfb()
-  })
-
-  after(async () => {
-    for (const s of sandboxes) {
-      await s.run(['stop'])
-      s.cleanup()
-    }
-
-    await x.stop()
-  })
-
-  function sandbox(home?: string): Sandbox {
-    const s = makeSandbox(x.display)
-    if (home) {
-      rmSync(s.home, {force: true, recursive: true})
-      s.home = home
-      s.env.DEVTRACE_HOME = home
-    }
-
-    sandboxes.push(s)
-    return s
-  }
+  const x = usePrivateDisplay()
+  const {sandbox} = x
 
   async function status(s: Sandbox): Promise<Record<string, unknown>> {
     const result = await s.run(['status', '--json'])

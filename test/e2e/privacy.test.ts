@@ -5,15 +5,16 @@ import {createHash} from 'node:crypto'
 import {existsSync, readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {
-  after, before, describe, test,
+  describe, test,
 } from 'node:test'
 
 import {
-  BIN, makeSandbox, oneLine, type Sandbox, sleep, waitFor,
+  BIN, oneLine, type Sandbox, sleep, waitFor,
 } from '../helpers/cli.js'
 import {queryFile} from '../helpers/db.js'
+import {usePrivateDisplay} from '../helpers/display-suite.js'
 import {
-  e2eSkipReason, startXvfb, type VirtualDisplay, xdotool,
+  e2eSkipReason, xdotool,
 } from '../helpers/xvfb.js'
 
 const skip = e2eSkipReason()
@@ -67,27 +68,8 @@ const READERS: Record<string, (file: string) => string> = {
 }
 
 describe('export, redact, forget and the ledger on a private X display', {skip}, () => {
-  let x: VirtualDisplay
-  const sandboxes: Sandbox[] = []
-
-  before(async () => {
-    x = await startXvfb()
-  })
-
-  after(async () => {
-    for (const sandbox of sandboxes) {
-      await sandbox.run(['stop'])
-      sandbox.cleanup()
-    }
-
-    await x.stop()
-  })
-
-  function sandbox(): Sandbox {
-    const s = makeSandbox(x.display)
-    sandboxes.push(s)
-    return s
-  }
+  const x = usePrivateDisplay()
+  const {sandbox} = x
 
   const database = (s: Sandbox): string => path.join(s.home, 'devtrace.duckdb')
 
