@@ -6,6 +6,7 @@ import {formatDuration} from '../ui/duration.js'
 import {formatBytes} from '../ui/format.js'
 
 export default class StatusCommand extends BaseCommand {
+  static loadsSettings = false
   static description = 'Show whether devtrace is capturing, what it has recorded, and where.'
   static examples = [
     {command: '<%= config.bin %> status', description: 'Human-readable status.'},

@@ -1,6 +1,7 @@
 import {Command, Errors} from '@oclif/core'
 
-import {type Config, loadConfig} from '../config/config.js'
+import type {Config} from '../config/config.js'
+
 import {resolvePaths, type StatePaths} from '../config/paths.js'
 import {DevtraceError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
@@ -11,7 +12,14 @@ import {ExitCode} from './exit-codes.js'
  */
 export abstract class BaseCommand extends Command {
   static enableJsonFlag = true
+  /**
+   * Whether run() calls loadSettings(). The config module brings zod, ~60-80 ms of imports (see
+   * BENCHMARKS.md, startup), so commands that never read settings (status) set this false and
+   * start without it.
+   */
+  static loadsSettings = true
   private cachedPaths?: StatePaths
+  private configModule?: typeof import('../config/config.js')
 
   /** Where state lives for this invocation (DEVTRACE_HOME or the platform folder). */
   protected get paths(): StatePaths {
@@ -19,8 +27,14 @@ export abstract class BaseCommand extends Command {
     return this.cachedPaths
   }
 
+  public async init(): Promise<void> {
+    await super.init()
+    if ((this.constructor as typeof BaseCommand).loadsSettings) this.configModule = await import('../config/config.js')
+  }
+
   protected loadSettings(): Config {
-    return loadConfig(this.paths.config)
+    if (!this.configModule) throw new Error(`${this.id ?? 'this command'} reads settings: it must not set loadsSettings = false.`)
+    return this.configModule.loadConfig(this.paths.config)
   }
 
   /** With --json, errors are JSON on stdout too: the sentence, the suggestion and the exit code. */
