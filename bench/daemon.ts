@@ -376,13 +376,34 @@ async function main(): Promise<void> {
   const withXinput = have('xinput')
   if (!withXinput) console.log('xinput not installed: no floor (apt-get install xinput)')
   const snapshot = snapshotCli()
-  const x = await startXvfb()
+  let x = await startXvfb()
+  let displayRestarts = 0
+  /**
+   * On this shared machine a private Xvfb has twice become unreachable mid-bench (its socket gone,
+   * by someone else's cleanup). A run that fails that way is run again on a fresh display; the
+   * count of such restarts is in the results.
+   */
+  const onDisplay = async <T>(what: string, work: (display: string) => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await work(x.display)
+      } catch (error) {
+        const alive = spawnSync('xdotool', ['getmouselocation'], {env: {...process.env, DISPLAY: x.display}}).status === 0
+        if (alive || attempt >= 2) throw error
+        console.log(`${what}: display ${x.display} went away; running it again on a new Xvfb`)
+        await x.stop()
+        x = await startXvfb()
+        displayRestarts++
+      }
+    }
+  }
+
   const loadBefore = os.loadavg()
   const started = new Date()
   try {
     let idle
     if (args.idle > 0) {
-      idle = await idleRun(x.display, snapshot.bin, args.idle, args.idleWindows)
+      idle = await onDisplay('idle', display => idleRun(display, snapshot.bin, args.idle, args.idleWindows))
       for (const [i, window] of idle.windows.entries()) {
         const memoryText = `RSS ${f(window.rss_mib, 1)} MiB, HWM ${f(window.hwm_mib, 1)} MiB, ${parts(window.memory_parts_mib)}`
         console.log(`idle window ${i + 1} (${args.idle} s): cpu ${f(window.cpu_percent, 3)}% of a core, ${memoryText} (app tracking ${idle.app_tracking})`)
@@ -395,7 +416,7 @@ async function main(): Promise<void> {
         (mode === 'daemon' || mode === 'bare' || round < args.extraRounds) && (mode !== 'xinput' || withXinput))
       const order = modes.map((_, i) => modes[(i + round) % modes.length])
       for (const mode of order) {
-        const run = await streamRun(mode, round + 1, {display: x.display, bin: snapshot.bin}, args)
+        const run = await onDisplay(`round ${round + 1} ${mode}`, display => streamRun(mode, round + 1, {display, bin: snapshot.bin}, args))
         runs.push(run)
         const stored = run.stored ? `  stored ${run.stored.rows} rows, ${run.stored.positions} positions, dropped ${run.stored.dropped}` : ''
         const memoryText = `RSS ${f(run.rss_mib, 1)} MiB  HWM ${f(run.hwm_mib, 1)} MiB`
@@ -432,6 +453,7 @@ async function main(): Promise<void> {
       ratio_daemon_bare: ratio,
       ratio_daemon_bare_paired: paired,
       zero_loss: zeroLoss,
+      display_restarts: displayRestarts,
       bare_saw_every_move: bareExact,
       targets: {ratio: 1.25, idle_percent: 0.2, rss_mib: 100},
     }
