@@ -97,7 +97,7 @@ function groupTable(summary: Summary): string {
     formatCount(g.mouse_distance_px),
     perMinute(g.scroll_per_active_minute),
   ])
-  return renderTable(head, rows) + '\n'
+  return renderTable(head, rows).split('\n').map(line => `  ${line.trimEnd()}`).join('\n') + '\n'
 }
 
 /** The whole terminal summary. */
