@@ -8,6 +8,9 @@
  * Table: events(ts INTEGER µs since the epoch, session_id, kind, key_code, key_class, x, y,
  * button, wheel_amount, wheel_direction, modifiers, app), rows in the order they were captured.
  */
+// better-sqlite3 compiles from source where no prebuilt binary can be fetched, so it is not a
+// project dependency: `npm run bench:summarize` installs it (--no-save) just for this baseline.
+// eslint-disable-next-line import/no-unresolved
 import Database from 'better-sqlite3'
 
 const [file, ...rest] = process.argv.slice(2)
