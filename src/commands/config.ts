@@ -5,11 +5,12 @@ import {
 } from '../config/config.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {UsageError} from '../ui/errors.js'
+import {prose} from '../ui/prose.js'
 
 export default class ConfigCommand extends BaseCommand {
-  static description = `Read or change settings (stored in config.json in the devtrace folder).
+  static description = prose(`Read or change settings (stored in config.json in the devtrace folder).
 
-Settings: ${CONFIG_KEYS.join(', ')}. A running daemon applies exclude_apps, capture_titles and panic_hotkey within a second; level and mouse_hz at its next start.`
+Settings: ${CONFIG_KEYS.join(', ')}. A running daemon applies exclude_apps, capture_titles and panic_hotkey within a second; level and mouse_hz at its next start.`)
   static examples = [
     {command: '<%= config.bin %> config list', description: 'Every setting and its value.'},
     {command: '<%= config.bin %> config get level', description: 'One setting.'},

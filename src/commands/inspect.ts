@@ -4,13 +4,14 @@ import {EVENT_KINDS, type EventKind} from '../capture/event.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {EVENT_TABLE_HEAD, eventCells} from '../ui/event-format.js'
 import {printRows} from '../ui/print-rows.js'
+import {prose} from '../ui/prose.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
 
 export default class Inspect extends BaseCommand {
-  static description = `Show recorded events, newest last.
+  static description = prose(`Show recorded events, newest last.
 
 Without --follow: the newest --limit events that match, oldest first. With --follow: every new
-event as it is captured, until Ctrl-C (needs the daemon running). Times are local.`
+event as it is captured, until Ctrl-C (needs the daemon running). Times are local.`)
   static examples = [
     {command: '<%= config.bin %> inspect', description: 'The last 50 events.'},
     {command: '<%= config.bin %> inspect --kind key_down --since 15m', description: 'Key presses in the last 15 minutes.'},

@@ -3,14 +3,15 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../ui/base-command.js'
 import {copyQueryToStdout} from '../ui/copy-to-stdout.js'
 import {printRows} from '../ui/print-rows.js'
+import {prose} from '../ui/prose.js'
 
 export default class Query extends BaseCommand {
-  static description = `Run read-only SQL over your devtrace database (DuckDB dialect).
+  static description = prose(`Run read-only SQL over your devtrace database (DuckDB dialect).
 
 Works the same whether the daemon is running (the query goes through it) or stopped (the file
 is opened read-only). Only SELECT statements run: anything that would write, attach, copy to a
 file, install or load is refused with exit 1, decided by DuckDB's own parser.
-Tables: events, sessions, audit_log, schema_version.`
+Tables: events, sessions, audit_log, schema_version.`)
   static examples = [
     {command: '<%= config.bin %> query "SELECT kind, count(*) FROM events GROUP BY kind"', description: 'Count events by kind.'},
     {command: '<%= config.bin %> query "SELECT * FROM events WHERE ts > now() - INTERVAL 1 HOUR" --csv > hour.csv', description: 'The last hour as CSV.'},

@@ -3,12 +3,13 @@ import {Flags} from '@oclif/core'
 import {type Level, LEVELS} from '../config/config.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {colourFor} from '../ui/colour.js'
+import {prose} from '../ui/prose.js'
 
 export default class Start extends BaseCommand {
-  static description = `Start capturing keyboard and mouse input into your local database.
+  static description = prose(`Start capturing keyboard and mouse input into your local database.
 
 Runs a background daemon and returns once it is capturing. Only you can read what it records;
-nothing leaves this machine unless you run \`devtrace upload\`.`
+nothing leaves this machine unless you run \`devtrace upload\`.`)
   static examples = [
     {command: '<%= config.bin %> start', description: 'Capture at the default level (standard: no key codes).'},
     {command: '<%= config.bin %> start --level minimal', description: 'Keep only the time and kind of each event.'},
