@@ -11,7 +11,7 @@ export default class Query extends BaseCommand {
 Works the same whether the daemon is running (the query goes through it) or stopped (the file
 is opened read-only). Only SELECT statements run: anything that would write, attach, copy to a
 file, install or load is refused with exit 1, decided by DuckDB's own parser.
-Tables: events, sessions, audit_log, schema_version.`)
+Main tables: events, sessions, windows, audit_log (SHOW TABLES lists them all).`)
   static examples = [
     {command: '<%= config.bin %> query "SELECT kind, count(*) FROM events GROUP BY kind"', description: 'Count events by kind.'},
     {command: '<%= config.bin %> query "SELECT * FROM events WHERE ts > now() - INTERVAL 1 HOUR" --csv > hour.csv', description: 'The last hour as CSV.'},
