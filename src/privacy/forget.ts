@@ -5,7 +5,7 @@ import type {QueryParams} from '../store/query-stream.js'
 
 import {SLOT_MICROS} from '../analysis/metrics-sql.js'
 import {DevtraceError, UsageError} from '../ui/errors.js'
-import {recordAudit} from './ledger.js'
+import {recordAudit, recordAuditQuietly} from './ledger.js'
 import {
   hasTimestamp, rewriteDatabase, type TableCopy, type TableInfo,
 } from './rewrite.js'
@@ -124,7 +124,14 @@ export const forgetOperation: Operation = async (db, params): Promise<ForgetResu
       after: connection => rebuildDerived(connection, range.sinceMicros, range.untilMicros),
     })
   } catch (error) {
-    await recordQuietly(db, range, 'failed', `rewrite failed: ${(error as Error).message}`)
+    await recordAuditQuietly(db, {
+      action: range.action ?? 'forget',
+      outcome: 'failed',
+      rangeStartMicros: range.sinceMicros,
+      rangeEndMicros: range.untilMicros,
+      destination: db.file,
+      detail: `rewrite failed: ${(error as Error).message}`,
+    })
     throw new DevtraceError(`Could not rewrite ${db.file}; nothing was removed (${(error as Error).message}).`, {cause: error})
   }
 
@@ -154,20 +161,5 @@ export const forgetOperation: Operation = async (db, params): Promise<ForgetResu
     }
   } finally {
     after.closeSync()
-  }
-}
-
-async function recordQuietly(db: Parameters<Operation>[0], range: ForgetParams, outcome: 'failed', detail: string): Promise<void> {
-  try {
-    const connection = await db.connect()
-    try {
-      await recordAudit(connection, {
-        action: range.action ?? 'forget', outcome, rangeStartMicros: range.sinceMicros, rangeEndMicros: range.untilMicros, destination: db.file, detail,
-      })
-    } finally {
-      connection.closeSync()
-    }
-  } catch {
-    // The database could not be reopened; the error itself reaches the user.
   }
 }

@@ -1,5 +1,6 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
+import type {DatabaseAccess} from '../store/operations.js'
 import type {Store} from '../store/store.js'
 import type {JsonValue} from '../store/values.js'
 
@@ -97,4 +98,21 @@ export async function listAudit(store: Store): Promise<AuditRow[]> {
   }
 
   return rows
+}
+
+/**
+ * Record an entry where the database is held, and never throw: for failures, whose own error is
+ * what reaches the user even when the database cannot be reopened to note it.
+ */
+export async function recordAuditQuietly(db: DatabaseAccess, entry: AuditEntry): Promise<void> {
+  try {
+    const connection = await db.connect()
+    try {
+      await recordAudit(connection, entry)
+    } finally {
+      connection.closeSync()
+    }
+  } catch {
+    // Nothing more to do: the caller is already reporting the failure itself.
+  }
 }

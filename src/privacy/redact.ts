@@ -3,7 +3,7 @@ import type {QueryParams} from '../store/query-stream.js'
 
 import {DevtraceError, UsageError} from '../ui/errors.js'
 import {rebuildDerived, slotOverlaps} from './forget.js'
-import {recordAudit} from './ledger.js'
+import {recordAudit, recordAuditQuietly} from './ledger.js'
 import {
   coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, type Profile, roundedTsSql, snappedSql,
 } from './profiles.js'
@@ -165,7 +165,15 @@ export const redactOperation: Operation = async (db, params): Promise<RedactResu
       after: range.profile === 'coarse' ? connection => rebuildDerived(connection, range.sinceMicros, range.untilMicros) : undefined,
     })
   } catch (error) {
-    await recordFailure(db, range, `rewrite failed: ${(error as Error).message}`)
+    await recordAuditQuietly(db, {
+      action: 'redact',
+      outcome: 'failed',
+      profile: range.profile,
+      rangeStartMicros: range.sinceMicros ?? null,
+      rangeEndMicros: range.untilMicros ?? null,
+      destination: db.file,
+      detail: `rewrite failed: ${(error as Error).message}`,
+    })
     throw new DevtraceError(`Could not rewrite ${db.file}; nothing was changed (${(error as Error).message}).`, {cause: error})
   }
 
@@ -197,26 +205,5 @@ export const redactOperation: Operation = async (db, params): Promise<RedactResu
     }
   } finally {
     after.closeSync()
-  }
-}
-
-async function recordFailure(db: Parameters<Operation>[0], range: RedactParams, detail: string): Promise<void> {
-  try {
-    const connection = await db.connect()
-    try {
-      await recordAudit(connection, {
-        action: 'redact',
-        outcome: 'failed',
-        profile: range.profile,
-        rangeStartMicros: range.sinceMicros ?? null,
-        rangeEndMicros: range.untilMicros ?? null,
-        destination: db.file,
-        detail,
-      })
-    } finally {
-      connection.closeSync()
-    }
-  } catch {
-    // The database could not be reopened; the error itself reaches the user.
   }
 }
