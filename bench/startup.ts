@@ -139,6 +139,8 @@ async function main(): Promise<void> {
       },
     ]
     const medians: Record<string, number[]> = Object.fromEntries(cases.map(c => [c.name, []]))
+    // CPU time (user + system, mean) is steadier than wall time on a shared machine: a second view.
+    const cpu: Record<string, number[]> = Object.fromEntries(cases.map(c => [c.name, []]))
     for (let round = 0; round < args.rounds; round++) {
       const order = round % 2 === 0 ? cases : [...cases].reverse()
       const exportFile = path.join(snapshot.dir, `round-${round}.json`)
@@ -146,8 +148,12 @@ async function main(): Promise<void> {
       for (const c of order) hyperfineArgs.push('-n', c.name, ['env', `DEVTRACE_HOME=${c.home}`, ...c.args].join(' '))
       // cwd: the snapshot, so that `import('@oclif/core')` resolves as the CLI's own import does.
       execFileSync('hyperfine', hyperfineArgs, {cwd: snapshot.dir, env: envFor(homes.empty), stdio: ['ignore', 'ignore', 'inherit']})
-      const {results} = JSON.parse(readFileSync(exportFile, 'utf8')) as {results: Array<{command: string; median: number}>}
-      for (const result of results) medians[result.command].push(result.median)
+      const {results} = JSON.parse(readFileSync(exportFile, 'utf8')) as {results: Array<{command: string; median: number; system: number; user: number}>}
+      for (const result of results) {
+        medians[result.command].push(result.median)
+        cpu[result.command].push(result.user + result.system)
+      }
+
       console.log(`round ${round + 1}: ${results.map(result => `${result.command} ${(result.median * 1000).toFixed(0)} ms`).join(', ')}`)
     }
 
@@ -157,13 +163,21 @@ async function main(): Promise<void> {
       // Each round's own ratio too: the baseline of the same hyperfine run.
       const pairedRatio = median(rounds.map((m, i) => m / medians['node -e 0'][i]))
       return {
-        name: c.name, target: c.target, median_s: median(rounds), rounds_s: rounds, ratio: median(rounds) / baseline, ratio_paired: pairedRatio,
+        name: c.name,
+        target: c.target,
+        median_s: median(rounds),
+        rounds_s: rounds,
+        ratio: median(rounds) / baseline,
+        ratio_paired: pairedRatio,
+        cpu_s: median(cpu[c.name]),
+        cpu_ratio: median(cpu[c.name]) / median(cpu['node -e 0']),
       }
     })
-    console.log('\n| command | median of round medians (ms) | rounds (ms) | × node -e 0 |')
-    console.log('| --- | --- | --- | --- |')
+    console.log('\n| command | median of round medians (ms) | rounds (ms) | × node -e 0 | CPU user+sys (ms) | CPU × node -e 0 |')
+    console.log('| --- | --- | --- | --- | --- | --- |')
     for (const row of rows) {
-      console.log(`| ${row.name} | ${(row.median_s * 1000).toFixed(0)} | ${row.rounds_s.map(s => (s * 1000).toFixed(0)).join(', ')} | ${row.ratio.toFixed(2)}×${row.target ? '' : ' (reference)'} |`)
+      const wall = `${(row.median_s * 1000).toFixed(0)} | ${row.rounds_s.map(s => (s * 1000).toFixed(0)).join(', ')} | ${row.ratio.toFixed(2)}×${row.target ? '' : ' (reference)'}`
+      console.log(`| ${row.name} | ${wall} | ${(row.cpu_s * 1000).toFixed(0)} | ${row.cpu_ratio.toFixed(2)}× |`)
     }
 
     const missed = rows.filter(row => row.target && row.ratio > 2.2)
