@@ -7,6 +7,7 @@ import {parseDuration} from '../ui/duration.js'
 import {requireDaemon} from '../ui/require-daemon.js'
 
 export default class Pause extends BaseCommand {
+  static loadsSettings = false
   static description = 'Stop recording until `devtrace resume` (or for a while with --for). Nothing is recorded while paused.'
   static examples = [
     {command: '<%= config.bin %> pause', description: 'Pause until you resume.'},

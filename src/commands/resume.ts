@@ -4,6 +4,7 @@ import {BaseCommand} from '../ui/base-command.js'
 import {requireDaemon} from '../ui/require-daemon.js'
 
 export default class Resume extends BaseCommand {
+  static loadsSettings = false
   static description = 'Record again after `devtrace pause`.'
   static examples = [{command: '<%= config.bin %> resume', description: 'End a pause now.'}]
 

@@ -1,6 +1,7 @@
 import {BaseCommand} from '../ui/base-command.js'
 
 export default class Stop extends BaseCommand {
+  static loadsSettings = false
   static description = 'Flush everything buffered to disk and stop the capture daemon.'
   static examples = [
     {command: '<%= config.bin %> stop', description: 'Stop capturing (does nothing, successfully, when not running).'},
