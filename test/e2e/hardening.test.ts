@@ -122,7 +122,9 @@ describe('hardening: crashes, full disks, floods and other users', {skip}, () =>
       await startedPid(s)
       xdotool(x.display, 'type', '--delay', '2', 'ab')
       assert.equal((await s.run(['stop'])).code, 0)
-      assert.equal(spawnSync('mount', ['-o', 'remount,ro', mount]).status, 0)
+      // The stopped daemon's process may take a moment to exit and release its log file
+      // (its stderr); until then the kernel refuses a read-only remount as busy.
+      await waitFor(() => spawnSync('mount', ['-o', 'remount,ro', mount]).status === 0, 'a read-only remount', 10_000)
       const refused = await s.run(['start'])
       assert.equal(refused.code, 1)
       assert.match(oneLine(refused.stderr), new RegExp(`devtrace cannot write to its folder ${s.home.replaceAll('/', String.raw`\/`)}: it is on a read-only file system\\.`))
