@@ -7,7 +7,7 @@ import {SLOT_MICROS} from '../analysis/metrics-sql.js'
 import {DevtraceError, UsageError} from '../ui/errors.js'
 import {recordAudit, recordAuditQuietly} from './ledger.js'
 import {
-  hasTimestamp, rewriteDatabase, type TableCopy, type TableInfo,
+  hasTimestamp, rewriteDatabase, rewriteSummary, type TableCopy, type TableInfo,
 } from './rewrite.js'
 
 /**
@@ -152,11 +152,7 @@ export const forgetOperation: Operation = async (db, params): Promise<ForgetResu
       range_end: new Date(range.untilMicros / 1000).toISOString(),
       forgotten,
       events_kept: rewrite.tables.events ?? 0,
-      database: db.file,
-      bytes_before: rewrite.bytesBefore,
-      bytes_after: rewrite.bytesAfter,
-      seconds: Math.round(rewrite.seconds * 1000) / 1000,
-      swapped_at: new Date(rewrite.swappedAt).toISOString(),
+      ...rewriteSummary(db.file, rewrite),
       audit_id: auditId,
     }
   } finally {

@@ -8,7 +8,7 @@ import {
   coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, type Profile, roundedTsSql, snappedSql,
 } from './profiles.js'
 import {
-  hasTimestamp, rewriteDatabase, type TableCopy, type TableInfo,
+  hasTimestamp, rewriteDatabase, rewriteSummary, type TableCopy, type TableInfo,
 } from './rewrite.js'
 
 /**
@@ -196,11 +196,7 @@ export const redactOperation: Operation = async (db, params): Promise<RedactResu
       range_start: range.sinceMicros === undefined ? null : new Date(range.sinceMicros / 1000).toISOString(),
       range_end: range.untilMicros === undefined ? null : new Date(range.untilMicros / 1000).toISOString(),
       ...preview,
-      database: db.file,
-      bytes_before: rewrite.bytesBefore,
-      bytes_after: rewrite.bytesAfter,
-      seconds: Math.round(rewrite.seconds * 1000) / 1000,
-      swapped_at: new Date(rewrite.swappedAt).toISOString(),
+      ...rewriteSummary(db.file, rewrite),
       audit_id: auditId,
     }
   } finally {

@@ -60,6 +60,23 @@ export interface RewriteResult {
   swappedAt: number
 }
 
+/** How a rewrite went, as `forget --json` and `redact --json` report it. */
+export function rewriteSummary(file: string, rewrite: RewriteResult): {
+  database: string
+  bytes_before: number
+  bytes_after: number
+  seconds: number
+  swapped_at: string
+} {
+  return {
+    database: file,
+    bytes_before: rewrite.bytesBefore,
+    bytes_after: rewrite.bytesAfter,
+    seconds: Math.round(rewrite.seconds * 1000) / 1000,
+    swapped_at: new Date(rewrite.swappedAt).toISOString(),
+  }
+}
+
 export interface RewriteOptions {
   /** Per table: how to copy it; undefined copies it as it is. */
   plan: (table: TableInfo) => TableCopy | undefined
