@@ -1,12 +1,14 @@
 import {
-  existsSync, readFileSync, renameSync, writeFileSync,
+  closeSync, existsSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync,
 } from 'node:fs'
 import path from 'node:path'
 import {z} from 'zod'
 
 import {chordProblem} from '../capture/hotkey.js'
 import {DevtraceError, UsageError} from '../ui/errors.js'
+import {formatBytes} from '../ui/format.js'
 import {ensurePrivateDir} from './paths.js'
+import {stateFolderError} from './write-problem.js'
 
 export const LEVELS = ['minimal', 'standard', 'full'] as const
 export type Level = (typeof LEVELS)[number]
@@ -51,13 +53,21 @@ export function defaultConfig(): Config {
   return configSchema.parse({})
 }
 
+/**
+ * The largest config.json devtrace reads. Every setting together is a few hundred bytes; the
+ * bound keeps a runaway or wrong file from stalling start (and the daemon, which rereads the
+ * file when it changes) for seconds while it is parsed.
+ */
+export const MAX_CONFIG_BYTES = 1024 * 1024
+
 /** Read and validate config.json; a missing file means defaults, a broken one is a clear error. */
 export function loadConfig(file: string): Config {
   if (!existsSync(file)) return defaultConfig()
   let raw: unknown
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'))
+    raw = JSON.parse(readBounded(file))
   } catch (error) {
+    if (error instanceof DevtraceError) throw error
     throw new DevtraceError(`${file} is not valid JSON (${(error as Error).message}).`, {
       suggestion: `Fix or delete ${file}; devtrace recreates it with defaults.`,
     })
@@ -78,11 +88,41 @@ export function loadConfig(file: string): Config {
 }
 
 export function saveConfig(file: string, config: Config): void {
-  ensurePrivateDir(path.dirname(file))
   // Write then rename so a crash never leaves a half-written config behind.
   const temporary = `${file}.${process.pid}.tmp`
-  writeFileSync(temporary, JSON.stringify(config, null, 2) + '\n', {mode: 0o600})
-  renameSync(temporary, file)
+  try {
+    ensurePrivateDir(path.dirname(file))
+    writeFileSync(temporary, JSON.stringify(config, null, 2) + '\n', {mode: 0o600})
+    renameSync(temporary, file)
+  } catch (error) {
+    removeQuietly(temporary)
+    throw stateFolderError(error, path.dirname(file)) ?? error
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    rmSync(file, {force: true})
+  } catch {
+    // Never created (a read-only or full disk): nothing to remove.
+  }
+}
+
+/** The file's text, refused (before reading it) when it is larger than MAX_CONFIG_BYTES. */
+function readBounded(file: string): string {
+  const fd = openSync(file, 'r')
+  try {
+    const {size} = fstatSync(fd)
+    if (size > MAX_CONFIG_BYTES) {
+      throw new DevtraceError(`${file} is ${formatBytes(size)}, more than the ${formatBytes(MAX_CONFIG_BYTES)} a settings file may be, so devtrace did not read it.`, {
+        suggestion: 'Delete it (devtrace recreates it with defaults) and set what you need with `devtrace config set KEY VALUE`.',
+      })
+    }
+
+    return readFileSync(fd, 'utf8')
+  } finally {
+    closeSync(fd)
+  }
 }
 
 export function isConfigKey(key: string): key is ConfigKey {

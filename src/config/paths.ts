@@ -4,7 +4,7 @@ import {
 } from 'node:fs'
 import path from 'node:path'
 
-import {DevtraceError} from '../ui/errors.js'
+import {stateFolderError} from './write-problem.js'
 
 export interface StatePaths {
   /** The one folder that holds every piece of state. */
@@ -54,17 +54,10 @@ export function ensurePrivateDir(dir: string): void {
   if (process.platform !== 'win32') chmodSync(dir, 0o700)
 }
 
-const WRITE_PROBLEMS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EDQUOT: 'over its disk quota',
-  ENOSPC: 'the disk is full',
-  EPERM: 'permission denied',
-  EROFS: 'it is on a read-only file system',
-}
-
 /**
  * Make sure the daemon can keep its state: the folders exist with mode 0700 and the log can be
- * appended to. A read-only or full disk is one clear sentence, before anything is started.
+ * appended to. A read-only or full disk, or a file where the folder should be, is one clear
+ * sentence, before anything is started.
  */
 export function prepareStateFolder(paths: StatePaths): void {
   try {
@@ -72,11 +65,6 @@ export function prepareStateFolder(paths: StatePaths): void {
     ensurePrivateDir(paths.logDir)
     closeSync(openSync(paths.logFile, 'a', 0o600))
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? ''
-    const reason = WRITE_PROBLEMS[code]
-    if (!reason) throw error
-    throw new DevtraceError(`devtrace cannot write to its folder ${paths.home}: ${reason}.`, {
-      suggestion: 'Make it writable or free some space, or point DEVTRACE_HOME at another folder.',
-    })
+    throw stateFolderError(error, paths.home) ?? error
   }
 }
