@@ -3,7 +3,7 @@ import type {Store} from './store.js'
 import {type CopyFormat, copyToFifo} from './copy-out.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from './open-database.js'
 import {type QueryParams, type RowBatch, streamQuery} from './query-stream.js'
-import {assertKnownVersion, currentSchemaVersion} from './schema.js'
+import {usableSchemaVersion} from './schema.js'
 
 /** Reads straight from the file, opened read-only (the daemon is not running). */
 export class FileStore implements Store {
@@ -14,7 +14,7 @@ export class FileStore implements Store {
   static async open(file: string): Promise<FileStore> {
     const db = await openDatabase(file, {readOnly: true})
     try {
-      assertKnownVersion(await currentSchemaVersion(db.connection), file)
+      await usableSchemaVersion(db.connection, file)
     } catch (error) {
       closeDatabase(db)
       throw error

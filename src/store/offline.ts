@@ -1,12 +1,11 @@
 import {closeDatabase, openDatabase} from './open-database.js'
-import {assertKnownVersion, currentSchemaVersion} from './schema.js'
+import {usableSchemaVersion} from './schema.js'
 
 /** Count events with the daemon stopped, opening the file read-only. */
 export async function countEvents(file: string): Promise<number> {
   const db = await openDatabase(file, {readOnly: true})
   try {
-    const version = await currentSchemaVersion(db.connection)
-    assertKnownVersion(version, file)
+    const version = await usableSchemaVersion(db.connection, file)
     if (version === 0) return 0
     const reader = await db.connection.runAndReadAll('SELECT count(*) AS n FROM events')
     return Number(reader.getRowObjects()[0].n)

@@ -139,9 +139,34 @@ export function assertKnownVersion(version: number, file: string): void {
   }
 }
 
-export async function migrate(connection: DuckDBConnection, file: string): Promise<void> {
+/** Tables some migration creates: a file that has one of them but no schema_version was not made by devtrace. */
+const OWN_TABLES = MIGRATIONS.flatMap(migration => migration.statements)
+.map(statement => (typeof statement === 'string' ? /^CREATE TABLE (\w+)/.exec(statement)?.[1] : undefined))
+.filter(name => name !== undefined)
+
+/**
+ * The schema version of a file devtrace can use: refused when a newer devtrace wrote it, or when
+ * it is some other program's DuckDB database that happens to use our table names (migrating it
+ * would fail half-way, and reading it would fail on the first missing column).
+ */
+export async function usableSchemaVersion(connection: DuckDBConnection, file: string): Promise<number> {
   const version = await currentSchemaVersion(connection)
   assertKnownVersion(version, file)
+  if (version > 0) return version
+  const reader = await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN (${OWN_TABLES.map(name => `'${name}'`).join(', ')}) ORDER BY 1`)
+  const foreign = reader.getRowObjects().map(row => String(row.table_name))
+  if (foreign.length > 0) {
+    throw new DevtraceError(
+      `${file} is not a devtrace database: it has ${foreign.length === 1 ? 'a table' : 'tables'} named ${foreign.map(name => `"${name}"`).join(', ')} but no devtrace schema version.`,
+      {suggestion: 'Move the file aside (devtrace then creates a new one), or point DEVTRACE_HOME at another folder.'},
+    )
+  }
+
+  return version
+}
+
+export async function migrate(connection: DuckDBConnection, file: string): Promise<void> {
+  const version = await usableSchemaVersion(connection, file)
   // Versions are reserved ahead and may land out of order (3 before 2), so apply every migration
   // not yet recorded, in version order, rather than only those above the highest one.
   const applied = version === 0 ? new Set<number>() : await appliedVersions(connection)
@@ -161,7 +186,8 @@ export async function migrate(connection: DuckDBConnection, file: string): Promi
 
     await connection.run('COMMIT')
   } catch (error) {
-    await connection.run('ROLLBACK')
+    // The first error says what went wrong (a full disk, say); a failing ROLLBACK would only hide it.
+    await connection.run('ROLLBACK').catch(() => {})
     throw error
   }
 }
