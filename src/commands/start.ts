@@ -54,20 +54,27 @@ nothing leaves this machine unless you run \`devtrace upload\`.`)
   private async runForeground(level: Level, mouseHz: number, flushMs: number): Promise<never> {
     const {runDaemon} = await import('../daemon/daemon.js')
     const {reportToParent} = await import('../daemon/handshake.js')
+    const {explainStartFailure, StartGuard} = await import('../daemon/start-guard.js')
+    // A start that fails takes back what it created (pid file, socket, a new database file).
+    const guard = new StartGuard(this.paths)
     try {
       await runDaemon(
         {
           paths: this.paths, level, mouseHz, flushMs, version: this.config.version, echoLog: !process.send,
         },
         info => {
+          guard.started()
           if (!reportToParent({type: 'ready', info})) this.log(`devtrace is capturing in the foreground (pid ${info.pid}, level ${level}); Ctrl-C stops it.`)
         },
+        guard,
       )
     } catch (error) {
+      await guard.undo(error)
+      const explained = explainStartFailure(error, this.paths) as Error & {exitCode?: number; suggestion?: string}
       reportToParent({
-        type: 'error', message: (error as Error).message, exitCode: (error as {exitCode?: number}).exitCode ?? 1, suggestion: (error as {suggestion?: string}).suggestion,
+        type: 'error', message: explained.message, exitCode: explained.exitCode ?? 1, suggestion: explained.suggestion,
       })
-      throw error
+      throw explained
     }
 
     // The hook library can keep native handles alive; the daemon is done, so leave now.

@@ -6,6 +6,7 @@ import type {InputHook} from '../capture/hook.js'
 import type {Level} from '../config/config.js'
 import type {StatePaths} from '../config/paths.js'
 import type {Handler} from '../ipc/server.js'
+import type {StartGuard} from './start-guard.js'
 
 import {assertCaptureAvailable} from '../capture/availability.js'
 import {nowMicros, startInputHook} from '../capture/hook.js'
@@ -83,7 +84,7 @@ export class AlreadyRunningError extends DevtraceError {
  * open the file meanwhile), records input, and answers the CLI over its socket. Resolves once
  * the daemon has stopped and everything buffered is on disk.
  */
-export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInfo) => void): Promise<void> {
+export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInfo) => void, guard?: StartGuard): Promise<void> {
   const {paths} = options
   prepareStateFolder(paths)
   const log = new DaemonLog(paths.logFile, options.echoLog)
@@ -93,6 +94,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   // The database lock is the daemon lock: only one process can hold it, and the OS releases
   // it when that process dies, so a crash never leaves a stale lock behind.
   let db
+  guard?.opens()
   try {
     db = await openDatabase(paths.database)
   } catch (error) {
@@ -104,6 +106,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     throw error
   }
 
+  guard?.holds(db)
   if (db.walMovedTo) log.write(`write-ahead log could not be replayed; moved aside to ${db.walMovedTo}`)
   if (process.platform !== 'win32') chmodSync(paths.database, 0o600)
   await migrate(db.connection, paths.database)
@@ -351,6 +354,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   }
 
   const server = await listen(paths.socket, handlers, line => log.write(line))
+  guard?.listening(server)
   writeFileSync(paths.pidFile, `${process.pid}\n`, {mode: 0o600})
 
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -1,5 +1,7 @@
 import {spawn} from 'node:child_process'
-import {closeSync, openSync} from 'node:fs'
+import {
+  closeSync, openSync, readFileSync, rmSync,
+} from 'node:fs'
 
 import type {StatePaths} from '../config/paths.js'
 import type {ReadyInfo} from './daemon.js'
@@ -34,11 +36,10 @@ export async function spawnDaemon(paths: StatePaths, daemonArgs: string[]): Prom
 
   try {
     return await new Promise<ReadyInfo>((resolve, reject) => {
+      let timedOut = false
       const timer = setTimeout(() => {
+        timedOut = true
         child.kill('SIGKILL')
-        reject(new DevtraceError(`The daemon did not report ready within ${READY_TIMEOUT_MS / 1000} s and was stopped.`, {
-          suggestion: `See ${paths.logFile}.`,
-        }))
       }, READY_TIMEOUT_MS)
       child.once('message', (message: HandshakeMessage) => {
         clearTimeout(timer)
@@ -47,7 +48,15 @@ export async function spawnDaemon(paths: StatePaths, daemonArgs: string[]): Prom
       })
       child.once('exit', (code, signal) => {
         clearTimeout(timer)
-        reject(exitExplanation(code, signal, paths))
+        if (!timedOut) {
+          reject(exitExplanation(code, signal, paths))
+          return
+        }
+
+        // Killed half-way: what it left (pid file, socket) names a daemon that does not exist.
+        removeLeftovers(paths, child.pid).catch(() => {}).then(() => reject(new DevtraceError(`The daemon did not report ready within ${READY_TIMEOUT_MS / 1000} s and was stopped.`, {
+          suggestion: `See ${paths.logFile}.`,
+        })))
       })
       child.once('error', error => {
         clearTimeout(timer)
@@ -73,4 +82,19 @@ function exitExplanation(code: null | number, signal: NodeJS.Signals | null, pat
     exitCode: ExitCode.Failure,
     suggestion: `See ${paths.logFile}.`,
   })
+}
+
+/** Remove the pid file and socket a killed daemon left, unless some other daemon answers on that socket. */
+async function removeLeftovers(paths: StatePaths, pid: number | undefined): Promise<void> {
+  const {callDaemon} = await import('../ipc/client.js')
+  if (await callDaemon(paths, 'ping')) return
+  let recorded = ''
+  try {
+    recorded = readFileSync(paths.pidFile, 'utf8').trim()
+  } catch {
+    // No pid file: it was killed before writing one.
+  }
+
+  if (recorded === '' || recorded === String(pid)) rmSync(paths.pidFile, {force: true})
+  if (process.platform !== 'win32') rmSync(paths.socket, {force: true})
 }

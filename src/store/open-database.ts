@@ -3,6 +3,7 @@ import type {DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
 import {existsSync, renameSync} from 'node:fs'
 import {createRequire} from 'node:module'
 
+import {writeProblem} from '../config/write-problem.js'
 import {DevtraceError, errorMessage} from '../ui/errors.js'
 
 export interface OpenedDatabase {
@@ -58,6 +59,13 @@ export async function openDatabase(file: string, options: {readOnly?: boolean} =
       renameSync(wal, aside)
       const opened = await attempt()
       return {...opened, walMovedTo: aside}
+    }
+
+    const problem = writeProblem(error)
+    if (problem) {
+      throw new DevtraceError(`Could not open ${file}: ${problem}.`, {
+        cause: error, suggestion: 'Make its folder writable or free some space, or point DEVTRACE_HOME at another folder.',
+      })
     }
 
     throw new DevtraceError(`Could not open ${file}: ${firstLine(message)}`, {cause: error})
