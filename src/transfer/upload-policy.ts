@@ -25,7 +25,12 @@ export interface Destination {
   display: string
 }
 
-const LOOPBACK_NAMES = new Set(['localhost', 'localhost.'])
+/**
+ * The one name taken for loopback. Not `localhost.` (with the root dot): the system resolver sends
+ * that to DNS rather than the hosts file, so the name would leave the machine and the answer
+ * would come from whoever runs the DNS server.
+ */
+const LOOPBACK_NAME = 'localhost'
 
 /** The eight 16-bit groups of an IPv6 address (`::` expanded, an embedded dotted IPv4 tail converted), or undefined. */
 export function ipv6Groups(address: string): number[] | undefined {
@@ -66,7 +71,7 @@ export function isLoopbackAddress(address: string): boolean {
  */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase()
-  return LOOPBACK_NAMES.has(host) || isLoopbackAddress(host)
+  return host === LOOPBACK_NAME || isLoopbackAddress(host)
 }
 
 /** The URL without credentials, query values or fragment: safe for the ledger, the preview and errors. */
@@ -104,14 +109,17 @@ export function checkUploadUrl(text: string): Destination {
 
   const secure = url.protocol === 'https:'
   if (!secure && !isLoopbackHost(url.hostname)) {
+    const rooted = url.hostname.toLowerCase() === `${LOOPBACK_NAME}.`
     throw new UsageError(
       `Refusing to upload over plain http:// to ${url.hostname}: only loopback addresses (127.0.0.0/8, ::1, localhost) may use http://. Nothing was sent.`,
-      `Use https://${url.host}${url.pathname}.`,
+      rooted
+        ? `Write it without the final dot: http://localhost${url.port ? `:${url.port}` : ''}${url.pathname} (with the dot the name is looked up in DNS).`
+        : `Use https://${url.host}${url.pathname}.`,
     )
   }
 
   return {
-    url, secure, loopbackName: !secure && LOOPBACK_NAMES.has(url.hostname.toLowerCase()), display,
+    url, secure, loopbackName: !secure && url.hostname.toLowerCase() === LOOPBACK_NAME, display,
   }
 }
 
@@ -214,9 +222,12 @@ export const BUDGET_SPENT = 'EDEVTRACE_BUDGET'
 export const NOT_LOOPBACK = 'EDEVTRACE_NOT_LOOPBACK'
 export const ABORTED = 'ABORT_ERR'
 
+/**
+ * Not the name-resolution failures (ENOTFOUND, EAI_AGAIN): a name that did not resolve a moment
+ * ago will not within the few seconds of backoff, and a retry only repeats the DNS query.
+ */
 const TRANSIENT_CODES = new Set([
   CONNECT_TIMEOUT,
-  'EAI_AGAIN',
   'ECONNABORTED',
   'ECONNREFUSED',
   'ECONNRESET',
@@ -294,6 +305,11 @@ export function describeError(code: string | undefined, message: string, options
     return code ? `${code}: ${oneLine(message, 120)}` : oneLine(message, 120)
   }
   }
+}
+
+/** The host name could not be resolved: a typo in the URL or no DNS, not something a retry fixes. */
+export function isDnsError(code: string | undefined): boolean {
+  return code === 'ENOTFOUND' || code === 'EAI_AGAIN'
 }
 
 export function isTlsError(code: string | undefined): boolean {

@@ -22,6 +22,7 @@ import {
   type Destination,
   IDLE_TIMEOUT,
   IDLE_TIMEOUT_MS,
+  isDnsError,
   isLoopbackAddress,
   isTlsError,
   MAX_RETRY_AFTER_MS,
@@ -86,6 +87,8 @@ export interface SendResult {
   reason?: string
   /** The last failure was a TLS certificate problem (suggest --ca). */
   tls?: boolean
+  /** The host name did not resolve (suggest checking it, not retrying). */
+  dns?: boolean
   attempts: AttemptRecord[]
   elapsedMs: number
 }
@@ -266,7 +269,7 @@ interface Interpretation {
   reason: string
   /** What Retry-After asked for, on a 429 or 503. */
   serverWaitMs?: number
-  result: Pick<SendResult, 'body' | 'status' | 'statusText' | 'tls'>
+  result: Pick<SendResult, 'body' | 'dns' | 'status' | 'statusText' | 'tls'>
   record: Pick<AttemptRecord, 'error' | 'status'>
 }
 
@@ -275,7 +278,7 @@ function interpret(outcome: AttemptOutcome, timing: {connectMs: number; idleMs: 
   if (outcome.kind === 'error') {
     const reason = describeError(outcome.code, outcome.message, timing)
     return {
-      verdict: classifyError(outcome.code), reason, result: isTlsError(outcome.code) ? {tls: true} : {}, record: {error: reason},
+      verdict: classifyError(outcome.code), reason, result: {...(isTlsError(outcome.code) && {tls: true}), ...(isDnsError(outcome.code) && {dns: true})}, record: {error: reason},
     }
   }
 

@@ -15,6 +15,7 @@ import {
   idempotencyKey,
   IDLE_TIMEOUT,
   ipv6Groups,
+  isDnsError,
   isLoopbackAddress,
   isLoopbackHost,
   oneLine,
@@ -28,12 +29,13 @@ const SHA = 'a'.repeat(64)
 
 describe('upload: which destinations are allowed', () => {
   test('loopback hosts: 127.0.0.0/8, ::1 (bracketed or not, any spelling), IPv4-mapped 127/8, and exactly localhost', () => {
-    const loopback = '127.0.0.1 127.255.255.254 127.1.2.3 [::1] ::1 0:0:0:0:0:0:0:1 localhost LOCALHOST localhost. [::ffff:7f00:1] ::ffff:127.0.0.1 [::ffff:7f12:3456]'
+    const loopback = '127.0.0.1 127.255.255.254 127.1.2.3 [::1] ::1 0:0:0:0:0:0:0:1 localhost LOCALHOST [::ffff:7f00:1] ::ffff:127.0.0.1 [::ffff:7f12:3456]'
     for (const host of loopback.split(' ')) {
       assert.equal(isLoopbackHost(host), true, host)
     }
 
-    const other = '127.0.0.1.evil.com localhost.evil.com evil-localhost 128.0.0.1 126.255.255.255 10.0.0.1 192.0.2.1 0.0.0.0 [::] [::2] [::ffff:8000:1] [fe80::1] example.com [::1 1.2.3'
+    // localhost. (the rooted name) goes to DNS, not the hosts file: not loopback.
+    const other = 'localhost. LOCALHOST. 127.0.0.1.evil.com localhost.evil.com evil-localhost 128.0.0.1 126.255.255.255 10.0.0.1 192.0.2.1 0.0.0.0 [::] [::2] [::ffff:8000:1] [fe80::1] example.com [::1 1.2.3'
     for (const host of ['', ...other.split(' ')]) {
       assert.equal(isLoopbackHost(host), false, host)
     }
@@ -73,6 +75,16 @@ describe('upload: which destinations are allowed', () => {
         message: `Refusing to upload over plain http:// to ${host}: only loopback addresses (127.0.0.0/8, ::1, localhost) may use http://. Nothing was sent.`,
       }, url)
     }
+  })
+
+  test('http://localhost.:PORT/ is refused before any lookup, with the spelling that works as the suggestion', () => {
+    assert.throws(() => checkUploadUrl('http://localhost.:8080/in'), {
+      exitCode: 2,
+      message: 'Refusing to upload over plain http:// to localhost.: only loopback addresses (127.0.0.0/8, ::1, localhost) may use http://. Nothing was sent.',
+      suggestion: 'Write it without the final dot: http://localhost:8080/in (with the dot the name is looked up in DNS).',
+    })
+    // Over https:// the certificate vouches for the host, whatever resolved it.
+    assert.equal(checkUploadUrl('https://localhost./in').secure, true)
   })
 
   test('not a URL, other schemes and credentials in the URL are usage errors; the password is never echoed', () => {
@@ -181,11 +193,19 @@ describe('upload: retries', () => {
     })
   })
 
-  test('connection errors: transient ones retried; unknown hosts, TLS failures and interruptions final', () => {
-    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', CONNECT_TIMEOUT, IDLE_TIMEOUT]) {
+  test('connection errors: transient ones retried; names that do not resolve, TLS failures and interruptions final', () => {
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', CONNECT_TIMEOUT, IDLE_TIMEOUT]) {
       assert.equal(classifyError(code), 'retry', code)
     }
 
+    // A failed DNS lookup (no such name, or no DNS server answering) is not retried.
+    for (const code of ['ENOTFOUND', 'EAI_AGAIN']) {
+      assert.equal(classifyError(code), 'final', code)
+      assert.equal(isDnsError(code), true, code)
+      assert.equal(describeError(code, `getaddrinfo ${code} example.invalid`), 'the host name could not be resolved')
+    }
+
+    assert.equal(isDnsError('ECONNREFUSED'), false)
     for (const code of ['ENOTFOUND', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'CERT_HAS_EXPIRED', 'ABORT_ERR', 'EDEVTRACE_BUDGET', 'ENOENT', undefined]) {
       assert.equal(classifyError(code), 'final', String(code))
     }
