@@ -35,7 +35,8 @@ describe('upload: which destinations are allowed', () => {
     }
 
     // localhost. (the rooted name) goes to DNS, not the hosts file: not loopback.
-    const other = 'localhost. LOCALHOST. 127.0.0.1.evil.com localhost.evil.com evil-localhost 128.0.0.1 126.255.255.255 10.0.0.1 192.0.2.1 0.0.0.0 [::] [::2] [::ffff:8000:1] [fe80::1] example.com [::1 1.2.3'
+    const rooted = 'localhost. LOCALHOST.'
+    const other = `${rooted} 127.0.0.1.evil.com localhost.evil.com evil-localhost 128.0.0.1 126.255.255.255 10.0.0.1 192.0.2.1 0.0.0.0 [::] [::2] [::ffff:8000:1] [fe80::1] example.com [::1 1.2.3`
     for (const host of ['', ...other.split(' ')]) {
       assert.equal(isLoopbackHost(host), false, host)
     }
