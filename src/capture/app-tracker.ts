@@ -1,6 +1,7 @@
-import {type ChildProcess, spawn, type SpawnOptions} from 'node:child_process'
+import {type ChildProcess, type SpawnOptions} from 'node:child_process'
 import {createInterface} from 'node:readline'
 
+import {spawnTiedToParent} from './tied-spawn.js'
 import {
   applyWindowProperty, parseXpropLine, type WindowProperties, type XpropLine,
 } from './xprop.js'
@@ -131,7 +132,7 @@ export class X11AppTracker implements AppTracker {
   ) {
     this.titles = options.titles
     this.env = options.env
-    this.spawnProcess = options.spawnProcess ?? spawn
+    this.spawnProcess = options.spawnProcess ?? spawnTiedToParent
   }
 
   start(): void {
