@@ -1,3 +1,6 @@
+import {statSync} from 'node:fs'
+import path from 'node:path'
+
 import {DevtraceError} from '../ui/errors.js'
 
 /**
@@ -33,6 +36,19 @@ export function isFileInTheWay(error: unknown): boolean {
   return code === 'EEXIST' || code === 'ENOTDIR'
 }
 
+/** The file that stands where `folder` or one of its parents should be (mkdir's error names the folder it wanted). */
+function blockingFile(folder: string): string {
+  for (let current = folder; ; current = path.dirname(current)) {
+    try {
+      if (!statSync(current).isDirectory()) return current
+    } catch {
+      // Missing: look one level up.
+    }
+
+    if (path.dirname(current) === current) return folder
+  }
+}
+
 /**
  * The one sentence for a state folder devtrace cannot use, or undefined when `error` is not a
  * problem with the folder (the caller rethrows it then).
@@ -40,7 +56,7 @@ export function isFileInTheWay(error: unknown): boolean {
 export function stateFolderError(error: unknown, folder: string): DevtraceError | undefined {
   if (error instanceof DevtraceError) return error
   if (isFileInTheWay(error)) {
-    const target = (error as NodeJS.ErrnoException).path ?? folder
+    const target = blockingFile((error as NodeJS.ErrnoException).path ?? folder)
     const home = target === folder && process.env.DEVTRACE_HOME
     return new DevtraceError(`${home ? 'DEVTRACE_HOME ' : ''}${target} is a file, but devtrace needs a folder there.`, {
       suggestion: home ? 'Point DEVTRACE_HOME at a folder (devtrace creates it if missing).' : `Move the file ${target} away.`,

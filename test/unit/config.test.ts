@@ -15,6 +15,7 @@ import {
   getConfigValue,
   isConfigKey,
   loadConfig,
+  MAX_CONFIG_BYTES,
   saveConfig,
   setConfigValue,
 } from '../../src/config/config.js'
@@ -315,6 +316,36 @@ describe('config', () => {
       chmodSync(file, 0o644)
       saveConfig(file, defaultConfig())
       assert.equal(modeOf(file), 0o600)
+    })
+
+    it('refuses, without reading it, a config.json larger than 1 MiB, naming its size and the bound', () => {
+      // Valid JSON and a valid config, just far too large: size alone decides.
+      const names = Array.from({length: 120_000}, (_, index) => `"app-${index}"`).join(',')
+      writeFileSync(file, `{"exclude_apps": [${names}]}`)
+      assert.ok(statSync(file).size > MAX_CONFIG_BYTES)
+      assert.throws(() => loadConfig(file), (error: unknown) => {
+        assert.ok(error instanceof DevtraceError)
+        assert.match(error.message, /config\.json is 1\.\d MiB, more than the 1\.0 MiB a settings file may be, so devtrace did not read it\.$/)
+        assert.match(error.suggestion ?? '', /^Delete it/)
+        return true
+      })
+      writeFileSync(file, `{"level": "minimal"${' '.repeat(MAX_CONFIG_BYTES - 40)}}`)
+      assert.equal(loadConfig(file).level, 'minimal')
+    })
+
+    it('a file where the state folder should be is one sentence, not EEXIST or ENOTDIR, and leaves no temporary file', () => {
+      const blocker = path.join(dir, 'home')
+      writeFileSync(blocker, 'a file')
+      for (const target of [path.join(blocker, 'config.json'), path.join(blocker, 'deeper', 'config.json')]) {
+        assert.throws(() => saveConfig(target, defaultConfig()), (error: unknown) => {
+          assert.ok(error instanceof DevtraceError, String(error))
+          assert.equal(error.message, `${blocker} is a file, but devtrace needs a folder there.`)
+          assert.equal(error.suggestion, `Move the file ${blocker} away.`)
+          return true
+        })
+      }
+
+      assert.deepEqual(readdirSync(dir).sort(), ['home'])
     })
 
     it('creates a missing state folder as 0700', () => {

@@ -1,0 +1,56 @@
+import {DuckDBInstance} from '@duckdb/node-api'
+import assert from 'node:assert/strict'
+import {describe, test} from 'node:test'
+
+import {migrate, SCHEMA_VERSION, usableSchemaVersion} from '../../src/store/schema.js'
+import {DevtraceError} from '../../src/ui/errors.js'
+
+async function withDatabase(work: (run: (sql: string) => Promise<void>, connection: import('@duckdb/node-api').DuckDBConnection) => Promise<void>): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:')
+  const connection = await instance.connect()
+  try {
+    await work(async sql => {
+      await connection.run(sql)
+    }, connection)
+  } finally {
+    connection.closeSync()
+    instance.closeSync()
+  }
+}
+
+describe('schema: whose database is this', () => {
+  test('an empty file is version 0 and migrates to the current version', async () => {
+    await withDatabase(async (_run, connection) => {
+      assert.equal(await usableSchemaVersion(connection, 'x.duckdb'), 0)
+      await migrate(connection, 'x.duckdb')
+      assert.equal(await usableSchemaVersion(connection, 'x.duckdb'), SCHEMA_VERSION)
+    })
+  })
+
+  test('another program\'s tables under our names, without schema_version: refused in one sentence, nothing changed', async () => {
+    await withDatabase(async (run, connection) => {
+      await run('CREATE TABLE events (id INTEGER)')
+      await run('CREATE TABLE sessions (id INTEGER)')
+      await run('CREATE TABLE unrelated (id INTEGER)')
+      for (const attempt of [() => usableSchemaVersion(connection, 'x.duckdb'), () => migrate(connection, 'x.duckdb')]) {
+        await assert.rejects(attempt, (error: unknown) => {
+          assert.ok(error instanceof DevtraceError, String(error))
+          assert.equal(error.message, 'x.duckdb is not a devtrace database: it has tables named "events", "sessions" but no devtrace schema version.')
+          assert.match(error.suggestion ?? '', /^Move the file aside/)
+          return true
+        })
+      }
+
+      const tables = await connection.runAndReadAll('SELECT table_name FROM duckdb_tables() ORDER BY 1')
+      assert.deepEqual(tables.getRowObjects().map(row => row.table_name), ['events', 'sessions', 'unrelated'])
+    })
+  })
+
+  test('tables with other names are someone else\'s business: devtrace adds its own beside them', async () => {
+    await withDatabase(async (run, connection) => {
+      await run('CREATE TABLE notes (id INTEGER)')
+      await migrate(connection, 'x.duckdb')
+      assert.equal(await usableSchemaVersion(connection, 'x.duckdb'), SCHEMA_VERSION)
+    })
+  })
+})
