@@ -99,72 +99,60 @@ describe('clear words: one sentence for each broken setup, and nothing left behi
     return s
   }
 
-  test('start on a full disk: "the disk is full", and no pid file, socket or database file left, wherever it ran out', {skip: needsRoot}, async () => {
+  /** A 1 MiB tmpfs with an empty DEVTRACE_HOME folder on it, unmounted afterwards. */
+  async function onTmpfs(work: (s: Sandbox, mount: string) => Promise<void>, mode = 0o700): Promise<void> {
     const mount = fsMount(1024 * 1024)
     try {
       const home = path.join(mount, 'home')
-      mkdirSync(home)
-      const s = x.sandbox(home)
-      fill(mount, 0)
-      assertClear(await s.run(['start']), 1, /the disk is full\. Try this: .*free some space/)
-      assert.deepEqual(leftovers(home), [])
-      assert.equal((await s.run(['status', '--json'])).stdout.includes('"running": false'), true)
+      mkdirSync(home, {mode})
+      await work(x.sandbox(home), mount)
+    } finally {
+      fsUnmount(mount)
+    }
+  }
 
-      // A little free space: start runs out somewhere later (the database, its WAL, the pid file).
-      // Either it starts, or it fails with the same sentence and takes everything back.
-      const outcomes: string[] = []
-      for (const kib of [4, 8, 12, 16, 20, 24, 32]) {
-        for (const name of readdirSync(home)) rmSync(path.join(home, name), {force: true, recursive: true})
-        fill(mount, kib * 1024)
-        const result = await s.run(['start'])
-        if (result.code === 0) {
-          outcomes.push(`${kib} KiB: started`)
-          assert.equal((await s.run(['stop'])).code, 0)
-          continue
-        }
+  test('start on a full disk: "the disk is full", and no pid file, socket or database file left, wherever it ran out', {skip: needsRoot}, () => onTmpfs(async (s, mount) => {
+    fill(mount, 0)
+    assertClear(await s.run(['start']), 1, /the disk is full\. Try this: .*free some space/)
+    assert.deepEqual(leftovers(s.home), [])
+    assert.equal((await s.run(['status', '--json'])).stdout.includes('"running": false'), true)
 
-        outcomes.push(`${kib} KiB: refused`)
-        assertClear(result, 1, /the disk is full\./)
-        assert.deepEqual(leftovers(home), [], `${kib} KiB free`)
+    // A little free space: start runs out somewhere later (the database, its WAL, the pid file).
+    // Either it starts, or it fails with the same sentence and takes everything back.
+    const outcomes: string[] = []
+    for (const kib of [4, 8, 12, 16, 20, 24, 32]) {
+      for (const name of readdirSync(s.home)) rmSync(path.join(s.home, name), {force: true, recursive: true})
+      fill(mount, kib * 1024)
+      const result = await s.run(['start'])
+      if (result.code === 0) {
+        outcomes.push(`${kib} KiB: started`)
+        assert.equal((await s.run(['stop'])).code, 0)
+        continue
       }
 
-      assert.ok(outcomes.some(outcome => outcome.endsWith('refused')), outcomes.join(', '))
-    } finally {
-      fsUnmount(mount)
+      outcomes.push(`${kib} KiB: refused`)
+      assertClear(result, 1, /the disk is full\./)
+      assert.deepEqual(leftovers(s.home), [], `${kib} KiB free`)
     }
-  })
 
-  test('config set on a full disk: one sentence, no temporary file left, the old settings kept', {skip: needsRoot}, async () => {
-    const mount = fsMount(1024 * 1024)
-    try {
-      const home = path.join(mount, 'home')
-      mkdirSync(home)
-      const s = x.sandbox(home)
-      assert.equal((await s.run(['config', 'set', 'level', 'minimal'])).code, 0)
-      const before = readFileSync(path.join(home, 'config.json'), 'utf8')
-      fill(mount, 0)
-      assertClear(await s.run(['config', 'set', 'exclude_apps', 'a'.repeat(8000)]), 1, /devtrace cannot write to its folder .*home: the disk is full\./)
-      assert.deepEqual(readdirSync(home), ['config.json'])
-      assert.equal(readFileSync(path.join(home, 'config.json'), 'utf8'), before)
-    } finally {
-      fsUnmount(mount)
-    }
-  })
+    assert.ok(outcomes.some(outcome => outcome.endsWith('refused')), outcomes.join(', '))
+  }))
 
-  test('config set and start on a read-only home: "read-only file system", nothing written', {skip: needsRoot}, async () => {
-    const mount = fsMount(1024 * 1024)
-    try {
-      const home = path.join(mount, 'home')
-      mkdirSync(home, {mode: 0o755})
-      const s = x.sandbox(home)
-      assert.equal(spawnSync('mount', ['-o', 'remount,ro', mount]).status, 0)
-      assertClear(await s.run(['config', 'set', 'level', 'minimal']), 1, /devtrace cannot write to its folder .*home: it is on a read-only file system\./)
-      assertClear(await s.run(['start']), 1, /devtrace cannot write to its folder .*home: it is on a read-only file system\./)
-      assert.deepEqual(readdirSync(home), [])
-    } finally {
-      fsUnmount(mount)
-    }
-  })
+  test('config set on a full disk: one sentence, no temporary file left, the old settings kept', {skip: needsRoot}, () => onTmpfs(async (s, mount) => {
+    assert.equal((await s.run(['config', 'set', 'level', 'minimal'])).code, 0)
+    const before = readFileSync(path.join(s.home, 'config.json'), 'utf8')
+    fill(mount, 0)
+    assertClear(await s.run(['config', 'set', 'exclude_apps', 'a'.repeat(8000)]), 1, /devtrace cannot write to its folder .*home: the disk is full\./)
+    assert.deepEqual(readdirSync(s.home), ['config.json'])
+    assert.equal(readFileSync(path.join(s.home, 'config.json'), 'utf8'), before)
+  }))
+
+  test('config set and start on a read-only home: "read-only file system", nothing written', {skip: needsRoot}, () => onTmpfs(async (s, mount) => {
+    assert.equal(spawnSync('mount', ['-o', 'remount,ro', mount]).status, 0)
+    assertClear(await s.run(['config', 'set', 'level', 'minimal']), 1, /devtrace cannot write to its folder .*home: it is on a read-only file system\./)
+    assertClear(await s.run(['start']), 1, /devtrace cannot write to its folder .*home: it is on a read-only file system\./)
+    assert.deepEqual(readdirSync(s.home), [])
+  }, 0o755))
 
   test('DEVTRACE_HOME pointing at a file: start and config set say so, and the file is untouched', async () => {
     const file = path.join(os.tmpdir(), `devtrace-home-file-${process.pid}`)
