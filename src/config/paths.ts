@@ -50,8 +50,12 @@ function socketPath(home: string): string {
 
 /** Create a state folder readable by its owner only (0700), and tighten it if it already exists. */
 export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, {mode: 0o700, recursive: true})
-  if (process.platform !== 'win32') chmodSync(dir, 0o700)
+  try {
+    mkdirSync(dir, {mode: 0o700, recursive: true})
+    if (process.platform !== 'win32') chmodSync(dir, 0o700)
+  } catch (error) {
+    throw stateFolderError(error, dir) ?? error
+  }
 }
 
 /**

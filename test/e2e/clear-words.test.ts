@@ -162,6 +162,7 @@ describe('clear words: one sentence for each broken setup, and nothing left behi
       const sentence = new RegExp(`DEVTRACE_HOME ${file.replaceAll('/', String.raw`\/`)} is a file, but devtrace needs a folder there\\. Try this: Point DEVTRACE_HOME at a folder`)
       assertClear(await s.run(['start']), 1, sentence)
       assertClear(await s.run(['config', 'set', 'level', 'minimal']), 1, sentence)
+      assertClear(await s.run(['demo', '--days', '1']), 1, sentence)
       const json = await s.run(['start', '--json'])
       assert.equal(json.code, 1)
       assert.match((JSON.parse(json.stdout) as {error: {message: string}}).error.message, /is a file, but devtrace needs a folder there\./)

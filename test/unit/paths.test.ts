@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {
-  chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync,
+  chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync,
 } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -9,6 +9,7 @@ import {
 } from 'node:test'
 
 import {ensurePrivateDir, resolvePaths} from '../../src/config/paths.js'
+import {DevtraceError} from '../../src/ui/errors.js'
 
 /** Permission bits of a file or folder. */
 function modeOf(file: string): number {
@@ -98,6 +99,19 @@ describe('paths', () => {
       ensurePrivateDir(dir)
       assert.equal(modeOf(dir), 0o700)
       assert.equal(existsSync(path.join(dir, 'inner')), true)
+    })
+
+    it('a file where the folder (or a parent) should be: one sentence naming that file, no errno code', () => {
+      const file = path.join(root, 'taken')
+      writeFileSync(file, '')
+      for (const dir of [file, path.join(file, 'logs')]) {
+        assert.throws(() => ensurePrivateDir(dir), (error: unknown) => {
+          assert.ok(error instanceof DevtraceError, String(error))
+          // (Prefixed with "DEVTRACE_HOME " when that variable is set: the file is then the home itself.)
+          assert.ok(error.message.endsWith(`${file} is a file, but devtrace needs a folder there.`), error.message)
+          return true
+        })
+      }
     })
   })
 })
