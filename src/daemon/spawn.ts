@@ -48,15 +48,12 @@ export async function spawnDaemon(paths: StatePaths, daemonArgs: string[]): Prom
       })
       child.once('exit', (code, signal) => {
         clearTimeout(timer)
-        if (!timedOut) {
-          reject(exitExplanation(code, signal, paths))
-          return
-        }
-
-        // Killed half-way: what it left (pid file, socket) names a daemon that does not exist.
-        removeLeftovers(paths, child.pid).catch(() => {}).then(() => reject(new DevtraceError(`The daemon did not report ready within ${READY_TIMEOUT_MS / 1000} s and was stopped.`, {
-          suggestion: `See ${paths.logFile}.`,
-        })))
+        const failure = timedOut
+          ? new DevtraceError(`The daemon did not report ready within ${READY_TIMEOUT_MS / 1000} s and was stopped.`, {suggestion: `See ${paths.logFile}.`})
+          : exitExplanation(code, signal, paths)
+        // Gone before it could clean up (killed, or a native abort): what it left (pid file,
+        // socket) would name a daemon that does not exist.
+        removeLeftovers(paths, child.pid).catch(() => {}).then(() => reject(failure))
       })
       child.once('error', error => {
         clearTimeout(timer)

@@ -172,7 +172,7 @@ describe('clear words: one sentence for each broken setup, and nothing left behi
     }
   })
 
-  test('a 50 MB config.json: refused at once with its size and the bound, nothing started or created', async () => {
+  test('a 50 MB config.json: refused unread, naming its size and the bound; nothing started or created', async () => {
     const s = x.sandbox()
     const config = path.join(s.home, 'config.json')
     writeFileSync(config, `{"exclude_apps": [${Array.from({length: 5_000_000}, () => '"abcdefg"').join(',')}]}`)
