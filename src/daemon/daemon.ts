@@ -15,6 +15,7 @@ import {prepareStateFolder} from '../config/paths.js'
 import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
 import {copyToFifo} from '../store/copy-out.js'
+import {replaySpool, spoolPath} from '../store/event-spool.js'
 import {DatabaseLockedError, openDatabase} from '../store/open-database.js'
 import {loadOperation} from '../store/operations.js'
 import {type QueryParams, streamQuery} from '../store/query-stream.js'
@@ -107,10 +108,13 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   if (db.walMovedTo) log.write(`write-ahead log could not be replayed; moved aside to ${db.walMovedTo}`)
   if (process.platform !== 'win32') chmodSync(paths.database, 0o600)
   await migrate(db.connection, paths.database)
+  // Events a crash left in the spool (captured during a rewrite) go in before their session is closed.
+  const replayed = await replaySpool(db.connection, spoolPath(paths.database))
+  if (replayed) log.write(`replayed ${replayed.written} events spooled during an interrupted rewrite (${replayed.duplicates} already stored, ${replayed.skipped} unreadable lines)`)
   await closeOrphanSessions(db.connection)
   const startedMicros = nowMicros()
   const sessionId = await beginSession(db.connection, options.level, options.version, startedMicros)
-  const store = await CaptureStore.attach(paths.database, db, sessionId)
+  const store = await CaptureStore.attach(paths.database, db, sessionId, line => log.write(line))
   const {walMovedTo} = db
   const recorder = new Recorder({level: options.level, mouseHz: options.mouseHz, queueCapacity: QUEUE_CAPACITY})
   // Focused app, exclude_apps, window titles and the panic hotkey; follows config.json live.
@@ -120,12 +124,12 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   let lastWriteError: null | string = null
   let writeFailures = 0
 
-  // Move captured events into the Appender (memory only) and on to any --follow clients.
-  // While the file is offline for a rewrite, events simply stay queued.
+  // Move captured events into the Appender (memory only; during a rewrite the store holds them
+  // for its spool) and on to any --follow clients.
   const collect = (): void => {
-    // While writes fail (disk full, read-only folder) the Appender keeps what it holds and commits
+    // While writes fail (disk full, read-only folder) the store keeps what it holds and commits
     // it once writing works again; past the bound, new events wait in (and drop from) the queue.
-    if (!store.isOnline || store.uncommitted >= QUEUE_CAPACITY) return
+    if (store.uncommitted >= QUEUE_CAPACITY) return
     const events = recorder.drain()
     if (events.length === 0) return
     store.append(events)
