@@ -25,6 +25,7 @@ import {AppContext, type AppStatus} from './app-context.js'
 import {CaptureStore} from './capture-store.js'
 import {Followers} from './followers.js'
 import {DaemonLog} from './log.js'
+import {loadPause, pauseFilePath, savePause} from './pause-state.js'
 import {enforceRetention, RETENTION_EVERY_MS, RETENTION_FIRST_CHECK_MS} from './retention.js'
 import {beginSession, closeOrphanSessions, endSession} from './session.js'
 
@@ -43,6 +44,8 @@ export interface ReadyInfo {
   level: Level
   sessionId: number
   walMovedTo?: string
+  /** When the daemon starts paused (a pause saved before a restart): until when, or null until resumed. */
+  pausedUntil?: null | string
 }
 
 export interface DaemonStatus extends AppStatus {
@@ -123,6 +126,25 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   })
   let lastWriteError: null | string = null
   let writeFailures = 0
+
+  // A pause outlives the daemon: restarted after a crash or by a service manager, it still holds.
+  const pauseFile = pauseFilePath(paths)
+  const savedPause = loadPause(pauseFile)
+  if (savedPause) {
+    recorder.pause(savedPause.untilMs ?? undefined)
+    log.write(`paused, as before the restart, ${savedPause.untilMs === null ? 'until resumed' : `until ${new Date(savedPause.untilMs).toISOString()}`}`)
+  }
+
+  const persistPause = (): void => {
+    try {
+      savePause(pauseFile, recorder.isPaused() ? {untilMs: recorder.resumesAt} : undefined)
+    } catch (error) {
+      log.write(`could not save the pause (a restart would forget it): ${errorMessage(error)}`)
+    }
+  }
+
+  // The hotkey toggles from the hook callback: save afterwards, off that path.
+  recorder.onPauseChange = () => setImmediate(persistPause)
 
   // Move captured events into the Appender (memory only; during a rewrite the store holds them
   // for its spool) and on to any --follow clients.
@@ -288,11 +310,13 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     async pause(params) {
       const forMs = typeof params.forMs === 'number' && params.forMs > 0 ? params.forMs : undefined
       recorder.pause(forMs === undefined ? undefined : Date.now() + forMs)
+      persistPause() // on disk before the reply
       log.write(forMs === undefined ? 'paused' : `paused for ${forMs} ms`)
       return status()
     },
     async resume() {
       recorder.resume()
+      persistPause()
       log.write('resumed')
       return status()
     },
@@ -372,7 +396,11 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   )
   log.write(`capturing (pid ${process.pid}, level ${options.level}, session ${sessionId})`)
   onReady({
-    pid: process.pid, level: options.level, sessionId, walMovedTo: db.walMovedTo,
+    pid: process.pid,
+    level: options.level,
+    sessionId,
+    walMovedTo: db.walMovedTo,
+    pausedUntil: savedPause ? (savedPause.untilMs === null ? null : new Date(savedPause.untilMs).toISOString()) : undefined,
   })
   await done
 }

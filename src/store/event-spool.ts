@@ -3,10 +3,10 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import {
   closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, writeSync,
 } from 'node:fs'
-import path from 'node:path'
 
 import {type CapturedEvent, EVENT_KINDS} from '../capture/event.js'
 import {EventWriter} from './event-writer.js'
+import {fsyncFolderOf} from './fsync.js'
 
 /**
  * Where captured events go while the database is offline for a rewrite (forget, redact,
@@ -49,7 +49,7 @@ export class EventSpool {
     }
 
     // A new file's name must be durable too, or a crash could lose the whole spool.
-    if (isNew) fsyncFolder(this.file)
+    if (isNew) fsyncFolderOf(this.file)
   }
 }
 
@@ -114,7 +114,7 @@ export async function replaySpool(connection: DuckDBConnection, file: string): P
   }
 
   rmSync(file, {force: true})
-  fsyncFolder(file)
+  fsyncFolderOf(file)
   return result
 }
 
@@ -133,14 +133,4 @@ async function storedStamps(connection: DuckDBConnection, session: number, event
     {session, first: BigInt(first), last: BigInt(last)},
   )
   return new Set(reader.getRowObjects().map(row => Number(row.t)))
-}
-
-function fsyncFolder(file: string): void {
-  if (process.platform === 'win32') return
-  const fd = openSync(path.dirname(file), 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
 }

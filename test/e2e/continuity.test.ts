@@ -3,7 +3,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, test} from 'node:test'
 
-import {waitFor} from '../helpers/cli.js'
+import {type Sandbox, waitFor} from '../helpers/cli.js'
 import {queryFile, writeFile as writeDatabase} from '../helpers/db.js'
 import {usePrivateDisplay} from '../helpers/display-suite.js'
 import {statusOf} from '../helpers/status.js'
@@ -69,4 +69,79 @@ describe('continuity: parallel starts, restarts, rewrites', {skip}, () => {
     assert.equal(existsSync(spool), false)
     assert.match(readFileSync(path.join(s.home, 'logs', 'daemon.log'), 'utf8'), /replayed 20 events spooled during an interrupted rewrite/)
   })
+
+  async function startedPid(s: Sandbox): Promise<number> {
+    const result = await s.run(['start', '--json'])
+    assert.equal(result.code, 0, result.stderr)
+    return (JSON.parse(result.stdout) as {pid: number}).pid
+  }
+
+  async function killed(s: Sandbox, pid: number): Promise<void> {
+    process.kill(pid, 'SIGKILL')
+    // Judged by the socket: the corpse may linger as a zombie for a moment.
+    await waitFor(async () => (await statusOf(s)).running === false, 'the killed daemon to be gone')
+  }
+
+  async function keyCounts(s: Sandbox): Promise<Array<Record<string, unknown>>> {
+    return queryFile(path.join(s.home, 'devtrace.duckdb'), 'SELECT session_id AS session, count(*)::INTEGER AS n FROM events GROUP BY ALL ORDER BY ALL')
+  }
+
+  test('pause --for survives kill -9: the restarted daemon records nothing until resume', async () => {
+    const s = sandbox()
+    const first = await startedPid(s)
+    xdotool(x.display, 'type', '--delay', '5', 'ab')
+    await waitFor(async () => (await statusOf(s)).events === 4, 'four events before the pause')
+    const pause = await s.run(['pause', '--for', '10m', '--json'])
+    assert.equal(pause.code, 0, pause.stderr)
+    const resumesAt = (JSON.parse(pause.stdout) as {resumes_at: string}).resumes_at
+    await killed(s, first)
+
+    const restart = await s.run(['start'])
+    assert.equal(restart.code, 0, restart.stderr)
+    assert.match(restart.stdout, /It is paused, as before, until /)
+    const paused = await statusOf(s)
+    assert.equal(paused.paused, true)
+    assert.equal(paused.resumes_at, resumesAt)
+    xdotool(x.display, 'type', '--delay', '5', 'cdefg')
+    await waitFor(async () => (await statusOf(s)).ignored_while_paused === 10, 'the ten key events to be ignored')
+    assert.equal((await s.run(['resume'])).code, 0)
+    xdotool(x.display, 'type', '--delay', '5', 'hi')
+    await waitFor(async () => (await statusOf(s)).events === 4, 'the four events after resume')
+    assert.equal((await s.run(['stop'])).code, 0)
+    // Session 1 before the pause, session 2 after the resume; nothing typed while paused.
+    assert.deepEqual(await keyCounts(s), [{session: 1, n: 4}, {session: 2, n: 4}])
+
+    // Resumed is resumed for good: the next start records at once.
+    await startedPid(s)
+    assert.equal((await statusOf(s)).paused, false)
+    assert.equal((await s.run(['stop'])).code, 0)
+  })
+
+  test('a pause until resumed outlives a stop and start; a timed one ends at its deadline after a restart', async () => {
+    const s = sandbox()
+    await startedPid(s)
+    assert.equal((await s.run(['pause'])).code, 0)
+    assert.equal((await s.run(['stop'])).code, 0)
+    await startedPid(s)
+    assert.deepEqual([(await statusOf(s)).paused, (await statusOf(s)).resumes_at], [true, null])
+    xdotool(x.display, 'type', '--delay', '5', 'ab')
+    await waitFor(async () => (await statusOf(s)).ignored_while_paused === 4, 'the four key events to be ignored')
+
+    // Long enough for a kill and a start on a slow machine, short enough to wait for.
+    const pause = await s.run(['pause', '--for', '12s', '--json'])
+    assert.equal(pause.code, 0, pause.stderr)
+    const {resumes_at: resumesAtText} = JSON.parse(pause.stdout) as {resumes_at: string}
+    const resumesAt = Date.parse(resumesAtText)
+    await killed(s, Number((await statusOf(s)).pid))
+    await startedPid(s)
+    const restarted = await statusOf(s)
+    assert.deepEqual([restarted.paused, restarted.resumes_at], [true, resumesAtText])
+    await waitFor(async () => (await statusOf(s)).paused === false, 'the deadline to pass', 30_000)
+    assert.ok(Date.now() >= resumesAt, 'not before its deadline')
+    xdotool(x.display, 'type', '--delay', '5', 'c')
+    await waitFor(async () => (await statusOf(s)).events === 2, 'the two events after the deadline')
+    assert.equal((await s.run(['stop'])).code, 0)
+    assert.deepEqual(await keyCounts(s), [{session: 3, n: 2}])
+  })
 })
+
