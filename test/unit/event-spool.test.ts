@@ -12,10 +12,12 @@ import type {CapturedEvent} from '../../src/capture/event.js'
 
 import {normalise} from '../../src/capture/normalise.js'
 import {CaptureStore} from '../../src/daemon/capture-store.js'
+import {forgetOperation} from '../../src/privacy/forget.js'
 import {
   EventSpool, readSpool, replaySpool, spoolPath,
 } from '../../src/store/event-spool.js'
 import {closeDatabase, openDatabase} from '../../src/store/open-database.js'
+import {LocalAccess} from '../../src/store/run-operation.js'
 import {migrate} from '../../src/store/schema.js'
 import {UiohookKey} from './uiohook-keys.js'
 
@@ -116,4 +118,21 @@ describe('event spool', () => {
     assert.equal(rows.length, 8)
     assert.ok(rows.every(row => row.session === 5))
   })
+
+  test('a command that changes the file with the daemon stopped writes a leftover spool in first', async () => {
+    const database = freshFile()
+    await withDatabase(database, async () => {})
+    new EventSpool(spoolPath(database), 9).append(keys(6))
+    // Forget the spooled events' range: they must be gone for good, not come back from the spool.
+    const access = await LocalAccess.open(database)
+    try {
+      assert.equal(existsSync(spoolPath(database)), false)
+      await forgetOperation(access, {sinceMicros: T0, untilMicros: T0 + 3500, yes: true})
+    } finally {
+      access.close()
+    }
+
+    assert.deepEqual((await stored(database)).map(row => row.ts), [T0 + 4000, T0 + 5000])
+  })
 })
+
