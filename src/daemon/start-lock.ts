@@ -22,7 +22,11 @@ export async function withStartLock<T>(paths: StatePaths, work: () => Promise<T>
   const file = path.join(paths.home, 'start.lock')
   const deadline = Date.now() + WAIT_MS
   for (;;) {
-    if (tryCreate(file)) break
+    const outcome = tryCreate(file)
+    // The database lock still allows one daemon only; without this file concurrent starts may
+    // just fail as they race for it. Better than not starting on a full or read-only disk.
+    if (outcome === 'unavailable') return work()
+    if (outcome === 'created') break
     const holder = holderPid(file)
     // A lock without a pid is either being written this instant or left by a starter that died
     // right after creating it: only the second stays empty for long.
@@ -49,19 +53,22 @@ export async function withStartLock<T>(paths: StatePaths, work: () => Promise<T>
   }
 }
 
-function tryCreate(file: string): boolean {
+function tryCreate(file: string): 'created' | 'taken' | 'unavailable' {
+  let fd: number
   try {
-    const fd = openSync(file, 'wx', 0o600)
-    try {
-      writeSync(fd, `${process.pid}\n`)
-    } finally {
-      closeSync(fd)
-    }
-
-    return true
+    fd = openSync(file, 'wx', 0o600)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw error
+    return (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'taken' : 'unavailable'
+  }
+
+  try {
+    writeSync(fd, `${process.pid}\n`)
+    return 'created'
+  } catch {
+    rmSync(file, {force: true})
+    return 'unavailable'
+  } finally {
+    closeSync(fd)
   }
 }
 
