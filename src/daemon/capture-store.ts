@@ -3,10 +3,9 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import type {CapturedEvent} from '../capture/event.js'
 import type {DatabaseAccess} from '../store/operations.js'
 
-import {EventSpool, replaySpool, spoolPath} from '../store/event-spool.js'
+import {EventSpool, replaySpoolLogged, spoolPath} from '../store/event-spool.js'
 import {EventWriter} from '../store/event-writer.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from '../store/open-database.js'
-import {errorMessage} from '../ui/errors.js'
 
 /**
  * The daemon's hold on the database: the open file, the one Appender that writes `events`,
@@ -94,7 +93,8 @@ export class CaptureStore implements DatabaseAccess {
         return await work()
       } finally {
         this.db = await openDatabase(this.file)
-        await this.replaySpool()
+        // Before the Appender: the spool holds the oldest of what was captured meanwhile.
+        this.writtenBefore += await replaySpoolLogged(this.db.connection, this.file, this.log)
         this.writer = await EventWriter.open(this.db.connection, this.sessionId)
         this.writer.append(this.held)
         this.held = []
@@ -104,17 +104,6 @@ export class CaptureStore implements DatabaseAccess {
     const result = this.busy.then(run, run)
     this.busy = result.catch(() => {})
     return result
-  }
-
-  /** Before the Appender reopens: the spool holds the oldest of what was captured meanwhile. */
-  private async replaySpool(): Promise<void> {
-    try {
-      const replayed = await replaySpool(this.connection, this.spool.file)
-      this.writtenBefore += replayed?.written ?? 0
-    } catch (error) {
-      // Capture must go on; the spool stays and the next start replays it (idempotently).
-      this.log(`spooled events not replayed yet: ${errorMessage(error)}`)
-    }
   }
 
   /** Commit, close the Appender and the file. */

@@ -15,7 +15,7 @@ import {prepareStateFolder} from '../config/paths.js'
 import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
 import {copyToFifo} from '../store/copy-out.js'
-import {replaySpool, spoolPath} from '../store/event-spool.js'
+import {replaySpoolLogged} from '../store/event-spool.js'
 import {DatabaseLockedError, openDatabase} from '../store/open-database.js'
 import {loadOperation} from '../store/operations.js'
 import {type QueryParams, streamQuery} from '../store/query-stream.js'
@@ -25,7 +25,7 @@ import {AppContext, type AppStatus} from './app-context.js'
 import {CaptureStore} from './capture-store.js'
 import {Followers} from './followers.js'
 import {DaemonLog} from './log.js'
-import {loadPause, pauseFilePath, savePause} from './pause-state.js'
+import {keepPauseAcrossRestarts, pausedUntil} from './pause-state.js'
 import {enforceRetention, RETENTION_EVERY_MS, RETENTION_FIRST_CHECK_MS} from './retention.js'
 import {beginSession, closeOrphanSessions, endSession} from './session.js'
 
@@ -112,8 +112,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   if (process.platform !== 'win32') chmodSync(paths.database, 0o600)
   await migrate(db.connection, paths.database)
   // Events a crash left in the spool (captured during a rewrite) go in before their session is closed.
-  const replayed = await replaySpool(db.connection, spoolPath(paths.database))
-  if (replayed) log.write(`replayed ${replayed.written} events spooled during an interrupted rewrite (${replayed.duplicates} already stored, ${replayed.skipped} unreadable lines)`)
+  await replaySpoolLogged(db.connection, paths.database, line => log.write(line))
   await closeOrphanSessions(db.connection)
   const startedMicros = nowMicros()
   const sessionId = await beginSession(db.connection, options.level, options.version, startedMicros)
@@ -128,23 +127,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   let writeFailures = 0
 
   // A pause outlives the daemon: restarted after a crash or by a service manager, it still holds.
-  const pauseFile = pauseFilePath(paths)
-  const savedPause = loadPause(pauseFile)
-  if (savedPause) {
-    recorder.pause(savedPause.untilMs ?? undefined)
-    log.write(`paused, as before the restart, ${savedPause.untilMs === null ? 'until resumed' : `until ${new Date(savedPause.untilMs).toISOString()}`}`)
-  }
-
-  const persistPause = (): void => {
-    try {
-      savePause(pauseFile, recorder.isPaused() ? {untilMs: recorder.resumesAt} : undefined)
-    } catch (error) {
-      log.write(`could not save the pause (a restart would forget it): ${errorMessage(error)}`)
-    }
-  }
-
-  // The hotkey toggles from the hook callback: save afterwards, off that path.
-  recorder.onPauseChange = () => setImmediate(persistPause)
+  const pause = keepPauseAcrossRestarts(recorder, paths, line => log.write(line))
 
   // Move captured events into the Appender (memory only; during a rewrite the store holds them
   // for its spool) and on to any --follow clients.
@@ -310,13 +293,13 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     async pause(params) {
       const forMs = typeof params.forMs === 'number' && params.forMs > 0 ? params.forMs : undefined
       recorder.pause(forMs === undefined ? undefined : Date.now() + forMs)
-      persistPause() // on disk before the reply
+      pause.save() // on disk before the reply
       log.write(forMs === undefined ? 'paused' : `paused for ${forMs} ms`)
       return status()
     },
     async resume() {
       recorder.resume()
-      persistPause()
+      pause.save()
       log.write('resumed')
       return status()
     },
@@ -396,11 +379,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   )
   log.write(`capturing (pid ${process.pid}, level ${options.level}, session ${sessionId})`)
   onReady({
-    pid: process.pid,
-    level: options.level,
-    sessionId,
-    walMovedTo: db.walMovedTo,
-    pausedUntil: savedPause ? (savedPause.untilMs === null ? null : new Date(savedPause.untilMs).toISOString()) : undefined,
+    pid: process.pid, level: options.level, sessionId, walMovedTo: db.walMovedTo, pausedUntil: pausedUntil(pause.restored),
   })
   await done
 }

@@ -3,9 +3,11 @@ import {
 } from 'node:fs'
 import path from 'node:path'
 
+import type {Recorder} from '../capture/recorder.js'
 import type {StatePaths} from '../config/paths.js'
 
 import {fsyncFolderOf} from '../store/fsync.js'
+import {errorMessage} from '../ui/errors.js'
 
 /**
  * The pause, kept on disk so a daemon restarted after a crash or by a service manager does not
@@ -74,3 +76,39 @@ export function savePause(file: string, pause: SavedPause | undefined): void {
   renameSync(temporary, file)
   fsyncFolderOf(file)
 }
+
+/**
+ * Give the recorder the pause saved before a restart, and save every later pause and resume
+ * (the panic hotkey's too). Returns the restored pause, if any, and `save` for the daemon to
+ * call before it answers a pause or resume request, so the file is written by then.
+ */
+export function keepPauseAcrossRestarts(recorder: Recorder, paths: StatePaths, log: (line: string) => void): {
+  restored: SavedPause | undefined
+  save: () => void
+} {
+  const file = pauseFilePath(paths)
+  const restored = loadPause(file)
+  if (restored) {
+    recorder.pause(restored.untilMs ?? undefined)
+    log(`paused, as before the restart, ${restored.untilMs === null ? 'until resumed' : `until ${new Date(restored.untilMs).toISOString()}`}`)
+  }
+
+  const save = (): void => {
+    try {
+      savePause(file, recorder.isPaused() ? {untilMs: recorder.resumesAt} : undefined)
+    } catch (error) {
+      log(`could not save the pause (a restart would forget it): ${errorMessage(error)}`)
+    }
+  }
+
+  // The hotkey toggles from the hook callback: save afterwards, off that path.
+  recorder.onPauseChange = () => setImmediate(save)
+  return {restored, save}
+}
+
+/** How ReadyInfo reports a restored pause: its deadline as ISO-8601, null until resumed, undefined when not paused. */
+export function pausedUntil(pause: SavedPause | undefined): null | string | undefined {
+  if (!pause) return undefined
+  return pause.untilMs === null ? null : new Date(pause.untilMs).toISOString()
+}
+

@@ -5,6 +5,7 @@ import {
 } from 'node:fs'
 
 import {type CapturedEvent, EVENT_KINDS} from '../capture/event.js'
+import {errorMessage} from '../ui/errors.js'
 import {EventWriter} from './event-writer.js'
 import {fsyncFolderOf} from './fsync.js'
 
@@ -133,4 +134,20 @@ async function storedStamps(connection: DuckDBConnection, session: number, event
     {session, first: BigInt(first), last: BigInt(last)},
   )
   return new Set(reader.getRowObjects().map(row => Number(row.t)))
+}
+
+/**
+ * Replay the spool beside `database`, if any, and say so in the log; returns the events written.
+ * One that cannot be written in now (a full disk) is kept for the next attempt (the end of the
+ * next rewrite, or the next start) rather than stopping capture.
+ */
+export async function replaySpoolLogged(connection: DuckDBConnection, database: string, log: (line: string) => void): Promise<number> {
+  try {
+    const replayed = await replaySpool(connection, spoolPath(database))
+    if (replayed) log(`replayed ${replayed.written} events spooled during a rewrite (${replayed.duplicates} already stored, ${replayed.skipped} unreadable lines)`)
+    return replayed?.written ?? 0
+  } catch (error) {
+    log(`spooled events not replayed yet (the spool is kept): ${errorMessage(error)}`)
+    return 0
+  }
 }
