@@ -1,12 +1,19 @@
 import type {RawInput} from './normalise.js'
 
+import {WallClock} from './clock.js'
+
 export interface InputHook {
   stop(): void
 }
 
-/** Wall-clock microseconds. uiohook's own `time` field is X server or boot time, not this. */
+const clock = new WallClock()
+
+/**
+ * Wall-clock microseconds, strictly increasing within this process (src/capture/clock.ts).
+ * uiohook's own `time` field is X server or boot time, not this.
+ */
 export function nowMicros(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000)
+  return clock.nowMicros()
 }
 
 /**

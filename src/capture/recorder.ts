@@ -48,6 +48,11 @@ export class Recorder {
   private pending: Array<{raw: RawInput; ts: number}> = []
   private pendingDropped = 0
   private excludedCount = 0
+  /**
+   * Told after every pause and resume, the panic hotkey's included (then from the hook's
+   * callback: do no I/O in it, defer). The daemon saves the pause so a restart keeps it.
+   */
+  onPauseChange: (() => void) | undefined
 
   constructor(options: RecorderOptions) {
     this.level = options.level
@@ -168,12 +173,22 @@ export class Recorder {
     if (held) this.queue.push(held)
     this.pausedIndefinitely = untilMs === undefined
     this.pausedUntilMs = untilMs ?? null
+    this.pauseChanged()
   }
 
   resume(): void {
     this.chord.release()
     this.pausedIndefinitely = false
     this.pausedUntilMs = null
+    this.pauseChanged()
+  }
+
+  private pauseChanged(): void {
+    try {
+      this.onPauseChange?.()
+    } catch {
+      // A listener's failure must not reach the hook callback.
+    }
   }
 
   private toggleByHotkey(): void {

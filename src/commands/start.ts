@@ -44,6 +44,7 @@ nothing leaves this machine unless you run \`devtrace upload\`.`)
     else {
       this.log(`${c.green('●')} devtrace is capturing (pid ${info.pid}, level ${level}).`)
       if (info.walMovedTo) this.warn(`An unreadable write-ahead log was moved aside to ${info.walMovedTo}.`)
+      if (info.pausedUntil !== undefined) this.log(pausedLine(info.pausedUntil))
     }
 
     return {
@@ -80,4 +81,11 @@ nothing leaves this machine unless you run \`devtrace upload\`.`)
     // The hook library can keep native handles alive; the daemon is done, so leave now.
     process.exit(0)
   }
+}
+
+/** A daemon that starts paused (a pause saved before it was restarted) says so and until when. */
+function pausedLine(until: null | string): string {
+  return until === null
+    ? 'It is paused, as before: nothing is recorded until `devtrace resume`.'
+    : `It is paused, as before, until ${new Date(until).toLocaleTimeString()}.`
 }

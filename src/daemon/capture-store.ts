@@ -3,27 +3,36 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import type {CapturedEvent} from '../capture/event.js'
 import type {DatabaseAccess} from '../store/operations.js'
 
+import {EventSpool, replaySpoolLogged, spoolPath} from '../store/event-spool.js'
 import {EventWriter} from '../store/event-writer.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from '../store/open-database.js'
 
 /**
  * The daemon's hold on the database: the open file, the one Appender that writes `events`,
  * and a way to let go of the file for a rewrite (forget, redact, retention) and take it back.
- * While offline, `append` refuses and the caller keeps events queued; nothing is lost.
+ * While offline, flushed events go to the spool beside the file (store/event-spool.ts) and are
+ * written into `events` once it is back, so a crash during a rewrite loses no more than one
+ * flush interval either.
  */
 export class CaptureStore implements DatabaseAccess {
   private writer: EventWriter | undefined
   private writtenBefore = 0
   private busy: Promise<unknown> = Promise.resolve()
+  /** Appended while offline and not in the spool yet (the next flush puts them there). */
+  private held: CapturedEvent[] = []
+  private readonly spool: EventSpool
 
   private constructor(
     readonly file: string,
     private db: OpenedDatabase | undefined,
     private readonly sessionId: number,
-  ) {}
+    private readonly log: (line: string) => void,
+  ) {
+    this.spool = new EventSpool(spoolPath(file), sessionId)
+  }
 
-  static async attach(file: string, db: OpenedDatabase, sessionId: number): Promise<CaptureStore> {
-    const store = new CaptureStore(file, db, sessionId)
+  static async attach(file: string, db: OpenedDatabase, sessionId: number, log: (line: string) => void): Promise<CaptureStore> {
+    const store = new CaptureStore(file, db, sessionId, log)
     store.writer = await EventWriter.open(db.connection, sessionId)
     return store
   }
@@ -37,21 +46,26 @@ export class CaptureStore implements DatabaseAccess {
     return this.writtenBefore + (this.writer?.rowsWritten ?? 0)
   }
 
-  /** Appended rows a failed flush has not committed yet (a full or read-only disk). */
+  /** Appended rows not yet on disk: a failed flush (a full or read-only disk), or offline and not spooled. */
   get uncommitted(): number {
-    return this.writer?.uncommitted ?? 0
+    return (this.writer?.uncommitted ?? 0) + this.held.length
   }
 
-  /** Hand events to the Appender (memory); false while offline, so the caller keeps them. */
-  append(events: readonly CapturedEvent[]): boolean {
-    if (!this.writer) return false
-    this.writer.append(events)
-    return true
+  /** Hand events to the Appender (memory), or while offline hold them for the spool. */
+  append(events: readonly CapturedEvent[]): void {
+    if (this.writer) this.writer.append(events)
+    else this.held.push(...events)
   }
 
-  /** Commit what was appended. */
+  /** Commit what was appended: to the database, or while it is offline to the spool. */
   flush(): void {
-    this.writer?.flush()
+    if (this.writer) {
+      this.writer.flush()
+      return
+    }
+
+    this.spool.append(this.held) // throws on a full disk: the events stay held
+    this.held = []
   }
 
   /** The main connection, for the daemon's own bookkeeping (sessions, checkpoint). */
@@ -79,7 +93,11 @@ export class CaptureStore implements DatabaseAccess {
         return await work()
       } finally {
         this.db = await openDatabase(this.file)
+        // Before the Appender: the spool holds the oldest of what was captured meanwhile.
+        this.writtenBefore += await replaySpoolLogged(this.db.connection, this.file, this.log)
         this.writer = await EventWriter.open(this.db.connection, this.sessionId)
+        this.writer.append(this.held)
+        this.held = []
       }
     }
 

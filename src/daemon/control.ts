@@ -35,9 +35,15 @@ export async function startDaemon(
   const {assertCaptureAvailable} = await import('../capture/availability.js')
   await assertCaptureAvailable()
   prepareStateFolder(paths)
-  const {spawnDaemon} = await import('./spawn.js')
-  const info = await spawnDaemon(paths, ['--level', options.level, '--mouse-hz', String(options.mouseHz)])
-  return {alreadyRunning: false, info}
+  const {withStartLock} = await import('./start-lock.js')
+  // Several starts at once: one spawns, the rest wait for it and then find its daemon running.
+  return withStartLock(paths, async () => {
+    const started = await isRunning(paths)
+    if (started) return {alreadyRunning: true, info: {pid: started.pid}}
+    const {spawnDaemon} = await import('./spawn.js')
+    const info = await spawnDaemon(paths, ['--level', options.level, '--mouse-hz', String(options.mouseHz)])
+    return {alreadyRunning: false, info}
+  })
 }
 
 /** Ask the daemon to flush and stop, then wait until its socket is gone (the file is free then). */

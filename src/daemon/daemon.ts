@@ -16,6 +16,7 @@ import {prepareStateFolder} from '../config/paths.js'
 import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
 import {copyToFifo} from '../store/copy-out.js'
+import {replaySpoolLogged} from '../store/event-spool.js'
 import {DatabaseLockedError, openDatabase} from '../store/open-database.js'
 import {loadOperation} from '../store/operations.js'
 import {type QueryParams, streamQuery} from '../store/query-stream.js'
@@ -25,6 +26,7 @@ import {AppContext, type AppStatus} from './app-context.js'
 import {CaptureStore} from './capture-store.js'
 import {Followers} from './followers.js'
 import {DaemonLog} from './log.js'
+import {keepPauseAcrossRestarts, pausedUntil} from './pause-state.js'
 import {enforceRetention, RETENTION_EVERY_MS, RETENTION_FIRST_CHECK_MS} from './retention.js'
 import {beginSession, closeOrphanSessions, endSession} from './session.js'
 
@@ -43,6 +45,8 @@ export interface ReadyInfo {
   level: Level
   sessionId: number
   walMovedTo?: string
+  /** When the daemon starts paused (a pause saved before a restart): until when, or null until resumed. */
+  pausedUntil?: null | string
 }
 
 export interface DaemonStatus extends AppStatus {
@@ -110,10 +114,12 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   if (db.walMovedTo) log.write(`write-ahead log could not be replayed; moved aside to ${db.walMovedTo}`)
   if (process.platform !== 'win32') chmodSync(paths.database, 0o600)
   await migrate(db.connection, paths.database)
+  // Events a crash left in the spool (captured during a rewrite) go in before their session is closed.
+  await replaySpoolLogged(db.connection, paths.database, line => log.write(line))
   await closeOrphanSessions(db.connection)
   const startedMicros = nowMicros()
   const sessionId = await beginSession(db.connection, options.level, options.version, startedMicros)
-  const store = await CaptureStore.attach(paths.database, db, sessionId)
+  const store = await CaptureStore.attach(paths.database, db, sessionId, line => log.write(line))
   const {walMovedTo} = db
   const recorder = new Recorder({level: options.level, mouseHz: options.mouseHz, queueCapacity: QUEUE_CAPACITY})
   // Focused app, exclude_apps, window titles and the panic hotkey; follows config.json live.
@@ -123,12 +129,15 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   let lastWriteError: null | string = null
   let writeFailures = 0
 
-  // Move captured events into the Appender (memory only) and on to any --follow clients.
-  // While the file is offline for a rewrite, events simply stay queued.
+  // A pause outlives the daemon: restarted after a crash or by a service manager, it still holds.
+  const pause = keepPauseAcrossRestarts(recorder, paths, line => log.write(line))
+
+  // Move captured events into the Appender (memory only; during a rewrite the store holds them
+  // for its spool) and on to any --follow clients.
   const collect = (): void => {
-    // While writes fail (disk full, read-only folder) the Appender keeps what it holds and commits
+    // While writes fail (disk full, read-only folder) the store keeps what it holds and commits
     // it once writing works again; past the bound, new events wait in (and drop from) the queue.
-    if (!store.isOnline || store.uncommitted >= QUEUE_CAPACITY) return
+    if (store.uncommitted >= QUEUE_CAPACITY) return
     const events = recorder.drain()
     if (events.length === 0) return
     store.append(events)
@@ -287,11 +296,13 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     async pause(params) {
       const forMs = typeof params.forMs === 'number' && params.forMs > 0 ? params.forMs : undefined
       recorder.pause(forMs === undefined ? undefined : Date.now() + forMs)
+      pause.save() // on disk before the reply
       log.write(forMs === undefined ? 'paused' : `paused for ${forMs} ms`)
       return status()
     },
     async resume() {
       recorder.resume()
+      pause.save()
       log.write('resumed')
       return status()
     },
@@ -372,7 +383,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   )
   log.write(`capturing (pid ${process.pid}, level ${options.level}, session ${sessionId})`)
   onReady({
-    pid: process.pid, level: options.level, sessionId, walMovedTo: db.walMovedTo,
+    pid: process.pid, level: options.level, sessionId, walMovedTo: db.walMovedTo, pausedUntil: pausedUntil(pause.restored),
   })
   await done
 }

@@ -5,6 +5,7 @@ import type {DatabaseAccess} from './operations.js'
 
 import {callDaemon} from '../ipc/client.js'
 import {DevtraceError} from '../ui/errors.js'
+import {replaySpool, spoolPath} from './event-spool.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from './open-database.js'
 import {loadOperation} from './operations.js'
 import {migrate} from './schema.js'
@@ -42,6 +43,9 @@ export class LocalAccess implements DatabaseAccess {
   static async open(file: string): Promise<LocalAccess> {
     const db = await openDatabase(file)
     await migrate(db.connection, file)
+    // Events a crashed daemon left in its spool belong in the file before anything reads or
+    // rewrites it: a forget of their range must remove them, not see them come back later.
+    await replaySpool(db.connection, spoolPath(file))
     return new LocalAccess(file, db)
   }
 
