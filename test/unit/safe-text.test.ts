@@ -6,7 +6,7 @@ import {renderTable, styled} from '../../src/ui/table.js'
 
 // Every control character: C0, DEL and C1.
 const CONTROLS = [...Array.from({length: 0x20}, (_, i) => i), 0x7F, ...Array.from({length: 0x20}, (_, i) => 0x80 + i)]
-  .map(code => String.fromCodePoint(code))
+.map(code => String.fromCodePoint(code))
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u001F\u007F-\u009F]/
 // The same, but for text whose own line breaks are fine (a table's rows).
@@ -14,10 +14,10 @@ const RAW_CONTROL = /[\u0000-\u001F\u007F-\u009F]/
 const RAW_CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/
 
 describe('safe text for the terminal', () => {
-  test('a screen-clearing escape, a tab and a newline become visible \\xNN text', () => {
-    assert.equal(safeText('Evil\u001B[2J'), 'Evil\\x1b[2J')
-    assert.equal(safeText('a\tb\nc\rd'), 'a\\x09b\\x0ac\\x0dd')
-    assert.equal(safeText('\u009B31m\u007F\u0000'), '\\x9b31m\\x7f\\x00')
+  test(String.raw`a screen-clearing escape, a tab and a newline become visible \xNN text`, () => {
+    assert.equal(safeText('Evil\u001B[2J'), String.raw`Evil\x1b[2J`)
+    assert.equal(safeText('a\tb\nc\rd'), String.raw`a\x09b\x0ac\x0dd`)
+    assert.equal(safeText('\u009B31m\u007F\u0000'), String.raw`\x9b31m\x7f\x00`)
   })
 
   test('every C0, DEL and C1 control character is replaced; nothing raw is left', () => {
@@ -29,7 +29,7 @@ describe('safe text for the terminal', () => {
   })
 
   test('ordinary text, accents, CJK and emoji are unchanged', () => {
-    for (const text of ['firefox', 'café — notes.txt', '終端', 'ship it 🚀', 'C:\\Users\\me', '']) assert.equal(safeText(text), text)
+    for (const text of ['firefox', 'café — notes.txt', '終端', 'ship it 🚀', String.raw`C:\Users\me`, '']) assert.equal(safeText(text), text)
   })
 
   test('safeLines keeps line breaks and escapes the rest', () => {
@@ -50,5 +50,4 @@ describe('safe text for the terminal', () => {
     const text = renderTable(['outcome'], [[styled('fail\u001B[2J', red)]])
     assert.equal(text.split('\n')[1].trimEnd(), '\u001B[31mfail\\x1b[2J\u001B[39m')
   })
-
 })
