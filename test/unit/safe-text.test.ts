@@ -5,8 +5,8 @@ import {safeLines, safeText} from '../../src/ui/safe-text.js'
 import {renderTable, styled} from '../../src/ui/table.js'
 
 // Every control character: C0, DEL and C1.
-const CONTROLS = [...Array.from({length: 0x20}, (_, i) => i), 0x7F, ...Array.from({length: 0x20}, (_, i) => 0x80 + i)]
-.map(code => String.fromCodePoint(code))
+const CONTROL_CODES = [...Array.from({length: 0x20}, (_, i) => i), 0x7F, ...Array.from({length: 0x20}, (_, i) => 0x80 + i)]
+const CONTROLS = CONTROL_CODES.map(code => String.fromCodePoint(code))
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROL = /[\u0000-\u001F\u007F-\u009F]/
 // The same, but for text whose own line breaks are fine (a table's rows).
