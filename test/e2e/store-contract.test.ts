@@ -1,7 +1,3 @@
-import {
-  asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema,
-} from 'hyparquet'
-import {compressors} from 'hyparquet-compressors'
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
@@ -12,6 +8,7 @@ import {
 import {LocalAccess} from '../../src/store/run-operation.js'
 import {type CliResult, type Sandbox} from '../helpers/cli.js'
 import {usePrivateDisplay} from '../helpers/display-suite.js'
+import {readParquet} from '../helpers/parquet.js'
 import {e2eSkipReason} from '../helpers/xvfb.js'
 
 const skip = e2eSkipReason()
@@ -52,19 +49,6 @@ interface Reading {
   outputs: Map<string, string>
   /** Exported files, by name, as read back (text, or Parquet rows and time metadata). */
   files: Map<string, unknown>
-}
-
-/** Parquet read by hyparquet, an independent reader: the rows (timestamps as raw µs) and which timestamp columns are UTC. */
-async function readParquet(file: string): Promise<unknown> {
-  const buffer = await asyncBufferFromFile(file)
-  const metadata = await parquetMetadataAsync(buffer)
-  const timestamps = parquetSchema(metadata).children
-  .filter(child => child.element.logical_type?.type === 'TIMESTAMP')
-  .map(child => ({name: child.element.name, logical: child.element.logical_type}))
-  const rows = await parquetReadObjects({
-    file: buffer, metadata, compressors, parsers: {timestampFromMicroseconds: String},
-  })
-  return {rows, timestamps}
 }
 
 const READS: Record<string, string[]> = {

@@ -1,9 +1,5 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
-import {
-  asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema,
-} from 'hyparquet'
-import {compressors} from 'hyparquet-compressors'
 import assert from 'node:assert/strict'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import os from 'node:os'
@@ -14,6 +10,7 @@ import {
 
 import {LocalAccess} from '../../src/store/run-operation.js'
 import {exportOperation, type ExportResult} from '../../src/transfer/export.js'
+import {readParquet} from '../helpers/parquet.js'
 
 // A machine whose zone is not UTC: DuckDB's session zone follows TZ, and a wrong rule would
 // show times shifted by five hours or marked as local. Set before any database opens.
@@ -74,32 +71,16 @@ describe('exports write times as UTC: ISO-8601 with Z and microseconds, Parquet 
     assert.deepEqual(minutes.map(row => row.minute), MINUTES)
   })
 
-  /** Read a Parquet file with hyparquet (an independent reader), timestamps as raw microseconds. */
-  async function readParquet(file: string): Promise<{adjusted: Record<string, unknown>; rows: Array<Record<string, unknown>>}> {
-    const buffer = await asyncBufferFromFile(file)
-    const metadata = await parquetMetadataAsync(buffer)
-    const adjusted: Record<string, unknown> = {}
-    for (const child of parquetSchema(metadata).children) {
-      const logical = child.element.logical_type
-      if (logical?.type === 'TIMESTAMP') adjusted[child.element.name] = {utc: logical.isAdjustedToUTC, unit: logical.unit}
-    }
-
-    const rows = await parquetReadObjects({
-      file: buffer, metadata, compressors, parsers: {timestampFromMicroseconds: (micros: bigint) => micros},
-    }) as Array<Record<string, unknown>>
-    return {adjusted, rows}
-  }
-
   test('Parquet marks ts isAdjustedToUTC = true and holds the exact microseconds', async () => {
-    const {adjusted, rows} = await readParquet(await exportTo('events.parquet', 'parquet'))
-    assert.deepEqual(adjusted, {ts: {utc: true, unit: 'MICROS'}})
-    assert.deepEqual(rows.map(row => row.ts), STAMPS)
+    const {rows, timestamps} = await readParquet(await exportTo('events.parquet', 'parquet'))
+    assert.deepEqual(timestamps, [{name: 'ts', logical: {type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS'}}])
+    assert.deepEqual(rows.map(row => row.ts), STAMPS.map(String))
     assert.deepEqual(rows.map(row => row.app), ['code', 'code', 'code'])
   })
 
   test('the aggregate profile\'s minute column is a UTC instant in Parquet too', async () => {
-    const {adjusted, rows} = await readParquet(await exportTo('minutes.parquet', 'parquet', 'aggregate'))
-    assert.deepEqual(adjusted, {minute: {utc: true, unit: 'MICROS'}})
-    assert.deepEqual(rows.map(row => row.minute), MINUTES.map(iso => BigInt(Date.parse(iso)) * 1000n))
+    const {rows, timestamps} = await readParquet(await exportTo('minutes.parquet', 'parquet', 'aggregate'))
+    assert.deepEqual(timestamps, [{name: 'minute', logical: {type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS'}}])
+    assert.deepEqual(rows.map(row => row.minute), MINUTES.map(iso => String(Date.parse(iso) * 1000)))
   })
 })
