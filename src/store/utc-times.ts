@@ -22,6 +22,11 @@ export async function useUtcSession(connection: DuckDBConnection): Promise<void>
  * Wrap a SELECT so its plain TIMESTAMP columns become TIMESTAMPTZ instants (the stored value
  * read as UTC). Parquet then marks them isAdjustedToUTC = true, so readers do not take them for
  * local times. Other columns, their names and order are untouched.
+ *
+ * Built from the microseconds (make_timestamptz(epoch_us(…))) rather than timezone('UTC', …) or a
+ * cast, which look a zone up for every row: that nearly doubled a Parquet export's time (see
+ * BENCHMARKS.md, "UTC times"); this costs nothing measurable. Text formats do not need it:
+ * ISO_TIMESTAMP_OPTION prints the stored UTC values as they are, and faster than an instant.
  */
 export async function selectWithUtcTimestamps(connection: DuckDBConnection, sql: string): Promise<string> {
   const prepared = await connection.prepare(sql)
@@ -36,6 +41,6 @@ export async function selectWithUtcTimestamps(connection: DuckDBConnection, sql:
 
   if (naive.length === 0) return sql
   const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`
-  const replaced = naive.map(name => `timezone('UTC', ${quote(name)}) AS ${quote(name)}`).join(', ')
+  const replaced = naive.map(name => `make_timestamptz(epoch_us(${quote(name)})) AS ${quote(name)}`).join(', ')
   return `SELECT * REPLACE (${replaced}) FROM (${sql}) AS utc_source`
 }

@@ -128,7 +128,7 @@ export async function writeProfileFile(connection: DuckDBConnection, file: strin
   const {sql, params} = profileSelect(options.profile, options.filter, {idleSeconds: options.idleSeconds})
   const quoted = `'${file.replaceAll('\'', '\'\'')}'`
   await useUtcSession(connection)
-  const select = await selectWithUtcTimestamps(connection, sql)
+  const select = options.format === 'parquet' ? await selectWithUtcTimestamps(connection, sql) : sql
   const reader = await connection.runAndReadAll(`COPY (${select}) TO ${quoted} (${COPY_OPTIONS[options.format]})`, params)
   return Number(reader.getRowObjects()[0]?.Count ?? 0)
 }
