@@ -30,10 +30,12 @@ export async function computeReportData(store: Reader, options: SummaryOptions):
   })
   const cadence = await cadenceBins(context, REPORT_CADENCE_BIN_MS, 1000)
   const {where, params} = eventWhere({kinds: ['mouse_down'], sinceMicros: options.sinceMicros, untilMicros: options.untilMicros})
+  // Ordered: DuckDB's hash aggregate emits groups in any order, and the same data must make the same report.
   const cells = await collect(
     store,
     `SELECT (x // ${CLICK_CELL_PX})::INTEGER AS cx, (y // ${CLICK_CELL_PX})::INTEGER AS cy, count(*)::BIGINT AS n
-     FROM events ${where} AND x IS NOT NULL AND y IS NOT NULL AND x >= 0 AND y >= 0 GROUP BY ALL`,
+     FROM events ${where} AND x IS NOT NULL AND y IS NOT NULL AND x >= 0 AND y >= 0 GROUP BY ALL
+     ORDER BY cy, cx`,
     params,
   )
   const positions = eventWhere({sinceMicros: options.sinceMicros, untilMicros: options.untilMicros})

@@ -36,7 +36,7 @@ Times are local in the table, ISO-8601 UTC in --json.`)
       return
     }
 
-    const {renderTable} = await import('../ui/table.js')
+    const {renderTable, styled} = await import('../ui/table.js')
     const {localTime} = await import('../ui/event-format.js')
     const {formatBytes} = await import('../ui/format.js')
     const {colourFor} = await import('../ui/colour.js')
@@ -46,7 +46,7 @@ Times are local in the table, ISO-8601 UTC in --json.`)
       String(row.id),
       time(row.ts),
       row.action,
-      row.outcome === 'failed' ? c.red(row.outcome) : row.outcome,
+      row.outcome === 'failed' ? styled(row.outcome, c.red) : row.outcome,
       row.range_start || row.range_end ? `${time(row.range_start)} → ${time(row.range_end)}` : 'all',
       row.profile ?? '',
       row.format ?? '',

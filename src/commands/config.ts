@@ -6,6 +6,7 @@ import {
 import {BaseCommand} from '../ui/base-command.js'
 import {UsageError} from '../ui/errors.js'
 import {prose} from '../ui/prose.js'
+import {safeText} from '../ui/safe-text.js'
 
 export default class ConfigCommand extends BaseCommand {
   static description = prose(`Read or change settings (stored in config.json in the devtrace folder).
@@ -63,8 +64,9 @@ Settings: ${CONFIG_KEYS.join(', ')}. A running daemon applies exclude_apps, capt
   }
 }
 
+/** A setting for the terminal; values come from config.json, which anything can edit, so made safe. */
 function formatValue(value: unknown): string {
   if (value === undefined || value === null) return '(not set)'
-  if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.join(',')
-  return String(value)
+  if (Array.isArray(value)) return value.length === 0 ? '(none)' : safeText(value.join(','))
+  return safeText(String(value))
 }

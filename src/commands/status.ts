@@ -4,6 +4,7 @@ import {BaseCommand} from '../ui/base-command.js'
 import {colourFor} from '../ui/colour.js'
 import {formatDuration} from '../ui/duration.js'
 import {formatBytes} from '../ui/format.js'
+import {safeText} from '../ui/safe-text.js'
 
 export default class StatusCommand extends BaseCommand {
   static loadsSettings = false
@@ -23,6 +24,8 @@ export default class StatusCommand extends BaseCommand {
 
   private render(status: Status): void {
     const c = colourFor()
+    // App names, errors and paths come from elsewhere: made safe before any colour is added.
+    const t = (text: string): string => safeText(text)
     const rows: Array<[string, string]> = []
     if (status.running) {
       const state = status.paused
@@ -35,22 +38,22 @@ export default class StatusCommand extends BaseCommand {
         ['level', status.level],
         ['events', `${status.events_session} this session, ${status.events_total} in total`],
       )
-      if (status.app_tracking === 'none') rows.push(['app', c.dim(`not tracked (${status.app_tracking_problem})`)])
+      if (status.app_tracking === 'none') rows.push(['app', c.dim(`not tracked (${t(status.app_tracking_problem ?? '')})`)])
       else if (status.app_tracking !== 'off') {
-        rows.push(['app', status.app_excluded ? c.yellow(`${status.app} (excluded: nothing is recorded)`) : (status.app ?? c.dim('unknown'))])
+        rows.push(['app', status.app_excluded ? c.yellow(`${t(status.app ?? '')} (excluded: nothing is recorded)`) : (status.app === null ? c.dim('unknown') : t(status.app))])
       }
 
       if (status.excluded_events > 0) rows.push(['excluded', `${status.excluded_events} events in excluded apps (not recorded)`])
       if (status.panic_hotkey) rows.push(['hotkey', `${status.panic_hotkey} pauses and resumes`])
       if (status.dropped > 0) rows.push(['dropped', c.red(`${status.dropped} events (the queue was full)`)])
-      if (status.last_write_error) rows.push(['write error', c.red(status.last_write_error)])
-      if (status.wal_moved_to) rows.push(['recovered', c.yellow(`an unreadable WAL was moved to ${status.wal_moved_to}`)])
+      if (status.last_write_error) rows.push(['write error', c.red(t(status.last_write_error))])
+      if (status.wal_moved_to) rows.push(['recovered', c.yellow(`an unreadable WAL was moved to ${t(status.wal_moved_to)}`)])
     } else {
       rows.push(['state', c.dim('not running')], ['events', `${status.events_total} in total`])
-      if (status.note) rows.push(['note', status.note])
+      if (status.note) rows.push(['note', t(status.note)])
     }
 
-    rows.push(['database', `${status.database} (${formatBytes(status.database_bytes)})`])
+    rows.push(['database', `${t(status.database)} (${formatBytes(status.database_bytes)})`])
     const width = Math.max(...rows.map(([label]) => label.length))
     for (const [label, value] of rows) this.log(`${c.bold(label.padEnd(width))}  ${value}`)
   }

@@ -19,6 +19,7 @@ export interface WireError {
 interface EndReply {id: number; type: 'end'; summary?: Record<string, unknown>}
 interface ErrorReply {id: number; type: 'error'; error: WireError}
 interface ResultReply {id: number; type: 'result'; result: unknown}
+/** `columns` comes with a stream's first `rows` message only; later ones carry just rows. */
 interface RowsReply {id: number; type: 'rows'; columns?: string[]; rows: unknown[]}
 interface EventReply {id: number; type: 'event'; event: unknown}
 

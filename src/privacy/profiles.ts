@@ -203,7 +203,9 @@ ordered AS (
   FROM (SELECT epoch_us(ts) AS us, rowid AS seq, x, y FROM events ${where}) WINDOW o AS (ORDER BY us, seq)
 ),
 distance AS (
-  SELECT (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m, sum(sqrt(power(x - px, 2) + power(y - py, 2))) AS px
+  -- Summed as exact decimals (to a millionth of a pixel): a sum of doubles depends on the order
+  -- DuckDB's threads add them in, so the same export could differ in its last digits run to run.
+  SELECT (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m, sum(sqrt(power(x - px, 2) + power(y - py, 2))::DECIMAL(18, 6)) AS px
   FROM ordered WHERE x IS NOT NULL AND y IS NOT NULL AND px IS NOT NULL AND py IS NOT NULL GROUP BY 1
 ),
 gaps AS (

@@ -4,6 +4,7 @@ import {closeSync, constants, openSync} from 'node:fs'
 
 import {DevtraceError, errorMessage} from '../ui/errors.js'
 import {canonicalSql, prepareReadOnly, QueryFailedError} from './read-only.js'
+import {ISO_TIMESTAMP_OPTION, useUtcSession} from './utc-times.js'
 
 export type CopyFormat = 'csv' | 'json'
 
@@ -14,9 +15,6 @@ export interface CopyRequest {
   /** A FIFO whose read end the client already holds open. */
   fifo: string
 }
-
-/** Every time as ISO-8601 UTC with microseconds, as devtrace prints times everywhere. */
-const ISO_TIMESTAMP = 'TIMESTAMPFORMAT \'%Y-%m-%dT%H:%M:%S.%fZ\''
 
 /**
  * Have DuckDB write a query's whole result into a FIFO as CSV (with a header) or a JSON array.
@@ -42,7 +40,7 @@ export async function copyToFifo(connection: DuckDBConnection, request: CopyRequ
 
   try {
     await started()
-    const options = request.format === 'csv' ? `FORMAT csv, HEADER true, ${ISO_TIMESTAMP}` : `FORMAT json, ARRAY true, ${ISO_TIMESTAMP}`
+    const options = request.format === 'csv' ? `FORMAT csv, HEADER true, ${ISO_TIMESTAMP_OPTION}` : `FORMAT json, ARRAY true, ${ISO_TIMESTAMP_OPTION}`
     const inner = await canonicalSql(connection, request.sql)
     // Columns are renamed positionally so repeated names (SELECT 1, 1) still make valid JSON objects.
     const aliases = names.map(name => `"${name.replaceAll('"', '""')}"`).join(', ')
@@ -50,6 +48,7 @@ export async function copyToFifo(connection: DuckDBConnection, request: CopyRequ
     // Without this DuckDB buffers results to keep their insertion order, and memory grows with
     // the result (600 MiB for 10 M rows here); with it, memory stays flat. ORDER BY still orders.
     await connection.run('SET SESSION preserve_insertion_order = false')
+    await useUtcSession(connection)
     const result = await connection.run(`COPY (${select}) TO '${request.fifo.replaceAll("'", "''")}' (${options})`)
     return result.rowsChanged
   } catch (error) {

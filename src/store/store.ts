@@ -47,8 +47,13 @@ class DaemonStore implements Store {
   }
 
   async * query(sql: string, params?: QueryParams): AsyncGenerator<RowBatch> {
+    // The daemon names the columns in the first batch only (no need to repeat them for every
+    // ~2048 rows); every batch this yields carries them, exactly as FileStore's do.
+    let columns: string[] = []
     for await (const reply of this.client.messages('query', {sql, params})) {
-      if (reply.type === 'rows') yield {columns: reply.columns ?? [], rows: reply.rows as RowBatch['rows']}
+      if (reply.type !== 'rows') continue
+      columns = reply.columns ?? columns
+      yield {columns, rows: reply.rows as RowBatch['rows']}
     }
   }
 

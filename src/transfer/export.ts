@@ -12,6 +12,7 @@ import type {Operation} from '../store/operations.js'
 
 import {recordAudit} from '../privacy/ledger.js'
 import {PROFILE_CHOICES, type ProfileOrNone, profileSelect} from '../privacy/profiles.js'
+import {ISO_TIMESTAMP_OPTION, selectWithUtcTimestamps, useUtcSession} from '../store/utc-times.js'
 import {DevtraceError, UsageError} from '../ui/errors.js'
 
 /**
@@ -38,12 +39,15 @@ export function formatFromPath(file: string): ExportFormat | undefined {
   return EXTENSIONS[path.extname(file).toLowerCase()]
 }
 
-/** DuckDB COPY options per format: `json` is one JSON array, `ndjson` one object a line. */
+/**
+ * DuckDB COPY options per format: `json` is one JSON array, `ndjson` one object a line. Times
+ * follow src/store/utc-times.ts: ISO-8601 UTC text, Parquet instants adjusted to UTC.
+ */
 const COPY_OPTIONS: Record<ExportFormat, string> = {
   parquet: 'FORMAT parquet, COMPRESSION zstd',
-  csv: 'FORMAT csv, HEADER true',
-  json: 'FORMAT json, ARRAY true',
-  ndjson: 'FORMAT json',
+  csv: `FORMAT csv, HEADER true, ${ISO_TIMESTAMP_OPTION}`,
+  json: `FORMAT json, ARRAY true, ${ISO_TIMESTAMP_OPTION}`,
+  ndjson: `FORMAT json, ${ISO_TIMESTAMP_OPTION}`,
 }
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -123,7 +127,9 @@ export interface WriteOptions {
 export async function writeProfileFile(connection: DuckDBConnection, file: string, options: WriteOptions): Promise<number> {
   const {sql, params} = profileSelect(options.profile, options.filter, {idleSeconds: options.idleSeconds})
   const quoted = `'${file.replaceAll('\'', '\'\'')}'`
-  const reader = await connection.runAndReadAll(`COPY (${sql}) TO ${quoted} (${COPY_OPTIONS[options.format]})`, params)
+  await useUtcSession(connection)
+  const select = options.format === 'parquet' ? await selectWithUtcTimestamps(connection, sql) : sql
+  const reader = await connection.runAndReadAll(`COPY (${select}) TO ${quoted} (${COPY_OPTIONS[options.format]})`, params)
   return Number(reader.getRowObjects()[0]?.Count ?? 0)
 }
 

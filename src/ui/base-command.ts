@@ -5,6 +5,7 @@ import type {Config} from '../config/config.js'
 import {resolvePaths, type StatePaths} from '../config/paths.js'
 import {DevtraceError} from './errors.js'
 import {ExitCode} from './exit-codes.js'
+import {safeLines, safeText} from './safe-text.js'
 
 /**
  * Every devtrace command extends this: it turns on `--json` and turns any error into one
@@ -50,13 +51,20 @@ export abstract class BaseCommand extends Command {
   }
 
   protected async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+    // Messages quote app names, paths and values typed or chosen elsewhere: on the terminal
+    // they are shown through safeText; the --json error keeps them exact.
+    const shown = (text: string): string => (this.jsonEnabled() ? text : safeText(text))
     // oclif's own errors (unknown flag, bad option) already carry an exit code and a message.
-    if (error instanceof Errors.CLIError) return super.catch(Object.assign(error, {exitCode: error.oclif?.exit ?? ExitCode.Failure}))
+    if (error instanceof Errors.CLIError) {
+      // Their line breaks are oclif's own layout (usage hints), kept; everything else made safe.
+      if (!this.jsonEnabled()) error.message = safeLines(error.message)
+      return super.catch(Object.assign(error, {exitCode: error.oclif?.exit ?? ExitCode.Failure}))
+    }
 
     const known = error instanceof DevtraceError
     const exit = known ? error.exitCode : ExitCode.Failure
-    const message = known ? error.message : `Unexpected error: ${error.message}`
-    const suggestions = known && error.suggestion ? [error.suggestion] : undefined
+    const message = shown(known ? error.message : `Unexpected error: ${error.message}`)
+    const suggestions = known && error.suggestion ? [shown(error.suggestion)] : undefined
     const wrapped = new Errors.CLIError(message, {exit, suggestions})
     if (process.env.DEBUG) Object.defineProperty(wrapped, 'stack', {value: error.stack})
     return super.catch(Object.assign(wrapped, {exitCode: exit}))

@@ -7,6 +7,7 @@ import {DaemonClient} from '../ipc/client.js'
 import {DevtraceError} from './errors.js'
 import {EVENT_TABLE_HEAD, eventCells} from './event-format.js'
 import {csvLine, rowObject, writeOut} from './output.js'
+import {safeText} from './safe-text.js'
 
 const COLUMN_WIDTHS = [12, 10, 14, 10, 6, 8, 10, 0]
 
@@ -47,6 +48,7 @@ export async function followEvents(paths: StatePaths, kinds: EventKind[] | undef
   client.close()
 }
 
+/** One table line; cells are made safe (an app class can hold a terminal escape, a title a newline). */
 function line(cells: string[]): string {
-  return cells.map((cell, index) => (COLUMN_WIDTHS[index] ? cell.padEnd(COLUMN_WIDTHS[index]) : cell)).join('  ').trimEnd() + '\n'
+  return cells.map(cell => safeText(cell)).map((cell, index) => (COLUMN_WIDTHS[index] ? cell.padEnd(COLUMN_WIDTHS[index]) : cell)).join('  ').trimEnd() + '\n'
 }

@@ -1,12 +1,32 @@
 import Table from 'cli-table3'
 
 import {colourFor} from './colour.js'
+import {safeText} from './safe-text.js'
 
-/** A borderless, aligned table for the terminal (and plain text in a pipe). */
-export function renderTable(head: string[], rows: string[][]): string {
+/** A cell already made safe and coloured by the caller (see `styled`); printed as it is. */
+class StyledCell {
+  constructor(readonly text: string) {}
+}
+
+export type TableCell = StyledCell | string
+
+/**
+ * Colour a cell: its text is made safe first, then wrapped in the colour's escape codes, which
+ * must reach the terminal as they are.
+ */
+export function styled(text: string, colour: (text: string) => string): TableCell {
+  return new StyledCell(colour(safeText(text)))
+}
+
+/**
+ * A borderless, aligned table for the terminal (and plain text in a pipe). Every cell is shown
+ * through safeText: values come from other programs (app classes, titles, query results), and a
+ * control character in one would act on the terminal or break the row.
+ */
+export function renderTable(head: string[], rows: TableCell[][]): string {
   const c = colourFor()
   const table = new Table({
-    head: head.map(title => c.bold(title)),
+    head: head.map(title => c.bold(safeText(title))),
     chars: {
       top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
       bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
@@ -16,6 +36,6 @@ export function renderTable(head: string[], rows: string[][]): string {
       head: [], border: [], 'padding-left': 0, 'padding-right': 0,
     },
   })
-  table.push(...rows)
+  table.push(...rows.map(row => row.map(cell => (cell instanceof StyledCell ? cell.text : safeText(cell)))))
   return table.toString()
 }
