@@ -15,6 +15,7 @@ import {prepareStateFolder} from '../config/paths.js'
 import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
 import {copyToFifo} from '../store/copy-out.js'
+import {removeLeftovers} from '../store/leftovers.js'
 import {DatabaseLockedError, openDatabase} from '../store/open-database.js'
 import {loadOperation} from '../store/operations.js'
 import {type QueryParams, streamQuery} from '../store/query-stream.js'
@@ -105,6 +106,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   }
 
   if (db.walMovedTo) log.write(`write-ahead log could not be replayed; moved aside to ${db.walMovedTo}`)
+  removeLeftovers(paths.database, line => log.write(line))
   if (process.platform !== 'win32') chmodSync(paths.database, 0o600)
   await migrate(db.connection, paths.database)
   await closeOrphanSessions(db.connection)
