@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {
-  existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync,
+  existsSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync,
 } from 'node:fs'
 import net from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 import {
   describe, test,
@@ -15,6 +14,7 @@ import {
 } from '../helpers/cli.js'
 import {queryFile, writeFile as writeDatabase} from '../helpers/db.js'
 import {usePrivateDisplay} from '../helpers/display-suite.js'
+import {fsMount, fsUnmount} from '../helpers/tmpfs.js'
 import {
   e2eSkipReason, xdotool,
 } from '../helpers/xvfb.js'
@@ -250,17 +250,3 @@ describe('hardening: crashes, full disks, floods and other users', {skip}, () =>
     return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1])
   }
 })
-
-function fsMount(bytes: number): string {
-  const dir = path.join(os.tmpdir(), `devtrace-mount-${process.pid}-${Date.now()}`)
-  mkdirSync(dir)
-  const result = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir], {encoding: 'utf8'})
-  if (result.status !== 0) throw new Error(`mount failed: ${result.stderr}`)
-  return dir
-}
-
-function fsUnmount(dir: string): void {
-  spawnSync('umount', ['-l', dir])
-  rmSync(dir, {force: true, recursive: true})
-}
-
