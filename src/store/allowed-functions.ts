@@ -88,40 +88,70 @@ export interface FunctionCall {
 const list = (names: ReadonlySet<string>): string => [...names].map(name => `'${name}'`).join(', ')
 
 /**
- * In one pass over the catalogue (listing it takes ~60 ms): the built-in scalar, aggregate and
- * table functions the rule allows, and every built-in macro with its definition parsed (DuckDB
- * records no side effects for macros).
+ * One pass over the catalogue (listing it is the slow part, tens of ms): the built-in scalar,
+ * aggregate and table functions the rule allows, every built-in macro with its definition parsed
+ * (DuckDB records no side effects for macros), and the names the databases define themselves.
  */
-const BUILTINS_SQL = `
-  SELECT DISTINCT lower(function_name) AS name,
-    CASE WHEN function_type = 'table' THEN 'table' ELSE 'function' END AS kind,
-    CASE WHEN function_type = 'macro' THEN json_serialize_sql('SELECT ' || macro_definition) END AS tree
-  FROM duckdb_functions()
-  WHERE internal AND database_name = 'system' AND (
-    (function_type IN ('scalar', 'aggregate')
-      AND ((NOT has_side_effects AND stability <> 'VOLATILE') OR function_name IN (${list(VOLATILE_READS)})))
-    OR (function_type = 'table' AND function_name IN (${list(TABLE_FUNCTIONS)}))
-    OR (function_type = 'macro' AND macro_definition IS NOT NULL))`
+const CATALOGUE_SQL = `
+  WITH f AS (
+    SELECT lower(function_name) AS name, CASE WHEN function_type = 'table' THEN 'table' ELSE 'function' END AS kind,
+      internal AND database_name = 'system' AS builtin, function_type AS type, has_side_effects, stability, macro_definition
+    FROM duckdb_functions())
+  SELECT DISTINCT name, kind, NOT builtin AS user_defined,
+    builtin AND (
+      (type IN ('scalar', 'aggregate') AND ((NOT has_side_effects AND stability <> 'VOLATILE') OR name IN (${list(VOLATILE_READS)})))
+      OR (type = 'table' AND name IN (${list(TABLE_FUNCTIONS)}))) AS allowed,
+    CASE WHEN builtin AND type = 'macro' AND macro_definition IS NOT NULL THEN json_serialize_sql('SELECT ' || macro_definition) END AS tree
+  FROM f`
 
 const key = (call: FunctionCall): string => `${call.kind}:${call.name}`
 
-let builtins: Promise<ReadonlySet<string>> | undefined
-
-/**
- * The allowed built-ins, as `kind:name`. They depend only on the DuckDB library (devtrace loads
- * no extensions), so they are worked out once per process.
- */
-export function allowedBuiltins(connection: DuckDBConnection): Promise<ReadonlySet<string>> {
-  builtins ??= workOutBuiltins(connection).catch((error: unknown) => {
-    builtins = undefined
-    throw error
-  })
-  return builtins
+interface Catalogue {
+  /** Allowed built-ins, as `kind:name`. */
+  allowed: ReadonlySet<string>
+  /** Names the attached databases define themselves (lower case): never allowed. */
+  userDefined: ReadonlySet<string>
 }
 
-async function workOutBuiltins(connection: DuckDBConnection): Promise<ReadonlySet<string>> {
-  const rows = (await connection.runAndReadAll(BUILTINS_SQL)).getRowObjects()
-  const allowed = new Set(rows.filter(row => row.tree === null).map(row => `${row.kind}:${row.name}`))
+const catalogues = new Map<string, Promise<Catalogue>>()
+
+/**
+ * The catalogue as the rule sees it, worked out once per set of attached database files: the
+ * built-ins depend only on the DuckDB library (devtrace loads no extensions), and the functions a
+ * database defines cannot change while it is open here: devtrace never creates one, `query`
+ * cannot, and no other program can write to a file this process holds (DuckDB's lock).
+ */
+async function catalogue(connection: DuckDBConnection): Promise<Catalogue> {
+  // A connection that queries run on attaches nothing (ATTACH is refused): remember its answer.
+  let known = byConnection.get(connection)
+  if (!known) {
+    known = catalogueFor(connection)
+    byConnection.set(connection, known)
+    known.catch(() => byConnection.delete(connection))
+  }
+
+  return known
+}
+
+const byConnection = new WeakMap<DuckDBConnection, Promise<Catalogue>>()
+
+async function catalogueFor(connection: DuckDBConnection): Promise<Catalogue> {
+  const databases = await connection.runAndReadAll('SELECT string_agg(database_name || \'=\' || coalesce(path, \'\'), \'\n\' ORDER BY database_name) AS id FROM duckdb_databases() WHERE NOT internal')
+  const id = String(databases.getRowObjects()[0].id)
+  let cached = catalogues.get(id)
+  if (!cached) {
+    cached = readCatalogue(connection)
+    catalogues.set(id, cached)
+    cached.catch(() => catalogues.delete(id))
+  }
+
+  return cached
+}
+
+async function readCatalogue(connection: DuckDBConnection): Promise<Catalogue> {
+  const rows = (await connection.runAndReadAll(CATALOGUE_SQL)).getRowObjects()
+  const userDefined = new Set(rows.filter(row => row.user_defined === true).map(row => String(row.name)))
+  const allowed = new Set(rows.filter(row => row.allowed === true).map(row => `${row.kind}:${row.name}`))
   const macros = rows.filter(row => row.tree !== null).map(row => {
     const parsed = JSON.parse(String(row.tree)) as {error: boolean}
     return {name: String(row.name), calls: parsed.error ? undefined : calledFunctions(parsed)}
@@ -139,39 +169,21 @@ async function workOutBuiltins(connection: DuckDBConnection): Promise<ReadonlySe
     }
   }
 
-  return allowed
+  return {allowed, userDefined}
 }
 
-const userDefined = new Map<string, Promise<ReadonlySet<string>>>()
-
-/**
- * Function names the attached databases define themselves (lower case). Listing functions takes
- * ~60 ms, so it is done once per set of attached database files: devtrace never creates a
- * function and `query` cannot, and no other program can add one to a file while this process
- * holds it (DuckDB's lock), so the list cannot change while it is open.
- */
-async function userDefinedNames(connection: DuckDBConnection): Promise<ReadonlySet<string>> {
-  const databases = await connection.runAndReadAll('SELECT string_agg(database_name || \'=\' || coalesce(path, \'\'), \'\n\' ORDER BY database_name) AS id FROM duckdb_databases() WHERE NOT internal')
-  const id = String(databases.getRowObjects()[0].id)
-  let names = userDefined.get(id)
-  if (!names) {
-    names = connection.runAndReadAll('SELECT DISTINCT lower(function_name) AS name FROM duckdb_functions() WHERE NOT internal OR database_name <> \'system\'')
-    .then(reader => new Set(reader.getRowObjects().map(row => String(row.name))))
-    userDefined.set(id, names)
-    names.catch(() => userDefined.delete(id))
-  }
-
-  return names
+/** The allowed built-ins, as `kind:name` (for tests: the set the rule applies). */
+export async function allowedBuiltins(connection: DuckDBConnection): Promise<ReadonlySet<string>> {
+  return (await catalogue(connection)).allowed
 }
 
 /** Of `calls`, those outside the allowed set (in order, without repeats). */
 export async function disallowedCalls(connection: DuckDBConnection, calls: FunctionCall[]): Promise<FunctionCall[]> {
   if (calls.length === 0) return []
-  const allowed = await allowedBuiltins(connection)
-  const defined = await userDefinedNames(connection)
+  const {allowed, userDefined} = await catalogue(connection)
   const seen = new Set<string>()
   return calls.filter(call => {
-    if ((allowed.has(key(call)) && !defined.has(call.name)) || seen.has(key(call))) return false
+    if ((allowed.has(key(call)) && !userDefined.has(call.name)) || seen.has(key(call))) return false
     seen.add(key(call))
     return true
   })
