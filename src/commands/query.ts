@@ -10,7 +10,10 @@ export default class Query extends BaseCommand {
 
 Works the same whether the daemon is running (the query goes through it) or stopped (the file
 is opened read-only). Only SELECT statements run: anything that would write, attach, copy to a
-file, install or load is refused with exit 1, decided by DuckDB's own parser.
+file, install or load is refused with exit 1, decided by DuckDB's own parser. Functions are
+allowed, not denied: DuckDB's built-ins without side effects and a reviewed list of table
+functions (range, unnest, json_each, duckdb_*() and pragma_*() metadata …); anything else
+(checkpoint(), enable_logging(), read_csv(), FROM 'file.csv' …) is refused by name.
 Main tables: events, sessions, windows, audit_log (SHOW TABLES lists them all).`)
   static examples = [
     {command: '<%= config.bin %> query "SELECT kind, count(*) FROM events GROUP BY kind"', description: 'Count events by kind.'},

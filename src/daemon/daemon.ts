@@ -17,6 +17,7 @@ import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
 import {copyToFifo} from '../store/copy-out.js'
 import {replaySpoolLogged} from '../store/event-spool.js'
+import {removeLeftovers} from '../store/leftovers.js'
 import {DatabaseLockedError, openDatabase} from '../store/open-database.js'
 import {loadOperation} from '../store/operations.js'
 import {type QueryParams, streamQuery} from '../store/query-stream.js'
@@ -112,6 +113,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
 
   guard?.holds(db)
   if (db.walMovedTo) log.write(`write-ahead log could not be replayed; moved aside to ${db.walMovedTo}`)
+  removeLeftovers(paths.database, line => log.write(line))
   if (process.platform !== 'win32') chmodSync(paths.database, 0o600)
   await migrate(db.connection, paths.database)
   // Events a crash left in the spool (captured during a rewrite) go in before their session is closed.

@@ -8,6 +8,7 @@ import path from 'node:path'
 import type {DatabaseAccess} from '../store/operations.js'
 import type {QueryParams} from '../store/query-stream.js'
 
+import {realPath} from '../store/leftovers.js'
 import {closeDatabase, openDatabase} from '../store/open-database.js'
 import {migrate} from '../store/schema.js'
 
@@ -25,8 +26,9 @@ import {migrate} from '../store/schema.js'
  *   4. CHECKPOINT, close, fsync, 0600, rename over the original (atomic), remove any old WAL,
  *      fsync the folder.
  *
- * A crash before the rename leaves the original untouched (and a stale `.rewrite`, removed by
- * the next rewrite); after it, the new file is complete. What this cannot promise: the old
+ * A failure before the rename leaves the original untouched and removes the half-built copy; a
+ * crash leaves a stale `.rewrite`, removed when the daemon next starts (store/leftovers.ts) or by
+ * the next rewrite. After the rename, the new file is complete. What this cannot promise: the old
  * file's blocks are freed by the file system, not scrubbed; on SSDs and copy-on-write file
  * systems only full-disk encryption protects against reading the raw device.
  */
@@ -95,15 +97,58 @@ export async function rewriteDatabase(db: DatabaseAccess, options: RewriteOption
   return db.offline(() => rewriteOffline(db.file, options))
 }
 
-/** The rewrite itself; the file must be closed by everyone (DatabaseAccess.offline). */
+/**
+ * The rewrite itself; the file must be closed by everyone (DatabaseAccess.offline). When `file`
+ * is a symlink (data kept on another disk), the new file is built beside its target and takes
+ * the target's place: the link stays, and the rows are gone from the file it points to.
+ */
 export async function rewriteOffline(file: string, options: RewriteOptions): Promise<RewriteResult> {
   const started = performance.now()
+  // DuckDB keeps the WAL beside the path it was given (the link), so fold it through that path.
   await foldWal(file)
-  const bytesBefore = fileSize(file)
-  const target = rewritePath(file)
-  removeFile(target)
-  removeFile(`${target}.wal`)
+  const real = realPath(file)
+  const bytesBefore = fileSize(real)
+  const target = rewritePath(real)
+  const removeTarget = (): void => {
+    removeFile(target)
+    removeFile(`${target}.wal`)
+  }
 
+  removeTarget()
+  let tables: Record<string, number>
+  try {
+    tables = await buildRewrite(real, target, options)
+    if (existsSync(`${target}.wal`) && statSync(`${target}.wal`).size > 0) {
+      throw new Error(`the rewritten database left a write-ahead log behind (${target}.wal); the original is unchanged`)
+    }
+
+    removeFile(`${target}.wal`)
+    if (process.platform !== 'win32') chmodSync(target, 0o600)
+    fsyncFile(target)
+  } catch (error) {
+    // Nothing half-built stays behind: it holds real events.
+    removeTarget()
+    throw error
+  }
+
+  const rewritten = statSync(target).ino
+  renameSync(target, real)
+  const swappedAt = Date.now()
+  for (const wal of new Set([`${file}.wal`, `${real}.wal`])) removeFile(wal)
+  fsyncFile(path.dirname(real))
+  // The path the daemon and every command open must now lead to the new file; never report a
+  // rewrite that the database path does not see.
+  if (statSync(file).ino !== rewritten) {
+    throw new Error(`${file} does not lead to the rewritten file after the swap`)
+  }
+
+  return {
+    tables, bytesBefore, bytesAfter: fileSize(real), seconds: (performance.now() - started) / 1000, swappedAt,
+  }
+}
+
+/** Build the new file at `target` from `file` (steps 2 and 3 above); returns rows per table. */
+async function buildRewrite(file: string, target: string, options: RewriteOptions): Promise<Record<string, number>> {
   const tables: Record<string, number> = {}
   const fresh = await openDatabase(target)
   try {
@@ -143,28 +188,11 @@ export async function rewriteOffline(file: string, options: RewriteOptions): Pro
     await connection.run('DETACH old')
     await options.after?.(connection)
     await connection.run('CHECKPOINT')
-  } catch (error) {
+  } finally {
     closeDatabase(fresh)
-    removeFile(target)
-    removeFile(`${target}.wal`)
-    throw error
   }
 
-  closeDatabase(fresh)
-  if (existsSync(`${target}.wal`) && statSync(`${target}.wal`).size > 0) {
-    throw new Error(`the rewritten database left a write-ahead log behind (${target}.wal); the original is unchanged`)
-  }
-
-  removeFile(`${target}.wal`)
-  if (process.platform !== 'win32') chmodSync(target, 0o600)
-  fsyncFile(target)
-  renameSync(target, file)
-  const swappedAt = Date.now()
-  removeFile(`${file}.wal`)
-  fsyncFile(path.dirname(file))
-  return {
-    tables, bytesBefore, bytesAfter: fileSize(file), seconds: (performance.now() - started) / 1000, swappedAt,
-  }
+  return tables
 }
 
 /** Open and checkpoint the file if it has a WAL, so the old file's state lives in one place. */

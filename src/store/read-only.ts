@@ -1,13 +1,13 @@
 import type {DuckDBConnection, DuckDBPreparedStatement} from '@duckdb/node-api'
 
 import {DevtraceError, errorMessage} from '../ui/errors.js'
+import {
+  calledFunctions, disallowedCalls, fileLikeTableNames, missingTables,
+} from './allowed-functions.js'
 import {firstLine} from './open-database.js'
 
 /** SELECT is the only statement kind `query` runs; DuckDB's own parser decides what a statement is. */
 const SELECT = 1
-
-/** Functions that change state even inside a SELECT. */
-const WRITING_FUNCTIONS = new Set(['nextval', 'setval', 'write_log'])
 
 export class QueryRefusedError extends DevtraceError {
   constructor(reason: string) {
@@ -38,14 +38,21 @@ const STATEMENT_NAMES: Record<number, string> = {
 
 /**
  * Prepare `sql` if, and only if, it cannot change anything: exactly one statement, a SELECT by
- * DuckDB's own parser, calling no function that writes. The statement is parsed before it is
- * bound, because binding alone has side effects for some statements (binding EXPORT DATABASE
- * creates its folder). Parameters (`$name`) are bound by the caller.
+ * DuckDB's own parser, calling only functions in the allowed set (allowed-functions.ts) and
+ * reading no file. The statement is parsed and checked before it is bound, because binding alone
+ * has side effects for some statements (binding EXPORT DATABASE creates its folder) and table
+ * functions. Parameters (`$name`) are bound by the caller.
  */
 export async function prepareReadOnly(connection: DuckDBConnection, sql: string): Promise<DuckDBPreparedStatement> {
   const tree = await parseSelect(connection, sql)
-  const writer = functionNames(tree).find(name => WRITING_FUNCTIONS.has(name))
-  if (writer) throw new QueryRefusedError(`${writer}() changes stored state`)
+  const [refused] = await disallowedCalls(connection, calledFunctions(tree))
+  if (refused) {
+    const what = refused.kind === 'table' ? 'table function' : 'function'
+    throw new QueryRefusedError(`${refused.name}() is not a ${what} \`devtrace query\` allows (it may write, read files or change settings)`)
+  }
+
+  const [file] = await missingTables(connection, fileLikeTableNames(tree))
+  if (file) throw new QueryRefusedError(`"${file}" would be read as a file, and \`devtrace query\` reads only the devtrace database`)
 
   let prepared
   try {
@@ -90,23 +97,6 @@ async function parseSelect(connection: DuckDBConnection, sql: string): Promise<u
   if (count === 0) throw new QueryRefusedError('there is no statement to run')
   if (count > 1) throw new QueryRefusedError(`${count} statements were given; run one at a time`)
   return parsed.statements
-}
-
-/** Every function name in a parsed statement. */
-function functionNames(tree: unknown): string[] {
-  const names: string[] = []
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) walk(item)
-    } else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>
-      if (typeof record.function_name === 'string') names.push(record.function_name.toLowerCase())
-      for (const child of Object.values(record)) walk(child)
-    }
-  }
-
-  walk(tree)
-  return names
 }
 
 /**

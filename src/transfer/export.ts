@@ -12,6 +12,7 @@ import type {Operation} from '../store/operations.js'
 
 import {recordAudit} from '../privacy/ledger.js'
 import {PROFILE_CHOICES, type ProfileOrNone, profileSelect} from '../privacy/profiles.js'
+import {trackPartial} from '../store/leftovers.js'
 import {ISO_TIMESTAMP_OPTION, selectWithUtcTimestamps, useUtcSession} from '../store/utc-times.js'
 import {DevtraceError, UsageError} from '../ui/errors.js'
 
@@ -129,7 +130,9 @@ export async function writeProfileFile(connection: DuckDBConnection, file: strin
   const quoted = `'${file.replaceAll('\'', '\'\'')}'`
   await useUtcSession(connection)
   const select = options.format === 'parquet' ? await selectWithUtcTimestamps(connection, sql) : sql
-  const reader = await connection.runAndReadAll(`COPY (${select}) TO ${quoted} (${COPY_OPTIONS[options.format]})`, params)
+  // Straight into `file`: DuckDB would otherwise write an existing file's replacement to a
+  // `tmp_` file of its own beside it, which a failure (a full disk) leaves behind, rows and all.
+  const reader = await connection.runAndReadAll(`COPY (${select}) TO ${quoted} (${COPY_OPTIONS[options.format]}, USE_TMP_FILE false)`, params)
   return Number(reader.getRowObjects()[0]?.Count ?? 0)
 }
 
@@ -208,6 +211,7 @@ export const exportOperation: Operation = async (db, raw): Promise<ExportResult>
   await connection.run('SET enable_progress_bar = true')
   await connection.run('SET enable_progress_bar_print = false')
   const progress = reportProgress(connection, progressPath(params.out))
+  const unfinished = trackPartial(db.file, [partial, progressPath(params.out)])
   try {
     let rows: number
     let bytes: number
@@ -239,6 +243,7 @@ export const exportOperation: Operation = async (db, raw): Promise<ExportResult>
       throw new DevtraceError(`Could not write ${params.out}: ${(error as Error).message.split('\n')[0]}`, {cause: error})
     } finally {
       progress.stop()
+      unfinished.done()
     }
 
     const auditId = await recordAudit(connection, {

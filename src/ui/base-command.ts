@@ -29,6 +29,10 @@ export abstract class BaseCommand extends Command {
   }
 
   public async init(): Promise<void> {
+    // Every file devtrace creates (the database, its WAL, rewrites, exports, reports, logs) holds
+    // or describes the user's input: readable by its owner only, whoever creates it (DuckDB,
+    // this process or the daemon it starts, which inherits the mask).
+    if (process.platform !== 'win32') process.umask(0o077)
     await super.init()
     if ((this.constructor as typeof BaseCommand).loadsSettings) this.configModule = await import('../config/config.js')
   }

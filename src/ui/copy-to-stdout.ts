@@ -1,15 +1,15 @@
 import {execFileSync} from 'node:child_process'
 import {once} from 'node:events'
 import {
-  closeSync, constants, mkdtempSync, openSync, rmSync,
+  closeSync, constants, openSync, rmSync,
 } from 'node:fs'
 import net from 'node:net'
-import os from 'node:os'
 import path from 'node:path'
 
 import type {CopyFormat} from '../store/copy-out.js'
 import type {Store} from '../store/store.js'
 
+import {makePipeFolder, sweepPipeFolders} from '../store/pipe-folder.js'
 import {printRows} from './print-rows.js'
 
 /**
@@ -22,7 +22,10 @@ export async function copyQueryToStdout(store: Store, sql: string, format: CopyF
     return
   }
 
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'devtrace-')) // 0700
+  sweepPipeFolders() // what an earlier, killed query left
+  const dir = makePipeFolder() // 0700
+  const removeDir = (): void => rmSync(dir, {force: true, recursive: true})
+  const unwatch = removeOnInterrupt(removeDir)
   const fifo = path.join(dir, 'out')
   execFileSync('mkfifo', ['-m', '600', fifo])
   const readFd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK)
@@ -43,6 +46,30 @@ export async function copyQueryToStdout(store: Store, sql: string, format: CopyF
   } finally {
     release()
     pipe.destroy()
-    rmSync(dir, {force: true, recursive: true})
+    removeDir()
+    unwatch()
   }
+}
+
+const INTERRUPTS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
+/**
+ * Run `cleanup` if the process is interrupted (Ctrl-C, a closed terminal) or exits without
+ * reaching it, then end as the signal would have. Returns the function that stops watching.
+ */
+function removeOnInterrupt(cleanup: () => void): () => void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    cleanup()
+    unwatch()
+    process.kill(process.pid, signal)
+  }
+
+  const unwatch = (): void => {
+    for (const signal of INTERRUPTS) process.off(signal, onSignal)
+    process.off('exit', cleanup)
+  }
+
+  for (const signal of INTERRUPTS) process.once(signal, onSignal)
+  process.once('exit', cleanup)
+  return unwatch
 }
