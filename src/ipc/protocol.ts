@@ -33,6 +33,11 @@ export class LineSplitter {
 
   constructor(private readonly maxBytes = MAX_LINE_BYTES) {}
 
+  /** Characters held of a line not yet terminated. */
+  get pending(): number {
+    return this.buffer.length
+  }
+
   push(chunk: string): string[] {
     this.buffer += chunk
     const lines = this.buffer.split('\n')
