@@ -3,6 +3,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import type {CapturedEvent} from '../capture/event.js'
 import type {DatabaseAccess} from '../store/operations.js'
 
+import {daemonDatabaseSettings} from '../store/daemon-memory.js'
 import {EventWriter} from '../store/event-writer.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from '../store/open-database.js'
 
@@ -78,7 +79,7 @@ export class CaptureStore implements DatabaseAccess {
       try {
         return await work()
       } finally {
-        this.db = await openDatabase(this.file)
+        this.db = await openDatabase(this.file, {settings: daemonDatabaseSettings()})
         this.writer = await EventWriter.open(this.db.connection, this.sessionId)
       }
     }
