@@ -3,7 +3,7 @@ import {type ChildProcess, spawn} from 'node:child_process'
 import {once} from 'node:events'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
-import {describe, test} from 'node:test'
+import {after, describe, test} from 'node:test'
 
 import {processGone} from '../../src/daemon/process-gone.js'
 import {
@@ -22,6 +22,11 @@ const PATIENCE_MS = 120_000
 
 describe('abandoned and oversized queries on a running daemon', {skip}, () => {
   const x = usePrivateDisplay()
+  const launched: ChildProcess[] = []
+  // A failed test must not leave a query client (and so a busy daemon) behind.
+  after(() => {
+    for (const child of launched) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  })
 
   async function status(s: Sandbox): Promise<Record<string, unknown>> {
     const result = await s.run(['status', '--json'])
@@ -32,6 +37,7 @@ describe('abandoned and oversized queries on a running daemon', {skip}, () => {
   /** A CLI process the test controls (to Ctrl-C it, or stop reading its output). */
   function launch(s: Sandbox, args: string[]): {child: ChildProcess; stdout: () => string; stderr: () => string; exited: Promise<[null | number, NodeJS.Signals | null]>} {
     const child = spawn(process.execPath, [BIN, ...args], {env: s.env, stdio: ['ignore', 'pipe', 'pipe']})
+    launched.push(child)
     let stdout = ''
     let stderr = ''
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -64,6 +70,15 @@ describe('abandoned and oversized queries on a running daemon', {skip}, () => {
     await waitFor(async () => (await status(s)).queries_running === count, `the daemon to run ${count} queries`, PATIENCE_MS)
   }
 
+  /** Until the daemon uses most of a core over a second (the query is computing). */
+  async function daemonBusy(pid: number): Promise<void> {
+    await waitFor(async () => {
+      const before = cpuTicks(pid)
+      await sleep(1000)
+      return cpuTicks(pid) - before >= 30
+    }, 'the query to keep the daemon busy', PATIENCE_MS)
+  }
+
   /** Until the daemon uses less than a tenth of a core over a second. */
   async function daemonIdle(pid: number): Promise<void> {
     await waitFor(async () => {
@@ -76,16 +91,13 @@ describe('abandoned and oversized queries on a running daemon', {skip}, () => {
   test('Ctrl-C on a running query interrupts it in the daemon, which is idle again', async () => {
     const s = x.sandbox()
     const pid = await startedDaemon(s)
-    const query = launch(s, ['query', '--timeout', '0', ENDLESS])
-    await queriesRunning(s, 1)
-    // The daemon is computing: its CPU time grows by most of a core.
-    const before = cpuTicks(pid)
-    await sleep(1000)
-    assert.ok(cpuTicks(pid) - before >= 30, 'the query keeps the daemon busy')
+    const query = launch(s, ['query', ENDLESS])
+    await daemonBusy(pid)
     query.child.kill('SIGINT')
     await query.exited
-    await queriesRunning(s, 0)
+    // The old daemon computed on for hours after its client had gone.
     await daemonIdle(pid)
+    await queriesRunning(s, 0)
     assert.equal((await s.run(['stop'])).code, 0)
   })
 
@@ -114,8 +126,8 @@ describe('abandoned and oversized queries on a running daemon', {skip}, () => {
     const s = x.sandbox()
     xdotool(x.display, 'key', 'a') // nothing yet: the daemon is not running
     const pid = await startedDaemon(s)
-    const query = launch(s, ['query', '--timeout', '0', ENDLESS])
-    await queriesRunning(s, 1)
+    const query = launch(s, ['query', ENDLESS])
+    await daemonBusy(pid)
     xdotool(x.display, 'type', '--delay', '5', 'kept')
     const stop = await s.run(['stop'], {timeoutMs: PATIENCE_MS})
     assert.equal(stop.code, 0, stop.stderr)
@@ -135,7 +147,7 @@ describe('abandoned and oversized queries on a running daemon', {skip}, () => {
   test('the table view prints its first rows while the query runs, and stops it when the reader goes away', async () => {
     const s = x.sandbox()
     const pid = await startedDaemon(s)
-    const query = launch(s, ['query', '--timeout', '0', 'select * from range(300000000)'])
+    const query = launch(s, ['query', 'select * from range(300000000)'])
     await waitFor(() => query.stdout().split('\n').length > 3, 'the first rows', PATIENCE_MS)
     assert.deepEqual(query.stdout().split('\n').slice(0, 3).map(line => line.trim()), ['range', '0', '1'])
     // Rows arrived while the daemon is still producing them (the old client printed only after all 300 M).
