@@ -71,6 +71,12 @@ export class ReadRequests {
   private async run(params: Record<string, unknown>, channel: ReplyChannel, work: (connection: DuckDBConnection) => Promise<void>): Promise<undefined> {
     if (this.stopping) throw new DaemonStoppingError()
     const connection = await this.store.connect()
+    if (this.stopping) {
+      // stop began while this waited for the file (a rewrite had it): too late to start.
+      connection.closeSync()
+      throw new DaemonStoppingError()
+    }
+
     const timeoutMs = typeof params.timeoutMs === 'number' && params.timeoutMs > 0 ? params.timeoutMs : 0
     const guard = new QueryGuard(connection, {timeoutMs})
     this.running.add(guard)
