@@ -3,6 +3,12 @@
  * must stay small however clients behave, because capture runs in the same process.
  */
 
+/**
+ * Connections open at once; more are closed as they arrive. The CLI uses one per command, and
+ * every connection costs a read buffer (64 KiB) before its first line can be judged.
+ */
+export const MAX_CONNECTIONS = 256
+
 /** Requests read from one connection but not yet answered; beyond this the connection is not read. */
 export const MAX_QUEUED_REQUESTS = 32
 

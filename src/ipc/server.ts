@@ -2,7 +2,7 @@ import {existsSync, unlinkSync} from 'node:fs'
 import net from 'node:net'
 
 import {DevtraceError, errorMessage} from '../ui/errors.js'
-import {InputBudget, MAX_QUEUED_REQUESTS} from './limits.js'
+import {InputBudget, MAX_CONNECTIONS, MAX_QUEUED_REQUESTS} from './limits.js'
 import {
   encode, LineSplitter, type Reply, type Request,
 } from './protocol.js'
@@ -160,6 +160,14 @@ export async function listen(socketPath: string, handlers: Record<string, Handle
     }
   })
 
+  server.maxConnections = MAX_CONNECTIONS
+  let lastDropLogged = 0
+  server.on('drop', () => {
+    // One line a minute at most: a flood of connections must not become a flood of log lines.
+    if (Date.now() - lastDropLogged < 60_000) return
+    lastDropLogged = Date.now()
+    log(`ipc: refusing connections over ${MAX_CONNECTIONS} open at once`)
+  })
   const previousUmask = process.platform === 'win32' ? undefined : process.umask(0o177)
   try {
     await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,7 @@ import {
 } from 'node:test'
 
 import {callDaemon} from '../../src/ipc/client.js'
-import {MAX_QUEUED_REQUESTS, MAX_TOTAL_PENDING_CHARS} from '../../src/ipc/limits.js'
+import {MAX_CONNECTIONS, MAX_QUEUED_REQUESTS, MAX_TOTAL_PENDING_CHARS} from '../../src/ipc/limits.js'
 import {MAX_LINE_BYTES} from '../../src/ipc/protocol.js'
 import {type ControlServer, listen} from '../../src/ipc/server.js'
 import {sleep, waitFor} from '../helpers/cli.js'
@@ -88,6 +88,22 @@ describe('control server under misbehaving clients', () => {
     assert.ok(reply, 'a well-behaved client gets an answer')
     for (const socket of sockets) socket.destroy()
     await Promise.all(ended)
+  })
+
+  it('closes connections beyond the cap on open connections, and accepts again once they go', async () => {
+    const sockets = await Promise.all(Array.from({length: MAX_CONNECTIONS + 20}, () => connect()))
+    const cut = sockets.map(() => false)
+    const ended = sockets.map((socket, index) => {
+      socket.on('error', () => {})
+      return closed(socket).then(() => {
+        cut[index] = true
+      })
+    })
+    await waitFor(() => cut.filter(Boolean).length >= 20, 'the server to close connections over the cap', 60_000)
+    assert.equal(cut.filter(Boolean).length, 20)
+    for (const socket of sockets) socket.destroy()
+    await Promise.all(ended)
+    await waitFor(async () => (await callDaemon<{answered: number}>(paths() as never, 'ping')) !== undefined, 'a new connection to be answered', 60_000)
   })
 
   it('reads no more from a client that pipelines requests without reading replies, and drops its queue when it leaves', async () => {
