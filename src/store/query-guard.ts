@@ -16,7 +16,7 @@ export interface QueryLimits {
 
 export class QueryTimeoutError extends DevtraceError {
   constructor(timeoutMs: number) {
-    super(`The query ran longer than its ${formatDuration(timeoutMs)} limit and was stopped.`, {
+    super(`The query ran past its time limit of ${formatDuration(timeoutMs)} and was stopped.`, {
       suggestion: 'Give it longer with --timeout (like --timeout 30m), or --timeout 0 for no limit.',
     })
     this.name = 'QueryTimeoutError'

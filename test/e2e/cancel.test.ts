@@ -107,7 +107,7 @@ describe('abandoned and oversized queries on a running daemon', {skip}, () => {
     const result = await s.run(['query', '--timeout', '1s', ENDLESS], {timeoutMs: PATIENCE_MS})
     assert.equal(result.code, 1, result.stderr)
     assert.equal(result.stdout, '')
-    assert.match(oneLine(result.stderr), /The query ran longer than its 1 second limit and was stopped\. Try this: Give it longer with --timeout/)
+    assert.match(oneLine(result.stderr), /The query ran past its time limit of 1 second and was stopped\. Try this: Give it longer with --timeout/)
     assert.equal((await status(s)).queries_running, 0)
     await daemonIdle(pid)
     const again = await s.run(['query', '--timeout', '30', 'select 42 as answer', '--json'])
