@@ -46,6 +46,7 @@ export default class StatusCommand extends BaseCommand {
       if (status.excluded_events > 0) rows.push(['excluded', `${status.excluded_events} events in excluded apps (not recorded)`])
       if (status.panic_hotkey) rows.push(['hotkey', `${status.panic_hotkey} pauses and resumes`])
       if (status.dropped > 0) rows.push(['dropped', c.red(`${status.dropped} events (the queue was full)`)])
+      if (status.queries_running > 0) rows.push(['queries', `${status.queries_running} running (each stops at its --timeout, or when its command ends)`])
       if (status.last_write_error) rows.push(['write error', c.red(t(status.last_write_error))])
       if (status.wal_moved_to) rows.push(['recovered', c.yellow(`an unreadable WAL was moved to ${t(status.wal_moved_to)}`)])
     } else {

@@ -11,7 +11,7 @@ export default class Stop extends BaseCommand {
   async run(): Promise<{was_running: boolean; pid: null | number; events_session: number}> {
     await this.parse(Stop)
     const {stopDaemon} = await import('../daemon/control.js')
-    const stopped = await stopDaemon(this.paths)
+    const stopped = await stopDaemon(this.paths, signal => this.warn(`The daemon flushed but did not exit; sending ${signal}.`))
     if (!stopped) {
       this.log('devtrace is not running.')
       return {was_running: false, pid: null, events_session: 0}

@@ -5,6 +5,8 @@ import type {UploadOutput} from '../transfer/upload-run.js'
 import {PROFILE_CHOICES} from '../privacy/profiles.js'
 import {EXPORT_FORMATS} from '../transfer/export.js'
 import {BaseCommand} from '../ui/base-command.js'
+import {parseTimeout} from '../ui/duration.js'
+import {UsageError} from '../ui/errors.js'
 import {prose} from '../ui/prose.js'
 import {TIME_FORMS} from '../ui/time.js'
 
@@ -32,7 +34,7 @@ Redirects are not followed.
 
 Connection errors, 408, 429 (a Retry-After of up to 10 s is honoured) and
 5xx are retried with exponential backoff and jitter: --retries more attempts
-(default 3), giving up once --timeout seconds (default 15) have gone to
+(default 3), giving up once --timeout (default 15 seconds; 30, 30s, 2m) has gone to
 connecting, waiting and backing off — time spent sending the body does not
 count. Other 4xx are final. A failure exits 1 with the server's status and
 the start of its answer. Every upload — sent or failed, with its status,
@@ -43,7 +45,7 @@ in the ledger (devtrace audit).`)
     {command: '<%= config.bin %> upload --to https://example.com/devtrace --since yesterday --until today', description: 'Send yesterday\'s per-minute totals, after a preview and a confirmation.'},
     {command: 'DEVTRACE_UPLOAD_TOKEN=… <%= config.bin %> upload --since 7d --yes --json', description: 'To the configured upload.url with a bearer token, without asking; the result as JSON.'},
     {command: '<%= config.bin %> upload --to https://example.com/devtrace --redact coarse --format csv --dry-run --save payload.csv', description: 'Write the exact coarse CSV payload to payload.csv for inspection; send nothing.'},
-    {command: '<%= config.bin %> upload --to https://devtrace.internal/in --ca internal-ca.pem --retries 6 --timeout 60', description: 'A server with a private CA; retry longer.'},
+    {command: '<%= config.bin %> upload --to https://devtrace.internal/in --ca internal-ca.pem --retries 6 --timeout 2m', description: 'A server with a private CA; retry longer.'},
   ]
   static flags = {
     to: Flags.string({description: 'Where to send it: an https:// URL (http:// only to this machine). Default: config upload.url.', helpValue: 'URL'}),
@@ -59,8 +61,8 @@ in the ledger (devtrace audit).`)
     retries: Flags.integer({
       description: 'Attempts after the first, on transient failures.', default: 3, min: 0, max: 20,
     }),
-    timeout: Flags.integer({
-      description: 'Give up after this many seconds of connecting, waiting and backing off (sending the body does not count).', default: 15, min: 1, max: 3600,
+    timeout: Flags.string({
+      description: 'Give up after this long connecting, waiting and backing off (sending the body does not count): seconds (15) or a duration (30s, 2m), up to 1h.', default: '15', helpValue: 'DURATION',
     }),
   }
 
@@ -80,7 +82,7 @@ in the ledger (devtrace audit).`)
         yes: flags.yes,
         ca: flags.ca,
         retries: flags.retries,
-        timeoutSeconds: flags.timeout,
+        timeoutSeconds: uploadTimeoutSeconds(flags.timeout),
       },
       paths: this.paths,
       settings: this.loadSettings(),
@@ -89,4 +91,14 @@ in the ledger (devtrace audit).`)
       log: text => this.log(text),
     })
   }
+}
+
+/** An upload always has a limit (it retries): more than 0, at most an hour. */
+function uploadTimeoutSeconds(text: string): number {
+  const milliseconds = parseTimeout(text, '--timeout')
+  if (milliseconds <= 0 || milliseconds > 3_600_000) {
+    throw new UsageError(`--timeout "${text}" is out of range for upload.`, 'Give between 1 second and 1 hour, like 30, 30s or 2m.')
+  }
+
+  return milliseconds / 1000
 }

@@ -3,6 +3,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import type {CapturedEvent} from '../capture/event.js'
 import type {DatabaseAccess} from '../store/operations.js'
 
+import {daemonDatabaseSettings} from '../store/daemon-memory.js'
 import {EventSpool, replaySpoolLogged, spoolPath} from '../store/event-spool.js'
 import {EventWriter} from '../store/event-writer.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from '../store/open-database.js'
@@ -92,7 +93,7 @@ export class CaptureStore implements DatabaseAccess {
       try {
         return await work()
       } finally {
-        this.db = await openDatabase(this.file)
+        this.db = await openDatabase(this.file, {settings: daemonDatabaseSettings()})
         // Before the Appender: the spool holds the oldest of what was captured meanwhile.
         this.writtenBefore += await replaySpoolLogged(this.db.connection, this.file, this.log)
         this.writer = await EventWriter.open(this.db.connection, this.sessionId)

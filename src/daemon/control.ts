@@ -4,8 +4,9 @@ import type {Level} from '../config/config.js'
 import type {DaemonStatus, ReadyInfo} from './daemon.js'
 
 import {prepareStateFolder, type StatePaths} from '../config/paths.js'
-import {callDaemon, DaemonClient} from '../ipc/client.js'
+import {callDaemon} from '../ipc/client.js'
 import {DevtraceError} from '../ui/errors.js'
+import {waitGone} from './process-gone.js'
 
 export interface StoppedStatus {
   running: false
@@ -46,22 +47,33 @@ export async function startDaemon(
   })
 }
 
-/** Ask the daemon to flush and stop, then wait until its socket is gone (the file is free then). */
-export async function stopDaemon(paths: StatePaths, timeoutMs = 15_000): Promise<DaemonStatus | undefined> {
+/** How long a daemon that answered `stop` gets to exit before SIGTERM, and then before SIGKILL. */
+const EXIT_GRACE_MS = 5000
+const TERM_GRACE_MS = 3000
+
+/**
+ * Ask the daemon to flush and stop, and return only once its process is gone (so the file is
+ * free and `start` works at once). Everything captured is on disk when `stop` answers; a daemon
+ * that then fails to exit (stuck in native code, say) is sent SIGTERM, then SIGKILL.
+ */
+export async function stopDaemon(paths: StatePaths, onEscalate?: (signal: NodeJS.Signals) => void): Promise<DaemonStatus | undefined> {
   const stopped = await callDaemon<DaemonStatus>(paths, 'stop')
   if (!stopped) return undefined
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    const client = await DaemonClient.connect(paths, 500)
-    if (!client) return stopped
-    client.close()
-    await new Promise(resolve => {
-      setTimeout(resolve, 50)
-    })
+  const {pid} = stopped
+  if (await waitGone(pid, EXIT_GRACE_MS)) return stopped
+  for (const [signal, graceMs] of [['SIGTERM', TERM_GRACE_MS], ['SIGKILL', TERM_GRACE_MS]] as const) {
+    onEscalate?.(signal)
+    try {
+      process.kill(pid, signal)
+    } catch {
+      return stopped // gone meanwhile
+    }
+
+    if (await waitGone(pid, graceMs)) return stopped
   }
 
-  throw new DevtraceError(`The daemon (pid ${stopped.pid}) did not stop within ${timeoutMs / 1000} s.`, {
-    suggestion: `Stop it with \`kill ${stopped.pid}\`.`,
+  throw new DevtraceError(`The daemon (pid ${pid}) did not exit, even after SIGKILL.`, {
+    suggestion: `Check it with \`ps -p ${pid}\`; the events it captured are on disk.`,
   })
 }
 

@@ -15,12 +15,11 @@ import {loadConfig} from '../config/config.js'
 import {prepareStateFolder} from '../config/paths.js'
 import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
-import {copyToFifo} from '../store/copy-out.js'
+import {daemonDatabaseSettings} from '../store/daemon-memory.js'
 import {replaySpoolLogged} from '../store/event-spool.js'
 import {removeLeftovers} from '../store/leftovers.js'
 import {DatabaseLockedError, openDatabase} from '../store/open-database.js'
 import {loadOperation} from '../store/operations.js'
-import {type QueryParams, streamQuery} from '../store/query-stream.js'
 import {migrate} from '../store/schema.js'
 import {DevtraceError, errorMessage} from '../ui/errors.js'
 import {AppContext, type AppStatus} from './app-context.js'
@@ -28,6 +27,7 @@ import {CaptureStore} from './capture-store.js'
 import {Followers} from './followers.js'
 import {DaemonLog} from './log.js'
 import {keepPauseAcrossRestarts, pausedUntil} from './pause-state.js'
+import {ReadRequests} from './requests.js'
 import {enforceRetention, RETENTION_EVERY_MS, RETENTION_FIRST_CHECK_MS} from './retention.js'
 import {beginSession, closeOrphanSessions, endSession} from './session.js'
 
@@ -70,12 +70,15 @@ export interface DaemonStatus extends AppStatus {
   database_bytes: number
   last_write_error: null | string
   wal_moved_to: null | string
+  queries_running: number
 }
 
 /** One queue slot per event; 200k events is minutes of the fastest input, a few tens of MB at most. */
 const QUEUE_CAPACITY = 200_000
 const FOLLOW_TICK_MS = 100
 const CHECKPOINT_EVERY_MS = 5 * 60 * 1000
+/** How long `stop` waits for interrupted queries to give their connections back. */
+const QUERY_STOP_GRACE_MS = 2000
 
 export class AlreadyRunningError extends DevtraceError {
   constructor(readonly pid: number) {
@@ -101,7 +104,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   let db
   guard?.opens()
   try {
-    db = await openDatabase(paths.database)
+    db = await openDatabase(paths.database, {settings: daemonDatabaseSettings()})
   } catch (error) {
     if (error instanceof DatabaseLockedError) {
       const other = await callDaemon<{pid: number}>(paths, 'ping')
@@ -123,6 +126,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   const sessionId = await beginSession(db.connection, options.level, options.version, startedMicros)
   const store = await CaptureStore.attach(paths.database, db, sessionId, line => log.write(line))
   const {walMovedTo} = db
+  const reads = new ReadRequests(store)
   const recorder = new Recorder({level: options.level, mouseHz: options.mouseHz, queueCapacity: QUEUE_CAPACITY})
   // Focused app, exclude_apps, window titles and the panic hotkey; follows config.json live.
   const apps = new AppContext({
@@ -238,6 +242,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       database_bytes: fileSize(paths.database) + fileSize(`${paths.database}.wal`),
       last_write_error: lastWriteError,
       wal_moved_to: walMovedTo ?? null,
+      queries_running: reads.count,
       ...apps.status(),
     }
   }
@@ -254,6 +259,8 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   const stopCapture = (reason: string): Promise<void> => {
     stopping ??= (async () => {
       log.write(`stopping (${reason})`)
+      // A running query would hold the file past our exit (and a core with it): interrupt first.
+      await reads.stopAll(QUERY_STOP_GRACE_MS)
       clearInterval(flushTimer)
       clearInterval(checkpointTimer)
       clearTimeout(retentionFirst)
@@ -308,39 +315,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
       log.write('resumed')
       return status()
     },
-    // Each query gets its own connection: DuckDB runs one statement at a time per connection,
-    // and capture keeps writing through the Appender's connection meanwhile.
-    async query(params, channel) {
-      const connection = await store.connect()
-      const sql = String(params.sql ?? '')
-      const queryParams = params.params as QueryParams | undefined
-      try {
-        let first = true
-        for await (const batch of streamQuery(connection, sql, queryParams)) {
-          if (channel.closed) break
-          await channel.send({type: 'rows', columns: first ? batch.columns : undefined, rows: batch.rows})
-          first = false
-        }
-
-        await channel.send({type: 'end'})
-      } finally {
-        connection.closeSync()
-      }
-    },
-    // Large CSV/JSON results: DuckDB writes them straight into the client's FIFO.
-    async copy(params, channel) {
-      const connection = await store.connect()
-      try {
-        const rows = await copyToFifo(connection, {
-          sql: String(params.sql ?? ''),
-          format: params.format === 'json' ? 'json' : 'csv',
-          fifo: String(params.fifo ?? ''),
-        }, () => channel.send({type: 'rows', rows: []}))
-        await channel.send({type: 'end', summary: {rows}})
-      } finally {
-        connection.closeSync()
-      }
-    },
+    ...reads.handlers,
     async follow(params, channel) {
       const kinds = Array.isArray(params.kinds) ? params.kinds.map(String) : undefined
       await followers.follow(channel, kinds)

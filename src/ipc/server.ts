@@ -2,6 +2,7 @@ import {existsSync, unlinkSync} from 'node:fs'
 import net from 'node:net'
 
 import {DevtraceError, errorMessage} from '../ui/errors.js'
+import {InputBudget, MAX_CONNECTIONS, MAX_QUEUED_REQUESTS} from './limits.js'
 import {
   encode, LineSplitter, type Reply, type Request,
 } from './protocol.js'
@@ -33,21 +34,37 @@ export async function listen(socketPath: string, handlers: Record<string, Handle
   if (process.platform !== 'win32' && existsSync(socketPath)) unlinkSync(socketPath)
 
   const sockets = new Set<net.Socket>()
+  // Unterminated input of all connections together: many clients each just under the per-line
+  // limit would otherwise add up to gigabytes.
+  const budget = new InputBudget()
   const server = net.createServer(socket => {
     sockets.add(socket)
     socket.setEncoding('utf8')
     const splitter = new LineSplitter()
     const closeListeners: Array<() => void> = []
     let closed = false
+    let held = 0 // this connection's share of the budget
     socket.on('close', () => {
       closed = true
+      budget.release(held)
+      held = 0
       sockets.delete(socket)
       for (const listener of closeListeners) listener()
     })
     socket.on('error', () => socket.destroy())
 
-    // Requests on one connection are answered one after another, in order.
+    // Requests on one connection are answered one after another, in order. A client that sends
+    // faster than it reads its replies is simply not read from: at most MAX_QUEUED_REQUESTS wait,
+    // then the kernel's buffers push back on it, and the daemon's memory stays flat.
     let queue = Promise.resolve()
+    let queued = 0
+    let replyBacklog = false
+    const updateReading = (): void => {
+      if (closed) return
+      if (queued >= MAX_QUEUED_REQUESTS || replyBacklog) socket.pause()
+      else socket.resume()
+    }
+
     socket.on('data', (chunk: string) => {
       let lines: string[]
       try {
@@ -58,9 +75,26 @@ export async function listen(socketPath: string, handlers: Record<string, Handle
         return
       }
 
-      for (const line of lines) {
-        queue = queue.then(() => dispatch(line))
+      budget.release(held)
+      held = splitter.pending
+      if (!budget.take(held)) {
+        held = 0
+        log('ipc: dropping client: unterminated input of all clients is over its limit')
+        socket.destroy()
+        return
       }
+
+      for (const line of lines) {
+        queued++
+        queue = queue.then(async () => {
+          // Work for a client that has gone is dropped, not done for no one.
+          if (!closed) await dispatch(line)
+          queued--
+          updateReading()
+        })
+      }
+
+      updateReading()
     })
 
     const write = (message: Reply): Promise<void> =>
@@ -70,8 +104,22 @@ export async function listen(socketPath: string, handlers: Record<string, Handle
           return
         }
 
-        if (socket.write(encode(message))) resolve()
-        else socket.once('drain', resolve).once('close', resolve)
+        if (socket.write(encode(message))) {
+          resolve()
+          return
+        }
+
+        // The client is not reading its replies: read no more requests until it does.
+        replyBacklog = true
+        updateReading()
+        const done = (): void => {
+          socket.off('drain', done).off('close', done)
+          replyBacklog = false
+          updateReading()
+          resolve()
+        }
+
+        socket.once('drain', done).once('close', done)
       })
 
     async function dispatch(line: string): Promise<void> {
@@ -112,6 +160,14 @@ export async function listen(socketPath: string, handlers: Record<string, Handle
     }
   })
 
+  server.maxConnections = MAX_CONNECTIONS
+  let lastDropLogged = 0
+  server.on('drop', () => {
+    // One line a minute at most: a flood of connections must not become a flood of log lines.
+    if (Date.now() - lastDropLogged < 60_000) return
+    lastDropLogged = Date.now()
+    log(`ipc: refusing connections over ${MAX_CONNECTIONS} open at once`)
+  })
   const previousUmask = process.platform === 'win32' ? undefined : process.umask(0o177)
   try {
     await new Promise<void>((resolve, reject) => {

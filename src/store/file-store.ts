@@ -1,7 +1,8 @@
-import type {Store} from './store.js'
+import type {CopyToRequest, Store} from './store.js'
 
-import {type CopyFormat, copyToFifo} from './copy-out.js'
+import {copyToFifo} from './copy-out.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from './open-database.js'
+import {guarded, QueryGuard, type QueryLimits} from './query-guard.js'
 import {type QueryParams, type RowBatch, streamQuery} from './query-stream.js'
 import {usableSchemaVersion} from './schema.js'
 
@@ -27,11 +28,18 @@ export class FileStore implements Store {
     closeDatabase(this.db)
   }
 
-  query(sql: string, params?: QueryParams): AsyncGenerator<RowBatch> {
-    return streamQuery(this.db.connection, sql, params)
+  async * query(sql: string, params?: QueryParams, limits: QueryLimits = {}): AsyncGenerator<RowBatch> {
+    const guard = new QueryGuard(this.db.connection, limits)
+    try {
+      yield * streamQuery(this.db.connection, sql, params)
+    } catch (error) {
+      throw guard.explain(error)
+    } finally {
+      guard.dispose()
+    }
   }
 
-  copyTo(sql: string, format: CopyFormat, fifo: string, started: () => void): Promise<number> {
-    return copyToFifo(this.db.connection, {sql, format, fifo}, async () => started())
+  copyTo(request: CopyToRequest, started: () => void): Promise<number> {
+    return guarded(this.db.connection, request, () => copyToFifo(this.db.connection, request, async () => started()))
   }
 }

@@ -32,14 +32,14 @@ function lockHolder(message: string): string {
  * so `--help` and `status` stay fast. A WAL that cannot be replayed is moved aside (and the
  * caller reports it) rather than failing every start after a crash.
  */
-export async function openDatabase(file: string, options: {readOnly?: boolean} = {}): Promise<OpenedDatabase> {
+export async function openDatabase(file: string, options: {readOnly?: boolean; settings?: Record<string, string>} = {}): Promise<OpenedDatabase> {
   // require() rather than import(): the package is CommonJS, and importing it from ESM makes Node
   // lex its modules for named exports first, about 40 % of its load time (which every command
   // that opens the file pays).
   const {DuckDBInstance} = createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api')
   // devtrace never downloads or loads extensions: what it needs (json, parquet, icu) is built in,
   // and an autoloaded httpfs would let a query open network connections.
-  const config: Record<string, string> = {autoinstall_known_extensions: 'false', autoload_known_extensions: 'false'}
+  const config: Record<string, string> = {...options.settings, autoinstall_known_extensions: 'false', autoload_known_extensions: 'false'}
   if (options.readOnly) config.access_mode = 'READ_ONLY'
 
   const attempt = async (): Promise<OpenedDatabase> => {

@@ -7,6 +7,7 @@ import net from 'node:net'
 import path from 'node:path'
 
 import type {CopyFormat} from '../store/copy-out.js'
+import type {QueryLimits} from '../store/query-guard.js'
 import type {Store} from '../store/store.js'
 
 import {makePipeFolder, sweepPipeFolders} from '../store/pipe-folder.js'
@@ -16,9 +17,9 @@ import {printRows} from './print-rows.js'
  * Print a query's result as CSV or JSON at full speed: DuckDB (in the daemon, or here) writes
  * into a private FIFO that we copy to stdout. Windows has no FIFOs: there rows are formatted here.
  */
-export async function copyQueryToStdout(store: Store, sql: string, format: CopyFormat): Promise<void> {
+export async function copyQueryToStdout(store: Store, sql: string, format: CopyFormat, limits: QueryLimits = {}): Promise<void> {
   if (process.platform === 'win32') {
-    await printRows(store.query(sql), {format})
+    await printRows(store.query(sql, undefined, limits), {format})
     return
   }
 
@@ -40,7 +41,9 @@ export async function copyQueryToStdout(store: Store, sql: string, format: CopyF
   const finished = once(pipe, 'end')
   pipe.pipe(process.stdout, {end: false})
   try {
-    await store.copyTo(sql, format, fifo, release)
+    await store.copyTo({
+      sql, format, fifo, ...limits,
+    }, release)
     release()
     await finished
   } finally {

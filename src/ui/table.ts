@@ -18,24 +18,41 @@ export function styled(text: string, colour: (text: string) => string): TableCel
   return new StyledCell(colour(safeText(text)))
 }
 
-/**
- * A borderless, aligned table for the terminal (and plain text in a pipe). Every cell is shown
- * through safeText: values come from other programs (app classes, titles, query results), and a
- * control character in one would act on the terminal or break the row.
- */
+/** A borderless, aligned table for the terminal (and plain text in a pipe). */
 export function renderTable(head: string[], rows: TableCell[][]): string {
-  const c = colourFor()
-  const table = new Table({
-    head: head.map(title => c.bold(safeText(title))),
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-      left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-    },
-    style: {
-      head: [], border: [], 'padding-left': 0, 'padding-right': 0,
-    },
-  })
-  table.push(...rows.map(row => row.map(cell => (cell instanceof StyledCell ? cell.text : safeText(cell)))))
-  return table.toString()
+  return new TablePages(head).page(rows)
+}
+
+/**
+ * A table printed a page at a time, so the first rows of a long result show at once: the first
+ * page (with the header) sets the column widths and later pages keep them, cutting a longer
+ * cell with "…" rather than shifting the columns. Every cell is shown through safeText: values
+ * come from other programs (app classes, titles, query results), and a control character in
+ * one would act on the terminal or break the row.
+ */
+export class TablePages {
+  private widths: number[] | undefined
+
+  constructor(private readonly head: string[]) {}
+
+  page(rows: TableCell[][]): string {
+    const c = colourFor()
+    const table = new Table({
+      head: this.widths ? [] : this.head.map(title => c.bold(safeText(title))),
+      colWidths: this.widths ? [...this.widths] : [],
+      chars: {
+        top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+        bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+        left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+      },
+      style: {
+        head: [], border: [], 'padding-left': 0, 'padding-right': 0,
+      },
+    })
+    table.push(...rows.map(row => row.map(cell => (cell instanceof StyledCell ? cell.text : safeText(cell)))))
+    const text = table.toString()
+    // cli-table3 fills in the widths it computed; keep them for the pages that follow.
+    this.widths ??= table.options.colWidths.map(width => width ?? 1)
+    return text
+  }
 }

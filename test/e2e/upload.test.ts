@@ -388,7 +388,8 @@ describe('upload to servers on 127.0.0.1 (a private X display for the data)', {s
   test('retries: two failures then success reuse one Idempotency-Key; 500 forever fails (exit 1, ledger "failed"); a 400 is not retried', async () => {
     const {s} = await preparedSandbox()
     const flaky = await server([reply(503, 'warming up'), reply(502), reply(201)])
-    const ok = await s.run(['upload', '--to', `${flaky.url}/in`, '--yes'])
+    // --timeout reads durations like everywhere else (it took whole seconds only).
+    const ok = await s.run(['upload', '--to', `${flaky.url}/in`, '--yes', '--timeout', '2m'])
     assert.equal(ok.code, 0, ok.stderr)
     assert.equal(flaky.seen.length, 3)
     assert.equal(new Set(flaky.seen.map(request => request.headers['idempotency-key'])).size, 1)

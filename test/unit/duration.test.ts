@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {formatDuration, parseDuration} from '../../src/ui/duration.js'
+import {formatDuration, parseDuration, parseTimeout} from '../../src/ui/duration.js'
 import {UsageError} from '../../src/ui/errors.js'
 
 function assertRefused(text: string, flag = '--for'): void {
@@ -68,5 +68,35 @@ describe('duration', () => {
       assert.equal(formatDuration(1000), '1 second')
       assert.equal(formatDuration(-5), '0 ms')
     })
+  })
+})
+
+describe('parseTimeout', () => {
+  it('reads a bare number as seconds, like upload --timeout always did', () => {
+    assert.equal(parseTimeout('30', '--timeout'), 30_000)
+    assert.equal(parseTimeout(' 15 ', '--timeout'), 15_000)
+    assert.equal(parseTimeout('1.5', '--timeout'), 1500)
+  })
+
+  it('reads a number with a unit like every other duration', () => {
+    assert.equal(parseTimeout('30s', '--timeout'), 30_000)
+    assert.equal(parseTimeout('2m', '--timeout'), 120_000)
+    assert.equal(parseTimeout('1h', '--timeout'), 3_600_000)
+  })
+
+  it('reads 0 (with or without a unit) as no limit', () => {
+    assert.equal(parseTimeout('0', '--timeout'), 0)
+    assert.equal(parseTimeout('0s', '--timeout'), 0)
+  })
+
+  it('refuses what is not a duration, naming the flag', () => {
+    for (const text of ['', 'soon', '-5', '-5s', '10 parsecs']) {
+      assert.throws(() => parseTimeout(text, '--timeout'), (error: unknown) => {
+        assert.ok(error instanceof UsageError, `"${text}": expected a UsageError`)
+        assert.equal(error.exitCode, 2)
+        assert.equal(error.message, `--timeout "${text}" is not a duration.`)
+        return true
+      })
+    }
   })
 })
