@@ -48,7 +48,8 @@ describe('leftovers', () => {
     removeLeftovers(link, line => lines.push(line))
     for (const file of left) assert.equal(existsSync(file), false, file)
     assert.equal(existsSync(real), true)
-    assert.equal(lines.length, 3)
+    // The sweep of the machine's temp folder may report other runs' pipe folders; count the rewrites.
+    assert.equal(lines.filter(line => line.includes('.rewrite')).length, 3)
   })
 
   test('an export\'s partial files are removed at the next start only if it never finished, and only devtrace\'s own', () => {
