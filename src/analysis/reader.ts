@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs'
 import type {StatePaths} from '../config/paths.js'
 import type {Reader} from './summary.js'
 
-import {DevtraceError} from '../ui/errors.js'
+import {DevtraceError} from '../core/errors.js'
 
 /** What `summarize` and `report` read through: read-only queries, then close. */
 export type AnalysisStore = Reader & {close(): void}

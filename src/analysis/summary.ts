@@ -1,8 +1,8 @@
+import type {JsonValue} from '../core/values.js'
 import type {QueryParams} from '../store/query-stream.js'
 import type {Store} from '../store/store.js'
-import type {JsonValue} from '../store/values.js'
 
-import {isoFromMicros} from '../store/values.js'
+import {isoFromMicros} from '../core/values.js'
 import {
   cadenceQuery, ceilSlot, floorSlot, type Grouping, type GroupingRequest, metricsQuery, rawLookbackMicros, type Sources,
 } from './metrics-sql.js'

@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs'
 import net from 'node:net'
 
-import {DevtraceError} from '../ui/errors.js'
+import {DevtraceError} from '../core/errors.js'
 
 /**
  * Can input be captured here? uiohook-napi aborts the whole process (SIGABRT) when it cannot

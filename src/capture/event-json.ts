@@ -1,6 +1,6 @@
 import type {CapturedEvent} from './event.js'
 
-import {isoFromMicros} from '../store/values.js'
+import {isoFromMicros} from '../core/values.js'
 
 /** An event as `inspect --json` and `--follow` print it: the `events` columns, in order. */
 export interface EventJson {

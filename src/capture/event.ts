@@ -1,6 +1,4 @@
-/** One row of the public `events` table, as the capture side produces it. */
-export const EVENT_KINDS = ['key_down', 'key_up', 'mouse_move', 'mouse_down', 'mouse_up', 'wheel'] as const
-export type EventKind = (typeof EVENT_KINDS)[number]
+import type {EventKind} from '../core/event-kind.js'
 
 export const KEY_CLASSES = [
   'letter',

@@ -1,5 +1,6 @@
-import type {Level} from '../config/config.js'
-import type {CapturedEvent, EventKind, WheelDirection} from './event.js'
+import type {EventKind} from '../core/event-kind.js'
+import type {Level} from '../core/level.js'
+import type {CapturedEvent, WheelDirection} from './event.js'
 
 import {keyClassOf} from './key-class.js'
 

@@ -1,4 +1,4 @@
-import type {Level} from '../config/config.js'
+import type {Level} from '../core/level.js'
 import type {CapturedEvent} from './event.js'
 
 import {EventQueue} from './event-queue.js'

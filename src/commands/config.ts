@@ -3,8 +3,8 @@ import {Args} from '@oclif/core'
 import {
   type Config, CONFIG_KEYS, getConfigValue, isConfigKey, saveConfig, setConfigValue,
 } from '../config/config.js'
+import {UsageError} from '../core/errors.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {UsageError} from '../ui/errors.js'
 import {prose} from '../ui/prose.js'
 import {safeText} from '../ui/safe-text.js'
 

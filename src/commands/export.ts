@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 import path from 'node:path'
 
+import {UsageError} from '../core/errors.js'
 import {DEFAULT_REDACT_PROFILE, PROFILE_CHOICES, type ProfileOrNone} from '../privacy/profiles.js'
 import {EXPORT_FORMATS, type ExportResult} from '../transfer/export.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {UsageError} from '../ui/errors.js'
 import {withDefaultValue} from '../ui/optional-value.js'
 import {prose} from '../ui/prose.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'

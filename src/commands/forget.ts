@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core'
 
 import type {ForgetCounts, ForgetResult} from '../privacy/forget.js'
 
+import {UsageError} from '../core/errors.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {UsageError} from '../ui/errors.js'
 import {localTime} from '../ui/event-format.js'
 import {prose} from '../ui/prose.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {EVENT_KINDS, type EventKind} from '../capture/event.js'
+import {EVENT_KINDS, type EventKind} from '../core/event-kind.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {EVENT_TABLE_HEAD, eventCells} from '../ui/event-format.js'
 import {printRows} from '../ui/print-rows.js'

@@ -2,8 +2,8 @@ import {Flags} from '@oclif/core'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 
+import {DevtraceError} from '../core/errors.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {DevtraceError} from '../ui/errors.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
 
 export interface ReportResult {

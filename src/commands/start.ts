@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {type Level, LEVELS} from '../config/config.js'
+import {type Level, LEVELS} from '../core/level.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {colourFor} from '../ui/colour.js'
 import {prose} from '../ui/prose.js'

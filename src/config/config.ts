@@ -5,13 +5,11 @@ import path from 'node:path'
 import {z} from 'zod'
 
 import {chordProblem} from '../capture/hotkey.js'
-import {DevtraceError, UsageError} from '../ui/errors.js'
+import {DevtraceError, UsageError} from '../core/errors.js'
+import {LEVELS} from '../core/level.js'
 import {formatBytes} from '../ui/format.js'
 import {ensurePrivateDir} from './paths.js'
 import {stateFolderError} from './write-problem.js'
-
-export const LEVELS = ['minimal', 'standard', 'full'] as const
-export type Level = (typeof LEVELS)[number]
 
 export const configSchema = z
 .object({

@@ -1,7 +1,7 @@
 import {statSync} from 'node:fs'
 import path from 'node:path'
 
-import {DevtraceError} from '../ui/errors.js'
+import {DevtraceError} from '../core/errors.js'
 
 /**
  * Why a file could not be written, in a few plain words, from a Node errno code or from the text

@@ -2,6 +2,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 
 import type {AppState, Recorder} from '../capture/recorder.js'
 import type {StatePaths} from '../config/paths.js'
+import type {Level} from '../core/level.js'
 
 import {type AppMatcher, compileAppPatterns} from '../capture/app-match.js'
 import {
@@ -9,7 +10,7 @@ import {
 } from '../capture/app-tracker.js'
 import {nowMicros} from '../capture/hook.js'
 import {type Chord, parseChord} from '../capture/hotkey.js'
-import {type Config, type Level, loadConfig} from '../config/config.js'
+import {type Config, loadConfig} from '../config/config.js'
 import {type ConfigWatch, watchConfig} from './config-watch.js'
 
 /** What `status --json` says about app context and capture-time privacy. */

@@ -1,11 +1,11 @@
 import {existsSync, statSync} from 'node:fs'
 
-import type {Level} from '../config/config.js'
+import type {Level} from '../core/level.js'
 import type {DaemonStatus, ReadyInfo} from './daemon.js'
 
 import {prepareStateFolder, type StatePaths} from '../config/paths.js'
+import {DevtraceError} from '../core/errors.js'
 import {callDaemon} from '../ipc/client.js'
-import {DevtraceError} from '../ui/errors.js'
 import {waitGone} from './process-gone.js'
 
 export interface StoppedStatus {

@@ -6,8 +6,8 @@ import path from 'node:path'
 import type {Recorder} from '../capture/recorder.js'
 import type {StatePaths} from '../config/paths.js'
 
+import {errorMessage} from '../core/errors.js'
 import {fsyncFolderOf} from '../store/fsync.js'
-import {errorMessage} from '../ui/errors.js'
 
 /**
  * The pause, kept on disk so a daemon restarted after a crash or by a service manager does not

@@ -2,7 +2,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 
 import os from 'node:os'
 
-import type {Level} from '../config/config.js'
+import type {Level} from '../core/level.js'
 
 /** Sessions left open by a crash end at their last recorded event (or their start). */
 export async function closeOrphanSessions(connection: DuckDBConnection): Promise<void> {

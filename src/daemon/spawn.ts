@@ -7,8 +7,8 @@ import type {StatePaths} from '../config/paths.js'
 import type {ReadyInfo} from './daemon.js'
 
 import {ensurePrivateDir} from '../config/paths.js'
-import {DevtraceError} from '../ui/errors.js'
-import {ExitCode, type ExitCodeValue} from '../ui/exit-codes.js'
+import {DevtraceError} from '../core/errors.js'
+import {ExitCode, type ExitCodeValue} from '../core/exit-codes.js'
 
 /** Messages a daemon started in the background sends its parent over the IPC channel. */
 interface ReadyMessage {type: 'ready'; info: ReadyInfo}

@@ -5,7 +5,7 @@ import path from 'node:path'
 
 import type {StatePaths} from '../config/paths.js'
 
-import {DevtraceError} from '../ui/errors.js'
+import {DevtraceError} from '../core/errors.js'
 
 const POLL_MS = 100
 /** Longer than a daemon may take to report ready (spawn.ts), so a live starter is never cut short. */

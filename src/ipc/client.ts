@@ -2,8 +2,8 @@ import net from 'node:net'
 
 import type {StatePaths} from '../config/paths.js'
 
-import {DevtraceError} from '../ui/errors.js'
-import {ExitCode, type ExitCodeValue} from '../ui/exit-codes.js'
+import {DevtraceError} from '../core/errors.js'
+import {ExitCode, type ExitCodeValue} from '../core/exit-codes.js'
 import {encode, LineSplitter, type Reply} from './protocol.js'
 
 /** An error the daemon sent back, kept as the same one-sentence error on this side. */

@@ -1,7 +1,7 @@
 import {existsSync, unlinkSync} from 'node:fs'
 import net from 'node:net'
 
-import {DevtraceError, errorMessage} from '../ui/errors.js'
+import {DevtraceError, errorMessage} from '../core/errors.js'
 import {InputBudget, MAX_CONNECTIONS, MAX_QUEUED_REQUESTS} from './limits.js'
 import {
   encode, LineSplitter, type Reply, type Request,

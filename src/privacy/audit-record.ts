@@ -1,6 +1,6 @@
 import type {Operation} from '../store/operations.js'
 
-import {UsageError} from '../ui/errors.js'
+import {UsageError} from '../core/errors.js'
 import {
   type AuditAction, type AuditEntry, type AuditOutcome, recordAudit,
 } from './ledger.js'

@@ -4,7 +4,7 @@ import type {Operation} from '../store/operations.js'
 import type {QueryParams} from '../store/query-stream.js'
 
 import {SLOT_MICROS} from '../analysis/metrics-sql.js'
-import {DevtraceError, UsageError} from '../ui/errors.js'
+import {DevtraceError, UsageError} from '../core/errors.js'
 import {recordAudit, recordAuditQuietly} from './ledger.js'
 import {
   hasTimestamp, rewriteDatabase, rewriteSummary, type TableCopy, type TableInfo,

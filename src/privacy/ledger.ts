@@ -1,8 +1,8 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
+import type {JsonValue} from '../core/values.js'
 import type {DatabaseAccess} from '../store/operations.js'
 import type {Store} from '../store/store.js'
-import type {JsonValue} from '../store/values.js'
 
 /**
  * The ledger (`audit_log`): one row for every export, upload attempt, redaction and forget —

@@ -1,7 +1,7 @@
 import type {Operation} from '../store/operations.js'
 import type {QueryParams} from '../store/query-stream.js'
 
-import {DevtraceError, UsageError} from '../ui/errors.js'
+import {DevtraceError, UsageError} from '../core/errors.js'
 import {rebuildDerived, slotOverlaps} from './forget.js'
 import {recordAudit, recordAuditQuietly} from './ledger.js'
 import {

@@ -2,7 +2,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 
 import {closeSync, constants, openSync} from 'node:fs'
 
-import {DevtraceError, errorMessage} from '../ui/errors.js'
+import {DevtraceError, errorMessage} from '../core/errors.js'
 import {canonicalSql, prepareReadOnly, QueryFailedError} from './read-only.js'
 import {ISO_TIMESTAMP_OPTION, useUtcSession} from './utc-times.js'
 

@@ -1,4 +1,4 @@
-import type {EventKind} from '../capture/event.js'
+import type {EventKind} from '../core/event-kind.js'
 import type {QueryParams} from './query-stream.js'
 
 export interface EventFilter {

@@ -4,8 +4,10 @@ import {
   closeSync, existsSync, fsyncSync, openSync, readFileSync, rmSync, writeSync,
 } from 'node:fs'
 
-import {type CapturedEvent, EVENT_KINDS} from '../capture/event.js'
-import {errorMessage} from '../ui/errors.js'
+import type {CapturedEvent} from '../capture/event.js'
+
+import {errorMessage} from '../core/errors.js'
+import {EVENT_KINDS} from '../core/event-kind.js'
 import {EventWriter} from './event-writer.js'
 import {fsyncFolderOf} from './fsync.js'
 

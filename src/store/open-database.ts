@@ -4,7 +4,7 @@ import {existsSync, renameSync} from 'node:fs'
 import {createRequire} from 'node:module'
 
 import {writeProblem} from '../config/write-problem.js'
-import {DevtraceError, errorMessage} from '../ui/errors.js'
+import {DevtraceError, errorMessage} from '../core/errors.js'
 
 export interface OpenedDatabase {
   instance: DuckDBInstance

@@ -1,7 +1,7 @@
 import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
 
+import {type JsonValue, toJsonValue} from '../core/values.js'
 import {prepareReadOnly, QueryFailedError} from './read-only.js'
-import {type JsonValue, toJsonValue} from './values.js'
 
 export interface RowBatch {
   columns: string[]

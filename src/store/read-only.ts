@@ -1,6 +1,6 @@
 import type {DuckDBConnection, DuckDBPreparedStatement} from '@duckdb/node-api'
 
-import {DevtraceError, errorMessage} from '../ui/errors.js'
+import {DevtraceError, errorMessage} from '../core/errors.js'
 import {
   calledFunctions, disallowedCalls, fileLikeTableNames, missingTables,
 } from './allowed-functions.js'

@@ -2,7 +2,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 
 import {randomBytes} from 'node:crypto'
 
-import {DevtraceError} from '../ui/errors.js'
+import {DevtraceError} from '../core/errors.js'
 
 /**
  * The public schema, versioned. Each migration runs once, in order, inside one transaction,

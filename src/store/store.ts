@@ -5,8 +5,8 @@ import type {CopyFormat} from './copy-out.js'
 import type {QueryLimits} from './query-guard.js'
 import type {QueryParams, RowBatch} from './query-stream.js'
 
+import {DevtraceError} from '../core/errors.js'
 import {DaemonClient} from '../ipc/client.js'
-import {DevtraceError} from '../ui/errors.js'
 
 /**
  * Where reads go. While the daemon runs it owns the database file (DuckDB lets no other

@@ -10,11 +10,11 @@ import path from 'node:path'
 import type {EventFilter} from '../store/event-queries.js'
 import type {Operation} from '../store/operations.js'
 
+import {DevtraceError, UsageError} from '../core/errors.js'
 import {recordAudit} from '../privacy/ledger.js'
 import {PROFILE_CHOICES, type ProfileOrNone, profileSelect} from '../privacy/profiles.js'
 import {trackPartial} from '../store/leftovers.js'
 import {ISO_TIMESTAMP_OPTION, selectWithUtcTimestamps, useUtcSession} from '../store/utc-times.js'
-import {DevtraceError, UsageError} from '../ui/errors.js'
 
 /**
  * `export`: one profile's rows written by DuckDB's own writers (`COPY (SELECT …) TO …`), run

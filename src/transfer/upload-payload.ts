@@ -5,9 +5,9 @@ import path from 'node:path'
 
 import type {Operation} from '../store/operations.js'
 
+import {UsageError} from '../core/errors.js'
+import {type JsonValue, toJsonValue} from '../core/values.js'
 import {PROFILE_CHOICES, type ProfileOrNone, profileSelect} from '../privacy/profiles.js'
-import {type JsonValue, toJsonValue} from '../store/values.js'
-import {UsageError} from '../ui/errors.js'
 import {
   EXPORT_FORMATS, type ExportFormat, sha256File, writeProfileFile,
 } from './export.js'

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import net from 'node:net'
 
-import {UsageError} from '../ui/errors.js'
+import {UsageError} from '../core/errors.js'
 
 /**
  * The rules of `upload`, as pure functions (no I/O, unit-tested): which destinations are

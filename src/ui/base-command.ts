@@ -3,8 +3,8 @@ import {Command, Errors} from '@oclif/core'
 import type {Config} from '../config/config.js'
 
 import {resolvePaths, type StatePaths} from '../config/paths.js'
-import {DevtraceError} from './errors.js'
-import {ExitCode} from './exit-codes.js'
+import {DevtraceError} from '../core/errors.js'
+import {ExitCode} from '../core/exit-codes.js'
 import {safeLines, safeText} from './safe-text.js'
 
 /**

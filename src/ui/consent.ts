@@ -1,4 +1,4 @@
-import {ConsentError} from './errors.js'
+import {ConsentError} from '../core/errors.js'
 
 export interface ConsentOptions {
   /** `--yes` was given: consent without asking. */

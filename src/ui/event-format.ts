@@ -1,4 +1,4 @@
-import type {JsonValue} from '../store/values.js'
+import type {JsonValue} from '../core/values.js'
 
 export const EVENT_TABLE_HEAD = ['time', 'kind', 'key', 'position', 'button', 'wheel', 'modifiers', 'app']
 

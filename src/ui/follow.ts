@@ -1,10 +1,10 @@
-import type {EventKind} from '../capture/event.js'
 import type {StatePaths} from '../config/paths.js'
-import type {JsonValue} from '../store/values.js'
+import type {EventKind} from '../core/event-kind.js'
+import type {JsonValue} from '../core/values.js'
 import type {RowFormat} from './print-rows.js'
 
+import {DevtraceError} from '../core/errors.js'
 import {DaemonClient} from '../ipc/client.js'
-import {DevtraceError} from './errors.js'
 import {EVENT_TABLE_HEAD, eventCells} from './event-format.js'
 import {csvLine, rowObject, writeOut} from './output.js'
 import {safeText} from './safe-text.js'

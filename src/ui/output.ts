@@ -1,6 +1,6 @@
 import {once} from 'node:events'
 
-import type {JsonValue} from '../store/values.js'
+import type {JsonValue} from '../core/values.js'
 
 /**
  * Write to stdout, waiting when the pipe is full, so streaming a large result never piles up

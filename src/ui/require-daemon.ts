@@ -1,7 +1,7 @@
 import type {StatePaths} from '../config/paths.js'
 
+import {DevtraceError} from '../core/errors.js'
 import {callDaemon} from '../ipc/client.js'
-import {DevtraceError} from './errors.js'
 
 /** Call the daemon, or fail with one sentence when it is not running. */
 export async function requireDaemon<T>(paths: StatePaths, method: string, params: Record<string, unknown> = {}): Promise<T> {

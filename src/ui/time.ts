@@ -1,6 +1,6 @@
 import ms from 'ms'
 
-import {UsageError} from './errors.js'
+import {UsageError} from '../core/errors.js'
 
 export const TIME_FORMS = 'ISO-8601 (2026-11-27 or 2026-11-27T09:30), HH:MM today, a duration ago (15m, 2h, 3d), today or yesterday'
 

@@ -1,5 +1,5 @@
+import {ConsentError} from '../core/errors.js'
 import {canPrompt} from './consent.js'
-import {ConsentError} from './errors.js'
 
 export interface TypedConsentOptions {
   /** `--yes` was given (and whatever else the caller requires alongside it). */

@@ -3,7 +3,7 @@ import net from 'node:net'
 import {describe, it} from 'node:test'
 
 import {assertCaptureAvailable, parseDisplay} from '../../src/capture/availability.js'
-import {DevtraceError} from '../../src/ui/errors.js'
+import {DevtraceError} from '../../src/core/errors.js'
 
 /** Resolves to the error assertCaptureAvailable rejects with; fails the test if it resolves. */
 async function rejection(env: NodeJS.ProcessEnv): Promise<DevtraceError> {

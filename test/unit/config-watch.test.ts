@@ -7,8 +7,8 @@ import {describe, it} from 'node:test'
 import {
   type Config, defaultConfig, saveConfig, setConfigValue,
 } from '../../src/config/config.js'
+import {UsageError} from '../../src/core/errors.js'
 import {watchConfig} from '../../src/daemon/config-watch.js'
-import {UsageError} from '../../src/ui/errors.js'
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => {
   setTimeout(resolve, ms)

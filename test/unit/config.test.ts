@@ -19,7 +19,7 @@ import {
   saveConfig,
   setConfigValue,
 } from '../../src/config/config.js'
-import {DevtraceError, UsageError} from '../../src/ui/errors.js'
+import {DevtraceError, UsageError} from '../../src/core/errors.js'
 
 const DEFAULTS: Config = {
   level: 'standard',

@@ -4,7 +4,8 @@ import {
   after, beforeEach, describe, test,
 } from 'node:test'
 
-import type {CapturedEvent, EventKind, KeyClass} from '../../src/capture/event.js'
+import type {CapturedEvent, KeyClass} from '../../src/capture/event.js'
+import type {EventKind} from '../../src/core/event-kind.js'
 
 import {refreshRollup} from '../../src/analysis/rollup.js'
 import {computeSummary, type Reader, type SummaryOptions} from '../../src/analysis/summary.js'

@@ -9,7 +9,7 @@ import {
 } from 'node:test'
 
 import {ensurePrivateDir, resolvePaths} from '../../src/config/paths.js'
-import {DevtraceError} from '../../src/ui/errors.js'
+import {DevtraceError} from '../../src/core/errors.js'
 
 /** Permission bits of a file or folder. */
 function modeOf(file: string): number {

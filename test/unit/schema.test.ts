@@ -2,8 +2,8 @@ import {DuckDBInstance} from '@duckdb/node-api'
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
+import {DevtraceError} from '../../src/core/errors.js'
 import {migrate, SCHEMA_VERSION, usableSchemaVersion} from '../../src/store/schema.js'
-import {DevtraceError} from '../../src/ui/errors.js'
 
 async function withDatabase(work: (run: (sql: string) => Promise<void>, connection: import('@duckdb/node-api').DuckDBConnection) => Promise<void>): Promise<void> {
   const instance = await DuckDBInstance.create(':memory:')

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {UsageError} from '../../src/ui/errors.js'
+import {UsageError} from '../../src/core/errors.js'
 import {parseRange, parseTime, toMicros} from '../../src/ui/time.js'
 
 // A fixed local "now": 2026-11-27 14:30:15.250 local time.

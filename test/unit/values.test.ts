@@ -4,7 +4,7 @@ import {
   after, before, describe, test,
 } from 'node:test'
 
-import {isoFromMicros, toJsonValue} from '../../src/store/values.js'
+import {isoFromMicros, toJsonValue} from '../../src/core/values.js'
 
 describe('isoFromMicros', () => {
   test('keeps microseconds and marks UTC', () => {

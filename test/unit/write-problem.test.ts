@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
 import {stateFolderError, writeProblem} from '../../src/config/write-problem.js'
-import {DevtraceError} from '../../src/ui/errors.js'
+import {DevtraceError} from '../../src/core/errors.js'
 
 const errno = (code: string, message = `${code}: something`): NodeJS.ErrnoException => Object.assign(new Error(message), {code})
 
