@@ -11,7 +11,6 @@ import {
 import {nowMicros} from '../capture/hook.js'
 import {type Chord, parseChord} from '../capture/hotkey.js'
 import {type Config, loadConfig} from '../config/config.js'
-import {type ConfigWatch, watchConfig} from './config-watch.js'
 
 /** What `status --json` says about app context and capture-time privacy. */
 export interface AppStatus {
@@ -47,13 +46,13 @@ export interface AppContextOptions {
 /**
  * The daemon's side of app context: follows the focused app (src/capture/app-tracker.ts), tells
  * the recorder what to stamp on events and whether to record at all (`exclude_apps`), keeps the
- * panic hotkey, records window titles when asked, and applies changes to config.json live.
+ * panic hotkey, records window titles when asked, and applies changes to config.json live
+ * (`reload`, called by the daemon's config watch in src/daemon/scheduler.ts).
  *
  * `DEVTRACE_APP_TRACKING=off` (undocumented, for bench/apps.ts) runs without a tracker.
  */
 export class AppContext {
   private tracker: AppTracker | undefined
-  private watch: ConfigWatch | undefined
   private matcher: AppMatcher = () => false
   private chord: Chord | null = null
   private config: Config
@@ -75,11 +74,11 @@ export class AppContext {
 
   start(): void {
     this.apply(this.config, false)
-    this.watch = watchConfig(
-      this.options.paths.config,
-      config => this.apply(config, true),
-      message => this.options.log(`config not applied, keeping the previous settings: ${message}`),
-    )
+  }
+
+  /** config.json changed: apply it now, and log which of these settings changed. */
+  reload(config: Config): void {
+    this.apply(config, true)
   }
 
   /**
@@ -87,7 +86,6 @@ export class AppContext {
    * excluded as they should be), release modifiers held back for the hotkey, stop tracking.
    */
   async stop(): Promise<void> {
-    this.watch?.stop()
     const {recorder} = this.options
     const deadline = Date.now() + LOOKUP_TIMEOUT_MS
     while (recorder.appPending && this.tracker && Date.now() < deadline) {

@@ -1,0 +1,157 @@
+import type {Recorder} from '../capture/recorder.js'
+import type {AppContext} from './app-context.js'
+import type {CaptureStore} from './capture-store.js'
+import type {Followers} from './followers.js'
+import type {DaemonOptions} from './types.js'
+
+import {loadConfig} from '../config/config.js'
+import {errorMessage} from '../core/errors.js'
+import {loadOperation} from '../store/operations.js'
+import {type ConfigWatch, watchConfig} from './config-watch.js'
+import {enforceRetention, RETENTION_EVERY_MS, RETENTION_FIRST_CHECK_MS} from './retention.js'
+
+/** One queue slot per event; 200k events is minutes of the fastest input, a few tens of MB at most. */
+export const QUEUE_CAPACITY = 200_000
+const FOLLOW_TICK_MS = 100
+const CHECKPOINT_EVERY_MS = 5 * 60 * 1000
+
+interface WriterParts {
+  store: CaptureStore
+  recorder: Recorder
+  followers: Followers
+  apps: AppContext
+  log: (line: string) => void
+}
+
+/**
+ * Moves captured events from the recorder into the store and on to `--follow` clients, and
+ * commits them; keeps track of writes that fail (disk full, read-only folder) so `status` can
+ * say so and the log says it once, not once per flush.
+ */
+export class Writer {
+  private lastError: null | string = null
+  private failures = 0
+
+  constructor(private readonly parts: WriterParts) {}
+
+  /** The message of the write that failed last, or null while writing works. */
+  get lastWriteError(): null | string {
+    return this.lastError
+  }
+
+  /** Move captured events into the Appender (memory only; during a rewrite the store holds them for its spool). */
+  collect(): void {
+    const {followers, recorder, store} = this.parts
+    // While writes fail the store keeps what it holds and commits it once writing works again;
+    // past the bound, new events wait in (and drop from) the recorder's queue.
+    if (store.uncommitted >= QUEUE_CAPACITY) return
+    const events = recorder.drain()
+    if (events.length === 0) return
+    store.append(events)
+    followers.publish(events)
+  }
+
+  /** Commit: after this, a crash cannot lose these events. */
+  flush(): void {
+    const {apps, log, store} = this.parts
+    try {
+      this.collect()
+      store.flush()
+      apps.writeWindows(store)
+      if (this.lastError !== null) log(`writing works again; ${this.failures} flushes had failed, nothing was lost`)
+      this.lastError = null
+      this.failures = 0
+    } catch (error) {
+      const message = errorMessage(error)
+      // One log line per distinct problem, not one per flush interval on a disk that is full.
+      if (message !== this.lastError) log(`write failed (events are kept in memory and retried): ${message}`)
+      this.lastError = message
+      this.failures++
+    }
+  }
+}
+
+interface SchedulerParts {
+  options: DaemonOptions
+  store: CaptureStore
+  apps: AppContext
+  writer: Writer
+  log: (line: string) => void
+}
+
+/**
+ * The daemon's timers: flush every `flush_ms`, the rollup refresh and a checkpoint every few
+ * minutes, retention shortly after start and then daily, config.json watched for live changes,
+ * and a faster hand-over of events while someone follows. `stop` clears them all.
+ */
+export class Scheduler {
+  private readonly timers: NodeJS.Timeout[] = []
+  private followTimer: NodeJS.Timeout | undefined
+  private configWatch: ConfigWatch | undefined
+
+  constructor(private readonly parts: SchedulerParts) {}
+
+  start(): void {
+    const {options, writer} = this.parts
+    this.timers.push(
+      setInterval(() => writer.flush(), options.flushMs),
+      setInterval(() => this.checkpoint(), CHECKPOINT_EVERY_MS),
+      setTimeout(() => this.retain(), RETENTION_FIRST_CHECK_MS),
+      setInterval(() => this.retain(), RETENTION_EVERY_MS),
+    )
+  }
+
+  /** Apply changes to config.json to the running daemon (exclude_apps, titles, hotkey). */
+  watchConfig(): void {
+    const {apps, log, options} = this.parts
+    this.configWatch = watchConfig(
+      options.paths.config,
+      config => apps.reload(config),
+      message => log(`config not applied, keeping the previous settings: ${message}`),
+    )
+  }
+
+  /** While someone follows, hand events on every 100 ms rather than once per flush interval. */
+  following(active: boolean): void {
+    clearInterval(this.followTimer)
+    this.followTimer = active ? setInterval(() => this.parts.writer.collect(), FOLLOW_TICK_MS) : undefined
+  }
+
+  stop(): void {
+    for (const timer of this.timers.splice(0)) clearTimeout(timer)
+    clearInterval(this.followTimer)
+    this.configWatch?.stop()
+  }
+
+  /** Keep the metrics rollup (src/analysis/rollup.ts) a few minutes behind capture, then checkpoint. */
+  private checkpoint(): void {
+    const {log, store} = this.parts
+    if (!store.isOnline) return
+    loadOperation('rollup-refresh')
+    .then(refresh => refresh?.(store, {}))
+    .catch((error: unknown) => log(`rollup refresh skipped: ${errorMessage(error)}`))
+    .finally(() => {
+      if (store.isOnline) store.connection.run('CHECKPOINT').catch((error: unknown) => log(`checkpoint skipped: ${errorMessage(error)}`))
+    })
+  }
+
+  /** Data older than retention_days is forgotten for good, with the same rewrite as `forget`. */
+  private retain(): void {
+    const {log, options, store, writer} = this.parts
+    let days: number
+    try {
+      days = loadConfig(options.paths.config).retention_days
+    } catch {
+      return // a broken config.json keeps data rather than guessing
+    }
+
+    enforceRetention(store, days).then(
+      result => {
+        if (!result) return
+        writer.flush() // what was captured during the rewrite
+        log(`retention: removed ${result.removed} events older than ${result.cutoff} (retention_days ${days})`)
+      },
+      (error: unknown) => log(`retention skipped: ${errorMessage(error)}`),
+    )
+  }
+}
