@@ -13,7 +13,7 @@ import {Followers} from './followers.js'
 import {type DaemonContext, daemonHandlers} from './handlers.js'
 import {claimDatabase, Shutdown, writePidFile} from './lifecycle.js'
 import {DaemonLog} from './log.js'
-import {keepPauseAcrossRestarts, pausedUntil} from './pause-state.js'
+import {keepPauseAcrossRestarts, pausedUntil, type SavedPause} from './pause-state.js'
 import {ReadRequests} from './requests.js'
 import {QUEUE_CAPACITY, Scheduler, Writer} from './scheduler.js'
 import {beginSession} from './session.js'
@@ -40,6 +40,41 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   const startedMicros = nowMicros()
   const sessionId = await beginSession(db.connection, options.level, options.version, startedMicros)
   const store = await CaptureStore.attach(paths.database, db, sessionId, log)
+  const {context, restoredPause, scheduler} = assembleDaemon(options, store, {
+    sessionId, startedMicros, walMovedTo: db.walMovedTo, log,
+  })
+  const {apps, recorder, shutdown} = context
+  scheduler.start()
+
+  shutdown.server = await listen(paths.socket, daemonHandlers(context), log)
+  guard?.listening(shutdown.server)
+  writePidFile(paths)
+  shutdown.stopOnSignals()
+
+  apps.start()
+  scheduler.watchConfig()
+  shutdown.hook = await startInputHook(
+    (raw, ts) => recorder.handle(raw, ts),
+    error => log(`input listener error: ${errorMessage(error)}`),
+  )
+  log(`capturing (pid ${process.pid}, level ${options.level}, session ${sessionId})`)
+  onReady({
+    pid: process.pid, level: options.level, sessionId, walMovedTo: db.walMovedTo, pausedUntil: pausedUntil(restoredPause),
+  })
+  await shutdown.done
+}
+
+/**
+ * The daemon's parts around a store that is recording into session `run.sessionId`, wired to
+ * each other but not yet started: no timers, no socket, no input hook (runDaemon starts those).
+ */
+export function assembleDaemon(
+  options: DaemonOptions,
+  store: CaptureStore,
+  run: {sessionId: number; startedMicros: number; walMovedTo?: string; log: (line: string) => void},
+): {context: DaemonContext; restoredPause: SavedPause | undefined; scheduler: Scheduler} {
+  const {paths} = options
+  const {log, sessionId} = run
   const reads = new ReadRequests(store)
   const recorder = new Recorder({level: options.level, mouseHz: options.mouseHz, queueCapacity: QUEUE_CAPACITY})
   // Focused app, exclude_apps, window titles and the panic hotkey.
@@ -56,28 +91,11 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   const scheduler = new Scheduler({
     options, store, apps, writer, log,
   })
-  scheduler.start()
   const shutdown = new Shutdown({
     paths, sessionId, store, apps, followers, reads, scheduler, writer, log,
   })
   const context: DaemonContext = {
-    options, sessionId, startedMicros, walMovedTo: db.walMovedTo, store, recorder, apps, followers, reads, writer, savePause: pause.save, shutdown, log,
+    ...run, options, store, recorder, apps, followers, reads, writer, savePause: pause.save, shutdown,
   }
-
-  shutdown.server = await listen(paths.socket, daemonHandlers(context), log)
-  guard?.listening(shutdown.server)
-  writePidFile(paths)
-  shutdown.stopOnSignals()
-
-  apps.start()
-  scheduler.watchConfig()
-  shutdown.hook = await startInputHook(
-    (raw, ts) => recorder.handle(raw, ts),
-    error => log(`input listener error: ${errorMessage(error)}`),
-  )
-  log(`capturing (pid ${process.pid}, level ${options.level}, session ${sessionId})`)
-  onReady({
-    pid: process.pid, level: options.level, sessionId, walMovedTo: db.walMovedTo, pausedUntil: pausedUntil(pause.restored),
-  })
-  await shutdown.done
+  return {context, restoredPause: pause.restored, scheduler}
 }
