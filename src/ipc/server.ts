@@ -39,125 +39,8 @@ export async function listen(socketPath: string, handlers: Record<string, Handle
   const budget = new InputBudget()
   const server = net.createServer(socket => {
     sockets.add(socket)
-    socket.setEncoding('utf8')
-    const splitter = new LineSplitter()
-    const closeListeners: Array<() => void> = []
-    let closed = false
-    let held = 0 // this connection's share of the budget
-    socket.on('close', () => {
-      closed = true
-      budget.release(held)
-      held = 0
-      sockets.delete(socket)
-      for (const listener of closeListeners) listener()
-    })
-    socket.on('error', () => socket.destroy())
-
-    // Requests on one connection are answered one after another, in order. A client that sends
-    // faster than it reads its replies is simply not read from: at most MAX_QUEUED_REQUESTS wait,
-    // then the kernel's buffers push back on it, and the daemon's memory stays flat.
-    let queue = Promise.resolve()
-    let queued = 0
-    let replyBacklog = false
-    const updateReading = (): void => {
-      if (closed) return
-      if (queued >= MAX_QUEUED_REQUESTS || replyBacklog) socket.pause()
-      else socket.resume()
-    }
-
-    socket.on('data', (chunk: string) => {
-      let lines: string[]
-      try {
-        lines = splitter.push(chunk)
-      } catch (error) {
-        log(`ipc: dropping client: ${errorMessage(error)}`)
-        socket.destroy()
-        return
-      }
-
-      budget.release(held)
-      held = splitter.pending
-      if (!budget.take(held)) {
-        held = 0
-        log('ipc: dropping client: unterminated input of all clients is over its limit')
-        socket.destroy()
-        return
-      }
-
-      for (const line of lines) {
-        queued++
-        queue = queue.then(async () => {
-          // Work for a client that has gone is dropped, not done for no one.
-          if (!closed) await dispatch(line)
-          queued--
-          updateReading()
-        })
-      }
-
-      updateReading()
-    })
-
-    const write = (message: Reply): Promise<void> =>
-      new Promise(resolve => {
-        if (closed) {
-          resolve()
-          return
-        }
-
-        if (socket.write(encode(message))) {
-          resolve()
-          return
-        }
-
-        // The client is not reading its replies: read no more requests until it does.
-        replyBacklog = true
-        updateReading()
-        const done = (): void => {
-          socket.off('drain', done).off('close', done)
-          replyBacklog = false
-          updateReading()
-          resolve()
-        }
-
-        socket.once('drain', done).once('close', done)
-      })
-
-    async function dispatch(line: string): Promise<void> {
-      let request: Request
-      try {
-        request = JSON.parse(line) as Request
-        if (typeof request.id !== 'number' || typeof request.method !== 'string') throw new Error('bad request shape')
-      } catch {
-        await write({id: -1, type: 'error', error: {message: 'Malformed request.'}})
-        return
-      }
-
-      const {id} = request
-      const handler = Object.hasOwn(handlers, request.method) ? handlers[request.method] : undefined
-      if (!handler) {
-        await write({id, type: 'error', error: {message: `Unknown method "${request.method}".`}})
-        return
-      }
-
-      const channel: ReplyChannel = {
-        send: message => write({...message, id} as Reply),
-        get closed() {
-          return closed
-        },
-        onClose: listener => closeListeners.push(listener),
-      }
-      try {
-        const result = await handler(request.params ?? {}, channel)
-        if (result !== undefined) await write({id, type: 'result', result})
-      } catch (error) {
-        const wire
-          = error instanceof DevtraceError
-            ? {message: error.message, exitCode: error.exitCode, suggestion: error.suggestion}
-            : {message: errorMessage(error)}
-        if (!(error instanceof DevtraceError)) log(`ipc: ${request.method} failed: ${errorMessage(error)}`)
-        await write({id, type: 'error', error: wire})
-      }
-    }
+    socket.on('close', () => sockets.delete(socket))
+    serveConnection(socket, {handlers, budget, log})
   })
 
   server.maxConnections = MAX_CONNECTIONS
@@ -191,5 +74,147 @@ export async function listen(socketPath: string, handlers: Record<string, Handle
           for (const socket of sockets) socket.destroy()
         }, 500).unref()
       }),
+  }
+}
+
+interface Shared {
+  handlers: Record<string, Handler>
+  budget: InputBudget
+  log: (line: string) => void
+}
+
+function serveConnection(socket: net.Socket, shared: Shared): void {
+  const connection = new Connection(socket, shared)
+  socket.setEncoding('utf8')
+  socket.on('close', () => connection.closed())
+  socket.on('error', () => socket.destroy())
+  socket.on('data', (chunk: string) => connection.received(chunk))
+}
+
+/**
+ * One client. Requests on one connection are answered one after another, in order. A client
+ * that sends faster than it reads its replies is simply not read from: at most
+ * MAX_QUEUED_REQUESTS wait, then the kernel's buffers push back on it, and the daemon's memory
+ * stays flat.
+ */
+class Connection {
+  private isClosed = false
+  private held = 0 // this connection's share of the budget
+  private readonly splitter = new LineSplitter()
+  private readonly closeListeners: Array<() => void> = []
+  private queue = Promise.resolve()
+  private queued = 0
+  private replyBacklog = false
+
+  constructor(private readonly socket: net.Socket, private readonly shared: Shared) {}
+
+  closed(): void {
+    this.isClosed = true
+    this.shared.budget.release(this.held)
+    this.held = 0
+    for (const listener of this.closeListeners) listener()
+  }
+
+  received(chunk: string): void {
+    const {budget, log} = this.shared
+    let lines: string[]
+    try {
+      lines = this.splitter.push(chunk)
+    } catch (error) {
+      log(`ipc: dropping client: ${errorMessage(error)}`)
+      this.socket.destroy()
+      return
+    }
+
+    budget.release(this.held)
+    this.held = this.splitter.pending
+    if (!budget.take(this.held)) {
+      this.held = 0
+      log('ipc: dropping client: unterminated input of all clients is over its limit')
+      this.socket.destroy()
+      return
+    }
+
+    for (const line of lines) {
+      this.queued++
+      this.queue = this.queue.then(async () => {
+        // Work for a client that has gone is dropped, not done for no one.
+        if (!this.isClosed) await this.dispatch(line)
+        this.queued--
+        this.updateReading()
+      })
+    }
+
+    this.updateReading()
+  }
+
+  private updateReading(): void {
+    if (this.isClosed) return
+    if (this.queued >= MAX_QUEUED_REQUESTS || this.replyBacklog) this.socket.pause()
+    else this.socket.resume()
+  }
+
+  private write(message: Reply): Promise<void> {
+    const {socket} = this
+    return new Promise(resolve => {
+      if (this.isClosed || socket.write(encode(message))) {
+        resolve()
+        return
+      }
+
+      // The client is not reading its replies: read no more requests until it does.
+      this.replyBacklog = true
+      this.updateReading()
+      const done = (): void => {
+        socket.off('drain', done).off('close', done)
+        this.replyBacklog = false
+        this.updateReading()
+        resolve()
+      }
+
+      socket.once('drain', done).once('close', done)
+    })
+  }
+
+  private channel(id: number): ReplyChannel {
+    const isClosed = (): boolean => this.isClosed
+    return {
+      send: message => this.write({...message, id} as Reply),
+      get closed() {
+        return isClosed()
+      },
+      onClose: listener => this.closeListeners.push(listener),
+    }
+  }
+
+  private async dispatch(line: string): Promise<void> {
+    let request: Request
+    try {
+      request = JSON.parse(line) as Request
+      if (typeof request.id !== 'number' || typeof request.method !== 'string') throw new Error('bad request shape')
+    } catch {
+      await this.write({id: -1, type: 'error', error: {message: 'Malformed request.'}})
+      return
+    }
+
+    const {id} = request
+    const {handlers, log} = this.shared
+    const handler = Object.hasOwn(handlers, request.method) ? handlers[request.method] : undefined
+    if (!handler) {
+      await this.write({id, type: 'error', error: {message: `Unknown method "${request.method}".`}})
+      return
+    }
+
+    try {
+      const result = await handler(request.params ?? {}, this.channel(id))
+      if (result !== undefined) await this.write({id, type: 'result', result})
+    } catch (error) {
+      const wire
+        = error instanceof DevtraceError
+          ? {message: error.message, exitCode: error.exitCode, suggestion: error.suggestion}
+          : {message: errorMessage(error)}
+      if (!(error instanceof DevtraceError)) log(`ipc: ${request.method} failed: ${errorMessage(error)}`)
+      await this.write({id, type: 'error', error: wire})
+    }
   }
 }
