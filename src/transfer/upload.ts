@@ -2,7 +2,7 @@ import type {LookupAddress} from 'node:dns'
 import type {Socket} from 'node:net'
 
 import dns from 'node:dns'
-import {createReadStream} from 'node:fs'
+import {createReadStream, type ReadStream} from 'node:fs'
 import http, {type ClientRequest, type IncomingMessage} from 'node:http'
 import https from 'node:https'
 import tls from 'node:tls'
@@ -176,9 +176,7 @@ function attemptOnce(options: SendOptions, budget: Budget): Promise<AttemptOutco
     /** Arm the one timer: whichever comes first of `ms` and the budget left. */
     const arm = (ms: number, code: string): void => {
       clearTimeout(timer)
-      const left = budget.remainingMs()
-      const budgetFirst = left < ms
-      timer = setTimeout(() => fail(budgetFirst ? BUDGET_SPENT : code, budgetFirst ? 'out of time' : code), Math.min(ms, left))
+      timer = budgetedTimer(budget, ms, code, fail)
     }
 
     function onAbort(): void {
@@ -193,17 +191,8 @@ function attemptOnce(options: SendOptions, budget: Budget): Promise<AttemptOutco
     options.signal?.addEventListener('abort', onAbort, {once: true})
     body.on('error', error => fail((error as NodeJS.ErrnoException).code ?? 'EIO', `reading the payload: ${error.message}`))
 
-    const requestOptions: https.RequestOptions = {
-      method: 'POST',
-      headers: options.headers,
-      // A fresh connection per attempt, closed afterwards: nothing lingers, nothing is shared.
-      agent: false,
-    }
-    if (destination.loopbackName) requestOptions.lookup = loopbackLookup as unknown as https.RequestOptions['lookup']
-    if (options.ca) requestOptions.ca = [...tls.rootCertificates, options.ca]
-
     try {
-      request = (destination.secure ? https : http).request(destination.url, requestOptions)
+      request = openRequest(options)
     } catch (error) {
       fail((error as NodeJS.ErrnoException).code ?? 'EINVAL', (error as Error).message)
       return
@@ -217,12 +206,7 @@ function attemptOnce(options: SendOptions, budget: Budget): Promise<AttemptOutco
         clearTimeout(timer)
         budget.pause()
         socket.setTimeout(idleMs, () => fail(IDLE_TIMEOUT, IDLE_TIMEOUT))
-        let sent = 0
-        body.on('data', chunk => {
-          sent += chunk.length
-          options.onProgress?.(sent)
-        })
-        body.pipe(request!)
+        streamBody(body, request!, options.onProgress)
       }
 
       socket.once(destination.secure ? 'secureConnect' : 'connect', connected)
@@ -240,28 +224,64 @@ function attemptOnce(options: SendOptions, budget: Budget): Promise<AttemptOutco
       responded = true
       budget.resume()
       arm(idleMs, IDLE_TIMEOUT)
-      const chunks: Buffer[] = []
-      let size = 0
-      const done = (): void => finish({
-        kind: 'response',
-        status: response.statusCode ?? 0,
-        statusText: response.statusMessage ?? '',
-        headers: response.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      })
-      response.on('data', (chunk: Buffer) => {
-        if (size < RESPONSE_BODY_LIMIT) chunks.push(chunk.subarray(0, RESPONSE_BODY_LIMIT - size))
-        size += chunk.length
-        if (size >= RESPONSE_BODY_LIMIT) done()
-      })
-      response.once('end', done)
-      response.on('error', done)
-      response.once('aborted', done)
+      readResponse(response, finish)
     })
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (!responded) fail(error.code ?? 'EIO', error.message)
     })
   })
+}
+
+/** A timer for whichever comes first of `ms` and the budget left; it fails the attempt with the reason of the one that did. */
+function budgetedTimer(budget: Budget, ms: number, code: string, fail: (code: string, message: string) => void): NodeJS.Timeout {
+  const left = budget.remainingMs()
+  const budgetFirst = left < ms
+  return setTimeout(() => fail(budgetFirst ? BUDGET_SPENT : code, budgetFirst ? 'out of time' : code), Math.min(ms, left))
+}
+
+/** Pipe the payload into the request, reporting the bytes sent so far. */
+function streamBody(body: ReadStream, request: ClientRequest, onProgress: ((sent: number) => void) | undefined): void {
+  let sent = 0
+  body.on('data', chunk => {
+    sent += chunk.length
+    onProgress?.(sent)
+  })
+  body.pipe(request)
+}
+
+/** The POST for one attempt, on a fresh connection. */
+function openRequest(options: SendOptions): ClientRequest {
+  const {destination} = options
+  const requestOptions: https.RequestOptions = {
+    method: 'POST',
+    headers: options.headers,
+    // A fresh connection per attempt, closed afterwards: nothing lingers, nothing is shared.
+    agent: false,
+  }
+  if (destination.loopbackName) requestOptions.lookup = loopbackLookup as unknown as https.RequestOptions['lookup']
+  if (options.ca) requestOptions.ca = [...tls.rootCertificates, options.ca]
+  return (destination.secure ? https : http).request(destination.url, requestOptions)
+}
+
+/** The response, its body kept up to RESPONSE_BODY_LIMIT: `done` is called once it ends, breaks off or reaches the limit. */
+function readResponse(response: IncomingMessage, done: (outcome: AttemptOutcome) => void): void {
+  const chunks: Buffer[] = []
+  let size = 0
+  const end = (): void => done({
+    kind: 'response',
+    status: response.statusCode ?? 0,
+    statusText: response.statusMessage ?? '',
+    headers: response.headers,
+    body: Buffer.concat(chunks).toString('utf8'),
+  })
+  response.on('data', (chunk: Buffer) => {
+    if (size < RESPONSE_BODY_LIMIT) chunks.push(chunk.subarray(0, RESPONSE_BODY_LIMIT - size))
+    size += chunk.length
+    if (size >= RESPONSE_BODY_LIMIT) end()
+  })
+  response.once('end', end)
+  response.on('error', end)
+  response.once('aborted', end)
 }
 
 interface Interpretation {
