@@ -33,4 +33,16 @@ export default [
       complexity: ['warn', 25],
     },
   },
+  {
+    // A function longer than a screen does more than one thing: split it, or say why it cannot be
+    // (`// eslint-disable-next-line max-lines-per-function -- <why>`).
+    files: ['src/**/*.ts'],
+    rules: {'max-lines-per-function': ['error', {max: 80}]},
+  },
+  {
+    // runUpload is still the whole upload flow, prompts included; it shrinks when that flow moves
+    // behind the command's injected IO. A warning meanwhile, so it stays in sight.
+    files: ['src/transfer/upload-run.ts'],
+    rules: {'max-lines-per-function': ['warn', {max: 80}]},
+  },
 ]
