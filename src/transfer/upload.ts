@@ -7,6 +7,7 @@ import http, {type ClientRequest, type IncomingMessage} from 'node:http'
 import https from 'node:https'
 import tls from 'node:tls'
 
+import {errorMessage} from '../core/errors.js'
 import {
   ABORTED,
   backoffDelayMs,
@@ -205,7 +206,7 @@ function attemptOnce(options: SendOptions, budget: Budget): Promise<AttemptOutco
     try {
       request = (destination.secure ? https : http).request(destination.url, requestOptions)
     } catch (error) {
-      fail((error as NodeJS.ErrnoException).code ?? 'EINVAL', (error as Error).message)
+      fail((error as NodeJS.ErrnoException).code ?? 'EINVAL', errorMessage(error))
       return
     }
 
