@@ -1,5 +1,5 @@
 import {
-  chmodSync, existsSync, statSync, unlinkSync, writeFileSync,
+  chmodSync, existsSync, unlinkSync, writeFileSync,
 } from 'node:fs'
 
 import type {InputHook} from '../capture/hook.js'
@@ -18,6 +18,7 @@ import {callDaemon} from '../ipc/client.js'
 import {listen} from '../ipc/server.js'
 import {daemonDatabaseSettings} from '../store/daemon-memory.js'
 import {replaySpoolLogged} from '../store/event-spool.js'
+import {fileSize} from '../store/file-size.js'
 import {removeLeftovers} from '../store/leftovers.js'
 import {DatabaseLockedError, openDatabase} from '../store/open-database.js'
 import {loadOperation} from '../store/operations.js'
@@ -363,14 +364,6 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     pid: process.pid, level: options.level, sessionId, walMovedTo: db.walMovedTo, pausedUntil: pausedUntil(pause.restored),
   })
   await done
-}
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size
-  } catch {
-    return 0
-  }
 }
 
 function removeQuietly(file: string): void {
