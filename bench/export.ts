@@ -21,8 +21,8 @@ import {fileURLToPath} from 'node:url'
 
 import type {CapturedEvent} from '../src/capture/event.js'
 
-import {syntheticInputs} from '../src/analysis/synthetic.js'
 import {normalise} from '../src/capture/normalise.js'
+import {syntheticInputs} from '../src/demo/synthetic.js'
 import {EventWriter} from '../src/store/event-writer.js'
 import {closeDatabase, openDatabase} from '../src/store/open-database.js'
 import {migrate} from '../src/store/schema.js'

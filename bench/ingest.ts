@@ -32,8 +32,8 @@ import {parseArgs} from 'node:util'
 
 import type {CapturedEvent} from '../src/capture/event.js'
 
-import {type SyntheticApp, type SyntheticInput, syntheticInputs} from '../src/analysis/synthetic.js'
 import {Recorder} from '../src/capture/recorder.js'
+import {type SyntheticApp, type SyntheticInput, syntheticInputs} from '../src/demo/synthetic.js'
 import {EventWriter} from '../src/store/event-writer.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from '../src/store/open-database.js'
 import {migrate} from '../src/store/schema.js'

@@ -6,7 +6,7 @@
  *   npm run bench:summarize -- [--sizes 10000000,100000000] [--runs 5] [--baseline-runs N] [--raw-max N] [--keep]
  *
  * For each size:
- * 1. events: the synthetic generator (src/analysis/synthetic.ts, the same as `devtrace demo`)
+ * 1. events: the synthetic generator (src/demo/synthetic.ts, the same as `devtrace demo`)
  *    through normalise and 100 Hz mouse sampling into the Appender, 10 M events (about 7 weeks
  *    of workdays); 100 M is those 10 M repeated ten times, each copy shifted by whole weeks
  *    (about 1.5 years of heavy use).
@@ -26,8 +26,8 @@ import {cpus, totalmem} from 'node:os'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {syntheticEvents} from '../src/analysis/demo-data.js'
 import {refreshRollup} from '../src/analysis/rollup.js'
+import {syntheticEvents} from '../src/demo/demo-data.js'
 import {EventWriter} from '../src/store/event-writer.js'
 import {closeDatabase, openDatabase} from '../src/store/open-database.js'
 import {migrate} from '../src/store/schema.js'

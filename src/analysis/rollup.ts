@@ -92,21 +92,29 @@ async function firstEventFrom(connection: DuckDBConnection, from: null | number,
 }
 
 /**
- * Where the events that precede `a` and matter to it begin: the previous event, the previous
- * position row and the 5 previous key presses, looked for no further back than any can matter.
- * Reading from there rather than a whole day back keeps the daemon's frequent refreshes small.
+ * The events next to a window's edge that a slot's metrics depend on: the nearest event, the
+ * nearest position row and the BURST_KEYS (5) nearest key presses (a burst), looked for in [lo, hi).
+ * Side 'before' (the window ends at the edge): the earliest of them; 'after' (it starts there):
+ * the latest. Null when the window holds no event.
+ */
+async function neighboursReach(connection: DuckDBConnection, side: 'after' | 'before', lo: number, hi: number): Promise<null | number> {
+  const positions = POSITION_KINDS.map(kind => `'${kind}'`).join(', ')
+  const [pick, nearest, farthest, order] = side === 'before' ? ['least', 'max', 'min', 'DESC'] : ['greatest', 'min', 'max', 'ASC']
+  const row = await one(connection, `
+    WITH near AS (SELECT ts, kind, x FROM events WHERE ts >= make_timestamp($lo::BIGINT) AND ts < make_timestamp($hi::BIGINT))
+    SELECT ${pick}(
+      (SELECT epoch_us(${nearest}(ts)) FROM near),
+      (SELECT epoch_us(${nearest}(ts)) FROM near WHERE kind IN (${positions}) AND x IS NOT NULL),
+      (SELECT epoch_us(${farthest}(ts)) FROM (SELECT ts FROM near WHERE kind = 'key_down' ORDER BY ts ${order} LIMIT ${BURST_KEYS}))) AS t`, {lo, hi})
+  return num(row?.t)
+}
+
+/**
+ * Where the events that precede `a` and matter to it begin, looked for no further back than any
+ * can matter. Reading from there rather than a whole day back keeps the daemon's frequent refreshes small.
  */
 async function predecessorsFrom(connection: DuckDBConnection, a: number): Promise<number> {
-  const positions = POSITION_KINDS.map(kind => `'${kind}'`).join(', ')
-  const row = await one(connection, `
-    WITH before AS (SELECT ts, kind, x FROM events WHERE ts >= make_timestamp($lo::BIGINT) AND ts < make_timestamp($a::BIGINT))
-    SELECT least(
-      (SELECT epoch_us(max(ts)) FROM before),
-      (SELECT epoch_us(max(ts)) FROM before WHERE kind IN (${positions}) AND x IS NOT NULL),
-      (SELECT epoch_us(min(ts)) FROM (SELECT ts FROM before WHERE kind = 'key_down' ORDER BY ts DESC LIMIT ${BURST_KEYS}))) AS t`, {
-    lo: a - ROLLUP_LOOKBACK_MICROS, a,
-  })
-  return num(row?.t) ?? a
+  return (await neighboursReach(connection, 'before', a - ROLLUP_LOOKBACK_MICROS, a)) ?? a
 }
 
 /**
@@ -187,20 +195,10 @@ export function refreshRollup(connection: DuckDBConnection, options: {nowMicros?
 
 /**
  * The events whose gap, step, inter-key interval or burst can change when events in a range
- * ending at `until` change: the next event, the next position row and the next 5 key presses
- * (looked for as far as any of them can matter). Returns the end of the last affected slot.
+ * ending at `until` change (see neighboursReach). Returns the end of the last affected slot.
  */
 async function affectedEnd(connection: DuckDBConnection, until: number): Promise<number> {
-  const positions = POSITION_KINDS.map(kind => `'${kind}'`).join(', ')
-  const row = await one(connection, `
-    WITH after AS (SELECT ts, kind, x FROM events WHERE ts >= make_timestamp($u::BIGINT) AND ts < make_timestamp($end::BIGINT))
-    SELECT greatest(
-      (SELECT epoch_us(min(ts)) FROM after),
-      (SELECT epoch_us(min(ts)) FROM after WHERE kind IN (${positions}) AND x IS NOT NULL),
-      (SELECT epoch_us(max(ts)) FROM (SELECT ts FROM after WHERE kind = 'key_down' ORDER BY ts LIMIT 5))) AS t`, {
-    u: until, end: until + ROLLUP_LOOKBACK_MICROS,
-  })
-  const last = num(row?.t)
+  const last = await neighboursReach(connection, 'after', until, until + ROLLUP_LOOKBACK_MICROS)
   return Math.max(Math.ceil(until / SLOT_MICROS) * SLOT_MICROS, last === null ? 0 : floorSlot(last) + SLOT_MICROS)
 }
 

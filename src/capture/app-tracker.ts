@@ -1,6 +1,7 @@
 import {type ChildProcess, type SpawnOptions} from 'node:child_process'
 import {createInterface} from 'node:readline'
 
+import {errorMessage} from '../core/errors.js'
 import {spawnTiedToParent} from './tied-spawn.js'
 import {
   applyWindowProperty, parseXpropLine, type WindowProperties, type XpropLine,
@@ -294,7 +295,7 @@ export class X11AppTracker implements AppTracker {
       this.spawned++
       child = this.spawnProcess('xprop', args, {env: xpropEnv(this.env), stdio: ['ignore', 'pipe', 'pipe']})
     } catch (error) {
-      this.fail(`cannot run xprop: ${(error as Error).message}`)
+      this.fail(`cannot run xprop: ${errorMessage(error)}`)
       return undefined
     }
 
@@ -308,7 +309,7 @@ export class X11AppTracker implements AppTracker {
         const line = parseXpropLine(text)
         if (line) onLine(line)
       } catch (error) {
-        this.events.log(`app tracker: ${(error as Error).message}`)
+        this.events.log(`app tracker: ${errorMessage(error)}`)
       }
     })
     // Errors such as BadWindow (the window closed meanwhile) are expected; drain and ignore them.

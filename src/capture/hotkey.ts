@@ -1,5 +1,7 @@
 import type {RawInput} from './normalise.js'
 
+import {errorMessage} from '../core/errors.js'
+
 /**
  * The panic hotkey: a global chord (default Ctrl+Alt+Shift+P) that toggles pause, and whose own
  * keys are never recorded.
@@ -127,7 +129,7 @@ export function chordProblem(text: string): string | undefined {
     parseChord(text)
     return undefined
   } catch (error) {
-    return (error as Error).message
+    return errorMessage(error)
   }
 }
 

@@ -38,9 +38,9 @@ export default class Demo extends BaseCommand {
     const {paths} = this
     ensurePrivateDir(paths.home)
     ensurePrivateDir(path.dirname(paths.demoDatabase))
-    const {writeDemoDatabase} = await import('../analysis/demo-data.js')
+    const {writeDemoDatabase} = await import('../demo/demo-data.js')
     const {computeSummary} = await import('../analysis/summary.js')
-    const {writeReport} = await import('../analysis/report-file.js')
+    const {writeReport} = await import('../report/write-report.js')
     const {FileStore} = await import('../store/file-store.js')
     const created = await writeDemoDatabase(paths.demoDatabase, {days: flags.days})
     const report = path.join(path.dirname(paths.demoDatabase), 'report.html')

@@ -41,7 +41,7 @@ export default class Report extends BaseCommand {
     }
 
     const settings = this.loadSettings()
-    const {writeReport} = await import('../analysis/report-file.js')
+    const {writeReport} = await import('../report/write-report.js')
     const {openAnalysisStore} = await import('../analysis/reader.js')
     const store = await openAnalysisStore(this.paths, {demo: flags.demo})
     let result: ReportResult

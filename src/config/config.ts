@@ -5,7 +5,7 @@ import path from 'node:path'
 import {z} from 'zod'
 
 import {chordProblem} from '../capture/hotkey.js'
-import {DevtraceError, UsageError} from '../core/errors.js'
+import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
 import {LEVELS} from '../core/level.js'
 import {formatBytes} from '../ui/format.js'
 import {ensurePrivateDir} from './paths.js'
@@ -66,7 +66,7 @@ export function loadConfig(file: string): Config {
     raw = JSON.parse(readBounded(file))
   } catch (error) {
     if (error instanceof DevtraceError) throw error
-    throw new DevtraceError(`${file} is not valid JSON (${(error as Error).message}).`, {
+    throw new DevtraceError(`${file} is not valid JSON (${errorMessage(error)}).`, {
       suggestion: `Fix or delete ${file}; devtrace recreates it with defaults.`,
     })
   }

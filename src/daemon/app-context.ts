@@ -11,6 +11,7 @@ import {
 import {nowMicros} from '../capture/hook.js'
 import {type Chord, parseChord} from '../capture/hotkey.js'
 import {type Config, loadConfig} from '../config/config.js'
+import {errorMessage} from '../core/errors.js'
 
 /** What `status --json` says about app context and capture-time privacy. */
 export interface AppStatus {
@@ -122,7 +123,7 @@ export class AppContext {
     .catch((error: unknown) => {
       // Offline or failing: keep them for the next flush.
       this.rows = [...rows, ...this.rows]
-      this.options.log(`window titles not written yet: ${(error as Error).message}`)
+      this.options.log(`window titles not written yet: ${errorMessage(error)}`)
     })
     .finally(() => {
       this.writing = undefined

@@ -1,6 +1,7 @@
 import {statSync} from 'node:fs'
 
 import {type Config, loadConfig} from '../config/config.js'
+import {errorMessage} from '../core/errors.js'
 
 export interface ConfigWatch {
   stop(): void
@@ -27,7 +28,7 @@ export function watchConfig(
     try {
       config = loadConfig(file)
     } catch (error) {
-      onError((error as Error).message)
+      onError(errorMessage(error))
       return
     }
 

@@ -4,7 +4,7 @@ import type {Level} from '../core/level.js'
 import type {DaemonStatus, ReadyInfo} from './daemon.js'
 
 import {prepareStateFolder, type StatePaths} from '../config/paths.js'
-import {DevtraceError} from '../core/errors.js'
+import {DevtraceError, errorMessage} from '../core/errors.js'
 import {callDaemon} from '../ipc/client.js'
 import {waitGone} from './process-gone.js'
 
@@ -100,7 +100,7 @@ async function stoppedStatus(paths: StatePaths): Promise<StoppedStatus> {
   try {
     base.events_total = await countEvents(paths.database)
   } catch (error) {
-    base.note = (error as Error).message
+    base.note = errorMessage(error)
   }
 
   return base

@@ -1,5 +1,3 @@
-import {statSync} from 'node:fs'
-
 import type {Recorder} from '../capture/recorder.js'
 import type {Handler} from '../ipc/server.js'
 import type {AppContext} from './app-context.js'
@@ -12,6 +10,7 @@ import type {DaemonOptions, DaemonStatus} from './types.js'
 
 import {nowMicros} from '../capture/hook.js'
 import {DevtraceError} from '../core/errors.js'
+import {fileSize} from '../store/file-size.js'
 import {loadOperation} from '../store/operations.js'
 
 /**
@@ -137,10 +136,3 @@ async function countEvents({store}: DaemonContext): Promise<number> {
   }
 }
 
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size
-  } catch {
-    return 0
-  }
-}

@@ -4,10 +4,10 @@ import type {Operation} from '../store/operations.js'
 import type {QueryParams} from '../store/query-stream.js'
 
 import {SLOT_MICROS} from '../analysis/metrics-sql.js'
-import {DevtraceError, UsageError} from '../core/errors.js'
+import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
 import {recordAudit, recordAuditQuietly} from './ledger.js'
 import {
-  hasTimestamp, rewriteDatabase, rewriteSummary, type TableCopy, type TableInfo,
+  hasTimestamp, rewriteDatabase, rewriteSummary, type RewriteSummary, type TableCopy, type TableInfo,
 } from './rewrite.js'
 
 /**
@@ -75,18 +75,11 @@ export function forgetCountsQuery(range: ForgetParams): {sql: string; params: Qu
   }
 }
 
-export interface ForgetResult {
+export interface ForgetResult extends RewriteSummary {
   range_start: string
   range_end: string
   forgotten: ForgetCounts
   events_kept: number
-  database: string
-  bytes_before: number
-  bytes_after: number
-  /** How long the rewrite took: the file was offline (capture buffering) this long. */
-  seconds: number
-  /** When the rewritten file took over (ISO-8601). */
-  swapped_at: string
   audit_id: number
 }
 
@@ -130,9 +123,9 @@ export const forgetOperation: Operation = async (db, params): Promise<ForgetResu
       rangeStartMicros: range.sinceMicros,
       rangeEndMicros: range.untilMicros,
       destination: db.file,
-      detail: `rewrite failed: ${(error as Error).message}`,
+      detail: `rewrite failed: ${errorMessage(error)}`,
     })
-    throw new DevtraceError(`Could not rewrite ${db.file}; nothing was removed (${(error as Error).message}).`, {cause: error})
+    throw new DevtraceError(`Could not rewrite ${db.file}; nothing was removed (${errorMessage(error)}).`, {cause: error})
   }
 
   const after = await db.connect()

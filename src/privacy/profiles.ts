@@ -240,7 +240,3 @@ LEFT JOIN active a ON a.m = minutes.m
 ORDER BY minutes.m`
   return {sql, params: {...params, idle_us: Math.round(idleSeconds * 1e6)}}
 }
-
-export function isProfile(value: string): value is Profile {
-  return (PROFILES as readonly string[]).includes(value)
-}

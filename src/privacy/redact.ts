@@ -1,14 +1,14 @@
 import type {Operation} from '../store/operations.js'
 import type {QueryParams} from '../store/query-stream.js'
 
-import {DevtraceError, UsageError} from '../core/errors.js'
+import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
 import {rebuildDerived, slotOverlaps} from './forget.js'
 import {recordAudit, recordAuditQuietly} from './ledger.js'
 import {
   coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, type Profile, roundedTsSql, snappedSql,
 } from './profiles.js'
 import {
-  hasTimestamp, rewriteDatabase, rewriteSummary, type TableCopy, type TableInfo,
+  hasTimestamp, rewriteDatabase, rewriteSummary, type RewriteSummary, type TableCopy, type TableInfo,
 } from './rewrite.js'
 
 /**
@@ -115,17 +115,10 @@ export function previewFromRow(row: Record<string, unknown>): RedactPreview {
   return {rows: Number(rows), columns: Object.fromEntries(Object.entries(columns).map(([name, n]) => [name, Number(n)]))}
 }
 
-export interface RedactResult extends RedactPreview {
+export interface RedactResult extends RedactPreview, RewriteSummary {
   profile: RedactProfile
   range_start: null | string
   range_end: null | string
-  database: string
-  bytes_before: number
-  bytes_after: number
-  /** How long the rewrite took: the file was offline (capture buffering) this long. */
-  seconds: number
-  /** When the rewritten file took over (ISO-8601). */
-  swapped_at: string
   audit_id: number
 }
 
@@ -172,9 +165,9 @@ export const redactOperation: Operation = async (db, params): Promise<RedactResu
       rangeStartMicros: range.sinceMicros ?? null,
       rangeEndMicros: range.untilMicros ?? null,
       destination: db.file,
-      detail: `rewrite failed: ${(error as Error).message}`,
+      detail: `rewrite failed: ${errorMessage(error)}`,
     })
-    throw new DevtraceError(`Could not rewrite ${db.file}; nothing was changed (${(error as Error).message}).`, {cause: error})
+    throw new DevtraceError(`Could not rewrite ${db.file}; nothing was changed (${errorMessage(error)}).`, {cause: error})
   }
 
   const after = await db.connect()

@@ -8,6 +8,7 @@ import path from 'node:path'
 import type {DatabaseAccess} from '../store/operations.js'
 import type {QueryParams} from '../store/query-stream.js'
 
+import {fileSize} from '../store/file-size.js'
 import {realPath} from '../store/leftovers.js'
 import {closeDatabase, openDatabase} from '../store/open-database.js'
 import {migrate} from '../store/schema.js'
@@ -62,14 +63,18 @@ export interface RewriteResult {
   swappedAt: number
 }
 
-/** How a rewrite went, as `forget --json` and `redact --json` report it. */
-export function rewriteSummary(file: string, rewrite: RewriteResult): {
+/** How a rewrite went, as `forget --json` and `redact --json` report it (their results extend it). */
+export interface RewriteSummary {
   database: string
   bytes_before: number
   bytes_after: number
+  /** How long the rewrite took: the file was offline (capture buffering) this long. */
   seconds: number
+  /** When the rewritten file took over (ISO-8601). */
   swapped_at: string
-} {
+}
+
+export function rewriteSummary(file: string, rewrite: RewriteResult): RewriteSummary {
   return {
     database: file,
     bytes_before: rewrite.bytesBefore,
@@ -280,14 +285,6 @@ export function sqlString(text: string): string {
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`
-}
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size
-  } catch {
-    return 0
-  }
 }
 
 function removeFile(file: string): void {

@@ -10,7 +10,7 @@ import path from 'node:path'
 import type {EventFilter} from '../store/event-queries.js'
 import type {Operation} from '../store/operations.js'
 
-import {DevtraceError, UsageError} from '../core/errors.js'
+import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
 import {recordAudit} from '../privacy/ledger.js'
 import {PROFILE_CHOICES, type ProfileOrNone, profileSelect} from '../privacy/profiles.js'
 import {trackPartial} from '../store/leftovers.js'
@@ -238,9 +238,9 @@ export const exportOperation: Operation = async (db, raw): Promise<ExportResult>
         rangeStartMicros: params.sinceMicros,
         rangeEndMicros: params.untilMicros,
         destination: params.out,
-        detail: (error as Error).message.split('\n')[0],
+        detail: errorMessage(error).split('\n')[0],
       })
-      throw new DevtraceError(`Could not write ${params.out}: ${(error as Error).message.split('\n')[0]}`, {cause: error})
+      throw new DevtraceError(`Could not write ${params.out}: ${errorMessage(error).split('\n')[0]}`, {cause: error})
     } finally {
       progress.stop()
       unfinished.done()

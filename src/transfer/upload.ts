@@ -7,6 +7,7 @@ import http, {type ClientRequest, type IncomingMessage} from 'node:http'
 import https from 'node:https'
 import tls from 'node:tls'
 
+import {errorMessage} from '../core/errors.js'
 import {
   ABORTED,
   backoffDelayMs,
@@ -194,7 +195,7 @@ function attemptOnce(options: SendOptions, budget: Budget): Promise<AttemptOutco
     try {
       request = openRequest(options)
     } catch (error) {
-      fail((error as NodeJS.ErrnoException).code ?? 'EINVAL', (error as Error).message)
+      fail((error as NodeJS.ErrnoException).code ?? 'EINVAL', errorMessage(error))
       return
     }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {escapeHtml} from '../../src/analysis/report-html.js'
+import {escapeHtml} from '../../src/report/html.js'
 import {
   bar, formatCount, formatPercent, formatSeconds, sparkline,
 } from '../../src/ui/charts.js'

@@ -4,11 +4,11 @@ import {
   after, before, describe, test,
 } from 'node:test'
 
-import {syntheticEvents} from '../../src/analysis/demo-data.js'
 import {invalidateRollup, refreshRollup} from '../../src/analysis/rollup.js'
 import {
   computeSummary, type Reader, type Summary, type SummaryOptions,
 } from '../../src/analysis/summary.js'
+import {syntheticEvents} from '../../src/demo/demo-data.js'
 import {EventWriter} from '../../src/store/event-writer.js'
 import {streamQuery} from '../../src/store/query-stream.js'
 import {migrate} from '../../src/store/schema.js'

@@ -1,11 +1,11 @@
-import type {ReportData} from './report-data.js'
-import type {Metrics} from './summary.js'
+import type {ReportData} from '../analysis/report-data.js'
+import type {Metrics} from '../analysis/summary.js'
 
+import {METRIC_DEFINITIONS} from '../analysis/metrics-sql.js'
 import {
   formatCount, formatPercent, formatSeconds,
 } from '../ui/charts.js'
 import {localMinute} from '../ui/summary-view.js'
-import {METRIC_DEFINITIONS} from './metrics-sql.js'
 
 /**
  * The report as one self-contained HTML file: inline CSS and inline SVG, no script, no font, no

@@ -49,7 +49,7 @@ export async function writeDemoDatabase(file: string, options: {days: number; no
   const {closeDatabase, openDatabase} = await import('../store/open-database.js')
   const {migrate} = await import('../store/schema.js')
   const {EventWriter} = await import('../store/event-writer.js')
-  const {refreshRollup} = await import('./rollup.js')
+  const {refreshRollup} = await import('../analysis/rollup.js')
 
   mkdirSync(path.dirname(file), {recursive: true, mode: 0o700})
   for (const leftover of [file, `${file}.wal`]) if (existsSync(leftover)) rmSync(leftover)

@@ -565,8 +565,3 @@ export function * syntheticInputs(options: SyntheticOptions = {}): Generator<Syn
     }
   }
 }
-
-/** Convenience: the first `count` inputs as an array. */
-export function syntheticBatch(count: number, options: Omit<SyntheticOptions, 'count'> = {}): SyntheticInput[] {
-  return [...syntheticInputs({...options, count})]
-}

@@ -1,9 +1,9 @@
 import {writeFileSync} from 'node:fs'
 
-import type {Reader, SummaryOptions} from './summary.js'
+import type {Reader, SummaryOptions} from '../analysis/summary.js'
 
-import {computeReportData} from './report-data.js'
-import {renderReport} from './report-html.js'
+import {computeReportData} from '../analysis/report-data.js'
+import {renderReport} from './html.js'
 
 /** Compute the report data through `store` and write the HTML to `file` (mode 0600: it describes you). */
 export async function writeReport(store: Reader, file: string, options: SummaryOptions): Promise<{bytes: number; events: number; file: string}> {
