@@ -40,7 +40,7 @@ event as it is captured, until Ctrl-C (needs the daemon running). Times are loca
     }
 
     const range = parseRange(flags.since, flags.until)
-    const {openStore} = await import('../store/store.js')
+    const {openStore} = await import('../backend/backend.js')
     const {newestEventsQuery} = await import('../store/event-queries.js')
     const {sql, params} = newestEventsQuery(
       {kinds, sinceMicros: range.since && toMicros(range.since), untilMicros: range.until && toMicros(range.until)},

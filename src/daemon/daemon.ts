@@ -5,9 +5,11 @@ import {
 import type {InputHook} from '../capture/hook.js'
 import type {StatePaths} from '../config/paths.js'
 import type {Level} from '../core/level.js'
-import type {Handler} from '../ipc/server.js'
+import type {DaemonStatus} from '../ipc/protocol.js'
+import type {DaemonHandlers} from '../ipc/server.js'
 import type {StartGuard} from './start-guard.js'
 
+import {loadOperation} from '../backend/operations.js'
 import {assertCaptureAvailable} from '../capture/availability.js'
 import {nowMicros, startInputHook} from '../capture/hook.js'
 import {Recorder} from '../capture/recorder.js'
@@ -20,9 +22,8 @@ import {daemonDatabaseSettings} from '../store/daemon-memory.js'
 import {replaySpoolLogged} from '../store/event-spool.js'
 import {removeLeftovers} from '../store/leftovers.js'
 import {DatabaseLockedError, openDatabase} from '../store/open-database.js'
-import {loadOperation} from '../store/operations.js'
 import {migrate} from '../store/schema.js'
-import {AppContext, type AppStatus} from './app-context.js'
+import {AppContext} from './app-context.js'
 import {CaptureStore} from './capture-store.js'
 import {Followers} from './followers.js'
 import {DaemonLog} from './log.js'
@@ -50,28 +51,7 @@ export interface ReadyInfo {
   pausedUntil?: null | string
 }
 
-export interface DaemonStatus extends AppStatus {
-  running: true
-  pid: number
-  started_at: string
-  uptime_seconds: number
-  level: Level
-  mouse_hz: number
-  paused: boolean
-  resumes_at: null | string
-  session_id: number
-  events_session: number
-  events_total: number
-  queued: number
-  dropped: number
-  follow_dropped: number
-  ignored_while_paused: number
-  database: string
-  database_bytes: number
-  last_write_error: null | string
-  wal_moved_to: null | string
-  queries_running: number
-}
+export type {DaemonStatus} from '../ipc/protocol.js'
 
 /** One queue slot per event; 200k events is minutes of the fastest input, a few tens of MB at most. */
 const QUEUE_CAPACITY = 200_000
@@ -107,7 +87,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     db = await openDatabase(paths.database, {settings: daemonDatabaseSettings()})
   } catch (error) {
     if (error instanceof DatabaseLockedError) {
-      const other = await callDaemon<{pid: number}>(paths, 'ping')
+      const other = await callDaemon(paths, 'ping')
       if (other) throw new AlreadyRunningError(other.pid)
     }
 
@@ -180,7 +160,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     if (!store.isOnline) return
     // Keep the metrics rollup (src/analysis/rollup.ts) a few minutes behind capture, then checkpoint.
     loadOperation('rollup-refresh')
-    .then(refresh => refresh?.(store, {}))
+    .then(refresh => refresh.run(store, {}))
     .catch((error: unknown) => log.write(`rollup refresh skipped: ${errorMessage(error)}`))
     .finally(() => {
       if (store.isOnline) store.connection.run('CHECKPOINT').catch((error: unknown) => log.write(`checkpoint skipped: ${errorMessage(error)}`))
@@ -299,7 +279,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     finished()
   }
 
-  const handlers: Record<string, Handler> = {
+  const handlers: DaemonHandlers = {
     ping: async () => ({pid: process.pid, version: options.version}),
     status,
     async pause(params) {
@@ -328,13 +308,11 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     },
     // Changes to the data (export, redact, forget, …) run here, where the file is held.
     async operate(params) {
-      const name = String(params.name ?? '')
-      const operation = await loadOperation(name)
-      if (!operation) throw new DevtraceError(`Unknown operation "${name}".`)
+      const operation = await loadOperation(params.name)
       // Everything captured before the request is committed first: an export includes it, and a
       // forget or redact of a range ending now covers it (rather than it landing after the rewrite).
       flush()
-      const result = await operation(store, (params.params ?? {}) as Record<string, unknown>)
+      const result = await operation.run(store, params.params)
       // Whatever was captured while the file was offline is written now.
       flush()
       return result
