@@ -11,7 +11,7 @@ export type AnalysisStore = Reader & {close(): void}
 /**
  * The store `summarize` and `report` read from, with the rollup brought up to date first.
  * - The demo database: opened read-only from its file (no daemon ever holds it; `demo` built its rollup).
- * - Otherwise the backend (src/backend/backend.ts) refreshes the rollup where the file is held
+ * - Otherwise the backend (src/store/backend.ts) refreshes the rollup where the file is held
  *   and answers the queries. Without a daemon it opens the file once, read-write, for both
  *   (reads still only SELECT, through the read-only guard): opening it once rather than twice
  *   matters when the whole command has to finish in a second or two.
@@ -28,8 +28,9 @@ export async function openAnalysisStore(paths: StatePaths, options: {demo?: bool
     return FileStore.open(paths.demoDatabase)
   }
 
-  const {openBackend, openStore} = await import('../backend/backend.js')
+  const {openStore} = await import('../store/store.js')
   if (!(options.refresh ?? true) || !existsSync(paths.database)) return openStore(paths)
+  const {openBackend} = await import('../store/backend.js')
   const backend = await openBackend(paths)
   try {
     await backend.operate('rollup-refresh', {})

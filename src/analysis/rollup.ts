@@ -234,7 +234,7 @@ export function invalidateRollup(
   })
 }
 
-/** The `rollup-refresh` operation (src/backend/operations.ts): runs where the database is held. `now_micros` is for tests. */
+/** The `rollup-refresh` operation (src/operations.ts): runs where the database is held. `now_micros` is for tests. */
 export const rollupRefreshOperation = defineOperation(z.object({now_micros: z.number().optional()}), async (db, params): Promise<RollupResult> => {
   const connection = await db.connect()
   try {

@@ -17,7 +17,7 @@ Times are local in the table, ISO-8601 UTC in --json.`)
   async run(): Promise<AuditRow[]> {
     await this.parse(Audit)
     const {listAudit} = await import('../privacy/ledger.js')
-    const {openStore} = await import('../backend/backend.js')
+    const {openStore} = await import('../store/store.js')
     const store = await openStore(this.paths)
     let rows: AuditRow[]
     try {

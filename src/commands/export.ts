@@ -63,7 +63,7 @@ entered in the ledger (devtrace audit) with its rows, bytes and sha256.`)
     checkDestination(out, flags.force, this.paths.database)
     const settings = this.loadSettings()
 
-    const {runOperation} = await import('../backend/backend.js')
+    const {runOperation} = await import('../store/run-operation.js')
     const {watchProgress} = await import('../ui/progress.js')
     const label = `exporting to ${path.basename(out)}`
     const progress = this.jsonEnabled() ? {stop() {}} : watchProgress({file: partialPath(out), progressFile: progressPath(out)}, label)

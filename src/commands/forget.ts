@@ -39,7 +39,7 @@ afterwards. --until is never later than now. Asks first; without a terminal it n
     const params = {sinceMicros: toMicros(since), untilMicros: toMicros(until)}
 
     const {forgetCountsQuery} = await import('../privacy/forget.js')
-    const {openStore} = await import('../backend/backend.js')
+    const {openStore} = await import('../store/store.js')
     const store = await openStore(this.paths)
     let counts: ForgetCounts
     try {
@@ -62,7 +62,7 @@ afterwards. --until is never later than now. Asks first; without a terminal it n
     const {requireConsent} = await import('../ui/consent.js')
     await requireConsent({yes: flags.yes, question: 'Forget them? This cannot be undone.', nothingDone: 'Nothing was forgotten.'})
 
-    const {runOperation} = await import('../backend/backend.js')
+    const {runOperation} = await import('../store/run-operation.js')
     const result = await runOperation(this.paths, 'forget', params)
     if (!this.jsonEnabled()) {
       const {formatBytes} = await import('../ui/format.js')

@@ -34,13 +34,13 @@ event as it is captured, until Ctrl-C (needs the daemon running). Times are loca
     const format = this.jsonEnabled() ? 'json' : (flags.csv ? 'csv' : 'table')
     const kinds = flags.kind as EventKind[] | undefined
     if (flags.follow) {
-      const {followEvents} = await import('../ui/follow.js')
-      await followEvents(this.paths, kinds, format)
+      const [{followEvents}, {openBackend}] = await Promise.all([import('../ui/follow.js'), import('../store/backend.js')])
+      await followEvents(await openBackend(this.paths), kinds, format)
       return
     }
 
     const range = parseRange(flags.since, flags.until)
-    const {openStore} = await import('../backend/backend.js')
+    const {openStore} = await import('../store/store.js')
     const {newestEventsQuery} = await import('../store/event-queries.js')
     const {sql, params} = newestEventsQuery(
       {kinds, sinceMicros: range.since && toMicros(range.since), untilMicros: range.until && toMicros(range.until)},

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {withBackend} from '../backend/backend.js'
+import {withBackend} from '../store/backend.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {parseDuration} from '../ui/duration.js'
 

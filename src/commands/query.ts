@@ -38,7 +38,7 @@ shows the first 10,000; --csv and --json print them all.`)
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Query)
     const limits = {timeoutMs: parseTimeout(flags.timeout, '--timeout')}
-    const {openStore} = await import('../backend/backend.js')
+    const {openStore} = await import('../store/store.js')
     const store = await openStore(this.paths)
     try {
       const format = this.jsonEnabled() ? 'json' : (flags.csv ? 'csv' : 'table')

@@ -53,7 +53,7 @@ runs. Recorded in the ledger (devtrace audit).`)
       untilMicros: range.until && toMicros(range.until),
     }, toMicros(now))
 
-    const {openStore} = await import('../backend/backend.js')
+    const {openStore} = await import('../store/store.js')
     const store = await openStore(this.paths)
     let preview: RedactPreview
     try {
@@ -85,7 +85,7 @@ runs. Recorded in the ledger (devtrace audit).`)
       nothingDone: 'Nothing was changed.',
     })
 
-    const {runOperation} = await import('../backend/backend.js')
+    const {runOperation} = await import('../store/run-operation.js')
     const result = await runOperation(this.paths, 'redact', {...params})
     if (!this.jsonEnabled()) this.log(`Redacted ${result.rows} events with profile ${result.profile}; the database was rewritten in ${result.seconds.toFixed(1)} s.`)
     return {...result, changed: true}

@@ -1,5 +1,5 @@
 
-import {withBackend} from '../backend/backend.js'
+import {withBackend} from '../store/backend.js'
 import {BaseCommand} from '../ui/base-command.js'
 
 export default class Resume extends BaseCommand {

@@ -85,7 +85,7 @@ export interface UnaryMethods {
   /** `forMs` absent: paused until resumed. */
   pause: {params: {forMs?: number}; result: DaemonStatus}
   resume: {params: Record<string, never>; result: DaemonStatus}
-  /** A change to the database (src/backend/operations.ts names them and types their results). */
+  /** A change to the database (src/operations.ts names them and types their results). */
   operate: {params: {name: string; params: unknown}; result: unknown}
 }
 

@@ -1,6 +1,6 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
-import type {CopyToRequest, Store} from './store.js'
+import type {CopyToRequest, Store} from './read-store.js'
 
 import {copyToFifo} from './copy-out.js'
 import {closeDatabase, openDatabase} from './open-database.js'

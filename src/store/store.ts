@@ -1,27 +1,21 @@
-import type {CopyFormat} from './copy-out.js'
-import type {QueryLimits} from './query-guard.js'
-import type {QueryParams, RowBatch} from './query-stream.js'
+import type {StatePaths} from '../config/paths.js'
+import type {Store} from './read-store.js'
 
-/**
- * Where reads go. While the daemon runs it owns the database file (DuckDB lets no other
- * process open it, not even read-only), so reads travel over its socket; when it is stopped
- * the command opens the file itself. Commands never know which one they have: they get one
- * from `openStore` in src/backend/backend.ts, the only place that decides.
- */
-export interface Store {
-  readonly via: 'daemon' | 'file'
-  /** A read-only query, a batch of rows at a time. Anything that would write is refused. */
-  query(sql: string, params?: QueryParams, limits?: QueryLimits): AsyncGenerator<RowBatch>
-  /**
-   * The fast path for large CSV/JSON output: DuckDB writes the (read-only) query's result into
-   * the FIFO at `fifo`; `started` runs once the writer end is open. Resolves with the row count.
-   */
-  copyTo(request: CopyToRequest, started: () => void): Promise<number>
-  close(): void
-}
+import {LocalBackend, openBackend} from './backend.js'
 
-export interface CopyToRequest extends QueryLimits {
-  sql: string
-  format: CopyFormat
-  fifo: string
+export type {CopyToRequest, Store} from './read-store.js'
+
+/** A store to read from (daemon or file, see backend.ts); fails at once, in one sentence, when there is nothing to read. */
+export async function openStore(paths: StatePaths): Promise<Store> {
+  const backend = await openBackend(paths)
+  if (backend instanceof LocalBackend) {
+    try {
+      await backend.reads()
+    } catch (error) {
+      backend.close()
+      throw error
+    }
+  }
+
+  return backend
 }

@@ -1,4 +1,3 @@
-import type {StatePaths} from '../config/paths.js'
 import type {EventKind} from '../core/event-kind.js'
 import type {JsonValue} from '../core/values.js'
 import type {RowFormat} from './print-rows.js'
@@ -9,13 +8,17 @@ import {safeText} from './safe-text.js'
 
 const COLUMN_WIDTHS = [12, 10, 14, 10, 6, 8, 10, 0]
 
+/** Where followed events come from: the backend (src/store/backend.ts), which needs the daemon for this. */
+export interface EventSource {
+  follow(kinds?: EventKind[]): AsyncIterable<{columns: string[]; rows: JsonValue[][]}>
+  close(): void
+}
+
 /**
  * Print events as the daemon captures them until Ctrl-C or the daemon stops. JSON is one
  * object a line (NDJSON), written as soon as it arrives.
  */
-export async function followEvents(paths: StatePaths, kinds: EventKind[] | undefined, format: RowFormat): Promise<void> {
-  const {openBackend} = await import('../backend/backend.js')
-  const backend = await openBackend(paths)
+export async function followEvents(backend: EventSource, kinds: EventKind[] | undefined, format: RowFormat): Promise<void> {
   process.once('SIGINT', () => {
     backend.close()
     process.exit(0)

@@ -6,15 +6,16 @@ import {
   after, before, describe, it,
 } from 'node:test'
 
-import {openBackend, runOperation, withBackend} from '../../src/backend/backend.js'
-import {loadOperation, OPERATIONS} from '../../src/backend/operations.js'
 import {resolvePaths, type StatePaths} from '../../src/config/paths.js'
 import {parseParams} from '../../src/core/params.js'
 import {type ControlServer, listen} from '../../src/ipc/server.js'
+import {loadOperation, OPERATIONS} from '../../src/operations.js'
 import {auditEntryParams} from '../../src/privacy/audit-record.js'
 import {forgetParams} from '../../src/privacy/forget.js'
 import {redactParams} from '../../src/privacy/redact.js'
+import {openBackend, withBackend} from '../../src/store/backend.js'
 import {LocalAccess} from '../../src/store/local-access.js'
+import {runOperation} from '../../src/store/run-operation.js'
 import {exportParams} from '../../src/transfer/export.js'
 
 const NOW = Date.now() * 1000

@@ -1,8 +1,8 @@
 import type {z} from 'zod'
 
-import type {Operation} from '../store/database-access.js'
+import type {Operation} from './store/database-access.js'
 
-import {DevtraceError} from '../core/errors.js'
+import {DevtraceError} from './core/errors.js'
 
 /**
  * Every operation that changes the database, by name, each loaded on first use (the modules pull
@@ -12,13 +12,13 @@ import {DevtraceError} from '../core/errors.js'
  * typed at the call site, and an unknown name does not compile.
  */
 export const OPERATIONS = {
-  checkpoint: async () => (await import('../store/checkpoint.js')).checkpointOperation,
-  'rollup-refresh': async () => (await import('../analysis/rollup.js')).rollupRefreshOperation,
-  export: async () => (await import('../transfer/export.js')).exportOperation,
-  forget: async () => (await import('../privacy/forget.js')).forgetOperation,
-  redact: async () => (await import('../privacy/redact.js')).redactOperation,
-  'upload-payload': async () => (await import('../transfer/upload-payload.js')).uploadPayloadOperation,
-  'audit-record': async () => (await import('../privacy/audit-record.js')).auditRecordOperation,
+  checkpoint: async () => (await import('./store/checkpoint.js')).checkpointOperation,
+  'rollup-refresh': async () => (await import('./analysis/rollup.js')).rollupRefreshOperation,
+  export: async () => (await import('./transfer/export.js')).exportOperation,
+  forget: async () => (await import('./privacy/forget.js')).forgetOperation,
+  redact: async () => (await import('./privacy/redact.js')).redactOperation,
+  'upload-payload': async () => (await import('./transfer/upload-payload.js')).uploadPayloadOperation,
+  'audit-record': async () => (await import('./privacy/audit-record.js')).auditRecordOperation,
 } satisfies Record<string, () => Promise<Operation<z.ZodType, unknown>>>
 
 export type OperationName = keyof typeof OPERATIONS

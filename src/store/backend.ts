@@ -4,15 +4,15 @@ import type {StatePaths} from '../config/paths.js'
 import type {EventKind} from '../core/event-kind.js'
 import type {DaemonClient} from '../ipc/client.js'
 import type {DaemonStatus, Reply} from '../ipc/protocol.js'
-import type {LocalAccess} from '../store/local-access.js'
-import type {QueryLimits} from '../store/query-guard.js'
-import type {QueryParams, RowBatch} from '../store/query-stream.js'
-import type {CopyToRequest, Store} from '../store/store.js'
+import type {LocalAccess} from './local-access.js'
+import type {QueryLimits} from './query-guard.js'
+import type {QueryParams, RowBatch} from './query-stream.js'
+import type {CopyToRequest, Store} from './read-store.js'
 
 import {DevtraceError} from '../core/errors.js'
 import {
   loadOperation, type OperationName, type OperationParams, type OperationResult,
-} from './operations.js'
+} from '../operations.js'
 
 /**
  * The one place that knows whether the daemon runs. While it does, it owns the database file
@@ -39,21 +39,6 @@ export async function openBackend(paths: StatePaths): Promise<Backend> {
   return client ? new DaemonBackend(client) : new LocalBackend(paths)
 }
 
-/** A store to read from; fails at once, in one sentence, when there is nothing to read. */
-export async function openStore(paths: StatePaths): Promise<Store> {
-  const backend = await openBackend(paths)
-  if (backend instanceof LocalBackend) {
-    try {
-      await backend.reads()
-    } catch (error) {
-      backend.close()
-      throw error
-    }
-  }
-
-  return backend
-}
-
 /** One piece of work on a backend, closed afterwards whatever happens. */
 export async function withBackend<T>(paths: StatePaths, work: (backend: Backend) => Promise<T>): Promise<T> {
   const backend = await openBackend(paths)
@@ -62,11 +47,6 @@ export async function withBackend<T>(paths: StatePaths, work: (backend: Backend)
   } finally {
     backend.close()
   }
-}
-
-/** Run one operation that changes the database, through the daemon when it runs, else here. */
-export async function runOperation<N extends OperationName>(paths: StatePaths, name: N, params: OperationParams<N>): Promise<OperationResult<N>> {
-  return withBackend(paths, backend => backend.operate(name, params))
 }
 
 export function notRunningError(what = 'devtrace is not running.'): DevtraceError {
@@ -137,7 +117,7 @@ async function * withColumns(replies: AsyncGenerator<Reply>): AsyncGenerator<Row
  * (migrated, a crashed daemon's spool replayed) and keeps it open for reads that follow, so a
  * command that refreshes the rollup and then reads opens the file once.
  */
-class LocalBackend implements Backend {
+export class LocalBackend implements Backend {
   readonly via = 'file'
   private access: LocalAccess | undefined
   private store: Store | undefined
@@ -168,7 +148,7 @@ class LocalBackend implements Backend {
     const operation = await loadOperation(name)
     this.requireDatabase()
     if (!this.access) {
-      const {LocalAccess} = await import('../store/local-access.js')
+      const {LocalAccess} = await import('./local-access.js')
       this.access = await LocalAccess.open(this.paths.database)
     }
 
@@ -196,7 +176,7 @@ class LocalBackend implements Backend {
   async reads(): Promise<Store> {
     if (this.store) return this.store
     this.requireDatabase()
-    const {FileStore} = await import('../store/file-store.js')
+    const {FileStore} = await import('./file-store.js')
     if (this.access) {
       const connection = await this.access.connect()
       this.store = FileStore.over(connection, () => connection.closeSync())
