@@ -49,6 +49,13 @@ export async function withBackend<T>(paths: StatePaths, work: (backend: Backend)
   }
 }
 
+/** The one sentence for "nothing has been captured here yet". */
+export function noDatabaseError(database: string): DevtraceError {
+  return new DevtraceError(`There is no devtrace database yet (${database}).`, {
+    suggestion: 'Start capturing with `devtrace start`, or try `devtrace demo`.',
+  })
+}
+
 export function notRunningError(what = 'devtrace is not running.'): DevtraceError {
   return new DevtraceError(what, {suggestion: 'Start it with `devtrace start`.'})
 }
@@ -188,9 +195,6 @@ export class LocalBackend implements Backend {
   }
 
   private requireDatabase(): void {
-    if (existsSync(this.paths.database)) return
-    throw new DevtraceError(`There is no devtrace database yet (${this.paths.database}).`, {
-      suggestion: 'Start capturing with `devtrace start`, or try `devtrace demo`.',
-    })
+    if (!existsSync(this.paths.database)) throw noDatabaseError(this.paths.database)
   }
 }
