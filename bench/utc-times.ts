@@ -13,7 +13,7 @@ import {cpus, tmpdir} from 'node:os'
 import path from 'node:path'
 
 import {profileSelect} from '../src/privacy/profiles.js'
-import {LocalAccess} from '../src/store/run-operation.js'
+import {LocalAccess} from '../src/store/local-access.js'
 import {writeProfileFile} from '../src/transfer/export.js'
 
 const argv = process.argv.slice(2)

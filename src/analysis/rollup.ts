@@ -1,7 +1,8 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
-import type {DatabaseAccess} from '../store/operations.js'
+import {z} from 'zod'
 
+import {defineOperation} from '../store/database-access.js'
 import {
   AGGREGATE_CTES, BURST_KEYS, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
 } from './metrics-sql.js'
@@ -231,12 +232,12 @@ export function invalidateRollup(
   })
 }
 
-/** The `rollup-refresh` operation (src/store/operations.ts): runs where the database is held. */
-export async function rollupRefreshOperation(db: DatabaseAccess, params: Record<string, unknown>): Promise<RollupResult> {
+/** The `rollup-refresh` operation (src/operations.ts): runs where the database is held. `now_micros` is for tests. */
+export const rollupRefreshOperation = defineOperation(z.object({now_micros: z.number().optional()}), async (db, params): Promise<RollupResult> => {
   const connection = await db.connect()
   try {
-    return await refreshRollup(connection, {nowMicros: typeof params.now_micros === 'number' ? params.now_micros : undefined})
+    return await refreshRollup(connection, {nowMicros: params.now_micros})
   } finally {
     connection.closeSync()
   }
-}
+})

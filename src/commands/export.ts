@@ -69,7 +69,7 @@ entered in the ledger (devtrace audit) with its rows, bytes and sha256.`)
     const progress = this.jsonEnabled() ? {stop() {}} : watchProgress({file: partialPath(out), progressFile: progressPath(out)}, label)
     let result: ExportResult
     try {
-      result = await runOperation<ExportResult>(this.paths, 'export', {
+      result = await runOperation(this.paths, 'export', {
         out,
         format,
         profile,

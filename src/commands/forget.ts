@@ -63,7 +63,7 @@ afterwards. --until is never later than now. Asks first; without a terminal it n
     await requireConsent({yes: flags.yes, question: 'Forget them? This cannot be undone.', nothingDone: 'Nothing was forgotten.'})
 
     const {runOperation} = await import('../store/run-operation.js')
-    const result = await runOperation<ForgetResult>(this.paths, 'forget', params)
+    const result = await runOperation(this.paths, 'forget', params)
     if (!this.jsonEnabled()) {
       const {formatBytes} = await import('../ui/format.js')
       const sizes = `${formatBytes(result.bytes_before)} → ${formatBytes(result.bytes_after)}`

@@ -34,8 +34,8 @@ event as it is captured, until Ctrl-C (needs the daemon running). Times are loca
     const format = this.jsonEnabled() ? 'json' : (flags.csv ? 'csv' : 'table')
     const kinds = flags.kind as EventKind[] | undefined
     if (flags.follow) {
-      const {followEvents} = await import('../ui/follow.js')
-      await followEvents(this.paths, kinds, format)
+      const [{followEvents}, {openBackend}] = await Promise.all([import('../ui/follow.js'), import('../store/backend.js')])
+      await followEvents(await openBackend(this.paths), kinds, format)
       return
     }
 

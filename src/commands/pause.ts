@@ -1,10 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import type {DaemonStatus} from '../daemon/daemon.js'
-
+import {withBackend} from '../store/backend.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {parseDuration} from '../ui/duration.js'
-import {requireDaemon} from '../ui/require-daemon.js'
 
 export default class Pause extends BaseCommand {
   static loadsSettings = false
@@ -20,7 +18,7 @@ export default class Pause extends BaseCommand {
   async run(): Promise<{paused: boolean; resumes_at: null | string}> {
     const {flags} = await this.parse(Pause)
     const forMs = flags.for === undefined ? undefined : parseDuration(flags.for, '--for')
-    const status = await requireDaemon<DaemonStatus>(this.paths, 'pause', {forMs})
+    const status = await withBackend(this.paths, backend => backend.pause(forMs))
     this.log(status.resumes_at ? `Paused until ${new Date(status.resumes_at).toLocaleTimeString()}.` : 'Paused. Run `devtrace resume` to record again.')
     return {paused: status.paused, resumes_at: status.resumes_at}
   }

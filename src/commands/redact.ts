@@ -86,7 +86,7 @@ runs. Recorded in the ledger (devtrace audit).`)
     })
 
     const {runOperation} = await import('../store/run-operation.js')
-    const result = await runOperation<RedactResult>(this.paths, 'redact', {...params})
+    const result = await runOperation(this.paths, 'redact', {...params})
     if (!this.jsonEnabled()) this.log(`Redacted ${result.rows} events with profile ${result.profile}; the database was rewritten in ${result.seconds.toFixed(1)} s.`)
     return {...result, changed: true}
   }

@@ -1,7 +1,6 @@
-import type {DaemonStatus} from '../daemon/daemon.js'
 
+import {withBackend} from '../store/backend.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {requireDaemon} from '../ui/require-daemon.js'
 
 export default class Resume extends BaseCommand {
   static loadsSettings = false
@@ -10,7 +9,7 @@ export default class Resume extends BaseCommand {
 
   async run(): Promise<{paused: boolean}> {
     await this.parse(Resume)
-    const status = await requireDaemon<DaemonStatus>(this.paths, 'resume')
+    const status = await withBackend(this.paths, backend => backend.resume())
     this.log('Recording again.')
     return {paused: status.paused}
   }

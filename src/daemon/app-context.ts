@@ -3,6 +3,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import type {AppState, Recorder} from '../capture/recorder.js'
 import type {StatePaths} from '../config/paths.js'
 import type {Level} from '../core/level.js'
+import type {AppStatus} from '../ipc/protocol.js'
 
 import {type AppMatcher, compileAppPatterns} from '../capture/app-match.js'
 import {
@@ -13,21 +14,7 @@ import {type Chord, parseChord} from '../capture/hotkey.js'
 import {type Config, loadConfig} from '../config/config.js'
 import {errorMessage} from '../core/errors.js'
 
-/** What `status --json` says about app context and capture-time privacy. */
-export interface AppStatus {
-  /** The focused app as devtrace sees it (WM_CLASS class); null when none or unknown. */
-  app: null | string
-  /** An excluded app has focus right now: nothing is being recorded. */
-  app_excluded: boolean
-  /** How the focused app is found: "x11", "off", or "none" (see app_tracking_problem). */
-  app_tracking: string
-  app_tracking_problem: null | string
-  /** Input events not recorded this session because an excluded app had focus. */
-  excluded_events: number
-  capture_titles: boolean
-  /** The chord that toggles pause, or null when off. */
-  panic_hotkey: null | string
-}
+export type {AppStatus} from '../ipc/protocol.js'
 
 interface WindowRow {
   tsMicros: number

@@ -1,7 +1,7 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
 import type {CapturedEvent} from '../capture/event.js'
-import type {DatabaseAccess} from '../store/operations.js'
+import type {DatabaseAccess} from '../store/database-access.js'
 
 import {daemonDatabaseSettings} from '../store/daemon-memory.js'
 import {EventSpool, replaySpoolLogged, spoolPath} from '../store/event-spool.js'

@@ -1,7 +1,8 @@
 import {existsSync, statSync} from 'node:fs'
 
 import type {Level} from '../core/level.js'
-import type {DaemonStatus, ReadyInfo} from './daemon.js'
+import type {DaemonStatus, FinalStatus} from '../ipc/protocol.js'
+import type {ReadyInfo} from './daemon.js'
 
 import {prepareStateFolder, type StatePaths} from '../config/paths.js'
 import {DevtraceError, errorMessage} from '../core/errors.js'
@@ -23,7 +24,7 @@ export interface StoppedStatus {
 export type Status = (DaemonStatus & {events: number}) | StoppedStatus
 
 export async function isRunning(paths: StatePaths): Promise<{pid: number} | undefined> {
-  return callDaemon<{pid: number}>(paths, 'ping')
+  return callDaemon(paths, 'ping')
 }
 
 /** Start in the background unless a daemon already answers; returns what happened. */
@@ -56,8 +57,8 @@ const TERM_GRACE_MS = 3000
  * free and `start` works at once). Everything captured is on disk when `stop` answers; a daemon
  * that then fails to exit (stuck in native code, say) is sent SIGTERM, then SIGKILL.
  */
-export async function stopDaemon(paths: StatePaths, onEscalate?: (signal: NodeJS.Signals) => void): Promise<DaemonStatus | undefined> {
-  const stopped = await callDaemon<DaemonStatus>(paths, 'stop')
+export async function stopDaemon(paths: StatePaths, onEscalate?: (signal: NodeJS.Signals) => void): Promise<FinalStatus | undefined> {
+  const stopped = await callDaemon(paths, 'stop')
   if (!stopped) return undefined
   const {pid} = stopped
   if (await waitGone(pid, EXIT_GRACE_MS)) return stopped
@@ -78,7 +79,7 @@ export async function stopDaemon(paths: StatePaths, onEscalate?: (signal: NodeJS
 }
 
 export async function readStatus(paths: StatePaths): Promise<Status> {
-  const live = await callDaemon<DaemonStatus>(paths, 'status')
+  const live = await callDaemon(paths, 'status')
   if (live) return {...live, events: live.events_session}
   return stoppedStatus(paths)
 }

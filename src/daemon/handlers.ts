@@ -1,5 +1,5 @@
 import type {Recorder} from '../capture/recorder.js'
-import type {Handler} from '../ipc/server.js'
+import type {DaemonHandlers} from '../ipc/server.js'
 import type {AppContext} from './app-context.js'
 import type {CaptureStore} from './capture-store.js'
 import type {Followers} from './followers.js'
@@ -9,9 +9,8 @@ import type {Writer} from './scheduler.js'
 import type {DaemonOptions, DaemonStatus} from './types.js'
 
 import {nowMicros} from '../capture/hook.js'
-import {DevtraceError} from '../core/errors.js'
+import {loadOperation} from '../operations.js'
 import {fileSize} from '../store/file-size.js'
-import {loadOperation} from '../store/operations.js'
 
 /**
  * Everything one running daemon holds that its IPC handlers use: the handlers are plain
@@ -40,7 +39,7 @@ export interface DaemonContext {
  * The daemon's answers over its socket, one function per IPC method, each given the daemon's
  * context. `query` and `copy` are the read requests (src/daemon/requests.ts).
  */
-export function daemonHandlers(context: DaemonContext): Record<string, Handler> {
+export function daemonHandlers(context: DaemonContext): DaemonHandlers {
   return {
     ping: async () => ping(context),
     status: async () => daemonStatus(context),
@@ -114,13 +113,12 @@ export async function stop(context: DaemonContext): Promise<Omit<DaemonStatus, '
 
 /** Changes to the data (export, redact, forget, …) run here, where the file is held. */
 export async function operate(context: DaemonContext, params: Record<string, unknown>): Promise<unknown> {
-  const name = String(params.name ?? '')
-  const operation = await loadOperation(name)
-  if (!operation) throw new DevtraceError(`Unknown operation "${name}".`)
+  // An unknown name is refused here; the operation checks its own params against its schema.
+  const operation = await loadOperation(params.name)
   // Everything captured before the request is committed first: an export includes it, and a
   // forget or redact of a range ending now covers it (rather than it landing after the rewrite).
   context.writer.flush()
-  const result = await operation(context.store, (params.params ?? {}) as Record<string, unknown>)
+  const result = await operation.run(context.store, params.params)
   // Whatever was captured while the file was offline is written now.
   context.writer.flush()
   return result

@@ -45,7 +45,7 @@ export async function claimDatabase(paths: StatePaths, log: (line: string) => vo
     db = await openDatabase(paths.database, {settings: daemonDatabaseSettings()})
   } catch (error) {
     if (error instanceof DatabaseLockedError) {
-      const other = await callDaemon<{pid: number}>(paths, 'ping')
+      const other = await callDaemon(paths, 'ping')
       if (other) throw new AlreadyRunningError(other.pid)
     }
 

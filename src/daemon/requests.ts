@@ -1,6 +1,6 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
-import type {Handler, ReplyChannel} from '../ipc/server.js'
+import type {DaemonHandlers, ReplyChannel} from '../ipc/server.js'
 import type {CaptureStore} from './capture-store.js'
 
 import {copyToFifo} from '../store/copy-out.js'
@@ -25,7 +25,7 @@ export class ReadRequests {
     return this.running.size
   }
 
-  get handlers(): {copy: Handler; query: Handler} {
+  get handlers(): Pick<DaemonHandlers, 'copy' | 'query'> {
     return {
       // DuckDB runs one statement at a time per connection, and capture keeps writing through
       // the Appender's connection meanwhile.

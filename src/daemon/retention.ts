@@ -1,4 +1,4 @@
-import type {DatabaseAccess} from '../store/operations.js'
+import type {DatabaseAccess} from '../store/database-access.js'
 
 /** First check shortly after start (a daemon usually starts at login), then once a day. */
 export const RETENTION_FIRST_CHECK_MS = 5000
@@ -32,6 +32,6 @@ export async function enforceRetention(db: DatabaseAccess, days: number, nowMs =
 
   if (oldest === null) return undefined
   const {forgetOperation} = await import('../privacy/forget.js')
-  const result = (await forgetOperation(db, {sinceMicros: oldest, untilMicros: cutoffMicros, action: 'retention'})) as {forgotten: {events: number}}
+  const result = await forgetOperation.run(db, {sinceMicros: oldest, untilMicros: cutoffMicros, action: 'retention'})
   return {removed: result.forgotten.events, cutoff: new Date(cutoffMicros / 1000).toISOString()}
 }

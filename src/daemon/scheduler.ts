@@ -6,7 +6,7 @@ import type {DaemonOptions} from './types.js'
 
 import {loadConfig} from '../config/config.js'
 import {errorMessage} from '../core/errors.js'
-import {loadOperation} from '../store/operations.js'
+import {loadOperation} from '../operations.js'
 import {type ConfigWatch, watchConfig} from './config-watch.js'
 import {enforceRetention, RETENTION_EVERY_MS, RETENTION_FIRST_CHECK_MS} from './retention.js'
 
@@ -128,7 +128,7 @@ export class Scheduler {
     const {log, store} = this.parts
     if (!store.isOnline) return
     loadOperation('rollup-refresh')
-    .then(refresh => refresh?.(store, {}))
+    .then(refresh => refresh.run(store, {}))
     .catch((error: unknown) => log(`rollup refresh skipped: ${errorMessage(error)}`))
     .finally(() => {
       if (store.isOnline) store.connection.run('CHECKPOINT').catch((error: unknown) => log(`checkpoint skipped: ${errorMessage(error)}`))

@@ -1,6 +1,5 @@
 import type {StatePaths} from '../config/paths.js'
 import type {Level} from '../core/level.js'
-import type {AppStatus} from './app-context.js'
 
 export interface DaemonOptions {
   paths: StatePaths
@@ -21,25 +20,4 @@ export interface ReadyInfo {
   pausedUntil?: null | string
 }
 
-export interface DaemonStatus extends AppStatus {
-  running: true
-  pid: number
-  started_at: string
-  uptime_seconds: number
-  level: Level
-  mouse_hz: number
-  paused: boolean
-  resumes_at: null | string
-  session_id: number
-  events_session: number
-  events_total: number
-  queued: number
-  dropped: number
-  follow_dropped: number
-  ignored_while_paused: number
-  database: string
-  database_bytes: number
-  last_write_error: null | string
-  wal_moved_to: null | string
-  queries_running: number
-}
+export type {DaemonStatus} from '../ipc/protocol.js'

@@ -4,7 +4,9 @@ import type {StatePaths} from '../config/paths.js'
 
 import {DevtraceError} from '../core/errors.js'
 import {ExitCode, type ExitCodeValue} from '../core/exit-codes.js'
-import {encode, LineSplitter, type Reply} from './protocol.js'
+import {
+  encode, LineSplitter, type Method, type MethodParams, type MethodResult, type Reply, type UnaryMethod,
+} from './protocol.js'
 
 /** An error the daemon sent back, kept as the same one-sentence error on this side. */
 function toError(error: {exitCode?: number; message: string; suggestion?: string}): DevtraceError {
@@ -49,7 +51,7 @@ export class DaemonClient {
   }
 
   /** Send a request and yield every reply to it until the final one. */
-  async * messages(method: string, params: Record<string, unknown> = {}): AsyncGenerator<Reply> {
+  async * messages<M extends Method>(method: M, params: MethodParams<M>): AsyncGenerator<Reply> {
     const id = this.nextId++
     const splitter = new LineSplitter(Number.POSITIVE_INFINITY)
     const {socket} = this
@@ -70,7 +72,7 @@ export class DaemonClient {
 
     socket.on('data', onData)
     socket.once('close', onEnd)
-    socket.write(encode({id, method, params}))
+    socket.write(encode({id, method, params: params as Record<string, unknown>}))
     try {
       while (true) {
         if (pending.length === 0) {
@@ -97,9 +99,9 @@ export class DaemonClient {
     }
   }
 
-  async request<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+  async request<M extends UnaryMethod>(method: M, params: MethodParams<M>): Promise<MethodResult<M>> {
     for await (const reply of this.messages(method, params)) {
-      if (reply.type === 'result') return reply.result as T
+      if (reply.type === 'result') return reply.result as MethodResult<M>
     }
 
     throw new DevtraceError(`The daemon sent no result for ${method}.`)
@@ -107,11 +109,15 @@ export class DaemonClient {
 }
 
 /** One request on a fresh connection; undefined when the daemon is not running. */
-export async function callDaemon<T>(paths: StatePaths, method: string, params: Record<string, unknown> = {}): Promise<T | undefined> {
+export async function callDaemon<M extends UnaryMethod>(
+  paths: StatePaths,
+  method: M,
+  ...[params]: Record<string, never> extends MethodParams<M> ? [MethodParams<M>?] : [MethodParams<M>]
+): Promise<MethodResult<M> | undefined> {
   const client = await DaemonClient.connect(paths)
   if (!client) return undefined
   try {
-    return await client.request<T>(method, params)
+    return await client.request(method, params ?? ({} as MethodParams<M>))
   } finally {
     client.close()
   }

@@ -1,3 +1,8 @@
+import type {EventKind} from '../core/event-kind.js'
+import type {Level} from '../core/level.js'
+import type {CopyFormat} from '../store/copy-out.js'
+import type {QueryParams} from '../store/query-stream.js'
+
 /**
  * The control protocol: newline-delimited JSON over a Unix domain socket (a named pipe on
  * Windows). A client sends one request object a line; the daemon answers with messages that
@@ -24,6 +29,81 @@ interface RowsReply {id: number; type: 'rows'; columns?: string[]; rows: unknown
 interface EventReply {id: number; type: 'event'; event: unknown}
 
 export type Reply = EndReply | ErrorReply | EventReply | ResultReply | RowsReply
+
+/** What `status --json` says about app context and capture-time privacy. */
+export interface AppStatus {
+  /** The focused app as devtrace sees it (WM_CLASS class); null when none or unknown. */
+  app: null | string
+  /** An excluded app has focus right now: nothing is being recorded. */
+  app_excluded: boolean
+  /** How the focused app is found: "x11", "off", or "none" (see app_tracking_problem). */
+  app_tracking: string
+  app_tracking_problem: null | string
+  /** Input events not recorded this session because an excluded app had focus. */
+  excluded_events: number
+  capture_titles: boolean
+  /** The chord that toggles pause, or null when off. */
+  panic_hotkey: null | string
+}
+
+/** The running daemon's `status` reply. */
+export interface DaemonStatus extends AppStatus {
+  running: true
+  pid: number
+  started_at: string
+  uptime_seconds: number
+  level: Level
+  mouse_hz: number
+  paused: boolean
+  resumes_at: null | string
+  session_id: number
+  events_session: number
+  events_total: number
+  queued: number
+  dropped: number
+  follow_dropped: number
+  ignored_while_paused: number
+  database: string
+  database_bytes: number
+  last_write_error: null | string
+  wal_moved_to: null | string
+  queries_running: number
+}
+
+/** `stop`'s reply: the last status, taken as capture stopped. */
+export type FinalStatus = Omit<DaemonStatus, 'running'> & {running: false}
+
+/**
+ * The methods that answer once, with the parameters a client sends and the `result` it gets.
+ * The daemon still checks what arrives: these types are the contract, not a guarantee about a peer.
+ */
+export interface UnaryMethods {
+  ping: {params: Record<string, never>; result: {pid: number; version: string}}
+  status: {params: Record<string, never>; result: DaemonStatus}
+  /** Stops capture and answers with the last status, then the daemon exits. */
+  stop: {params: Record<string, never>; result: FinalStatus}
+  /** `forMs` absent: paused until resumed. */
+  pause: {params: {forMs?: number}; result: DaemonStatus}
+  resume: {params: Record<string, never>; result: DaemonStatus}
+  /** A change to the database (src/operations.ts names them and types their results). */
+  operate: {params: {name: string; params: unknown}; result: unknown}
+}
+
+/** The methods that answer with a stream of `rows` messages ended by `end`. */
+export interface StreamMethods {
+  /** A read-only query; `timeoutMs` 0 means no limit. */
+  query: {params: {sql: string; params?: QueryParams; timeoutMs: number}}
+  /** DuckDB writes the query's result into the client's FIFO; one empty `rows` once it has opened it, `end` with the row count. */
+  copy: {params: {sql: string; format: CopyFormat; fifo: string; timeoutMs: number}}
+  /** Events as they are captured, until the client goes away or the daemon stops. */
+  follow: {params: {kinds?: EventKind[]}}
+}
+
+export type UnaryMethod = keyof UnaryMethods
+export type StreamMethod = keyof StreamMethods
+export type Method = StreamMethod | UnaryMethod
+export type MethodParams<M extends Method> = M extends UnaryMethod ? UnaryMethods[M]['params'] : M extends StreamMethod ? StreamMethods[M]['params'] : never
+export type MethodResult<M extends UnaryMethod> = UnaryMethods[M]['result']
 
 /** No legitimate request comes near this; a longer line is a broken or hostile peer. */
 export const MAX_LINE_BYTES = 1024 * 1024

@@ -4,7 +4,7 @@ import net from 'node:net'
 import {DevtraceError, errorMessage} from '../core/errors.js'
 import {InputBudget, MAX_CONNECTIONS, MAX_QUEUED_REQUESTS} from './limits.js'
 import {
-  encode, LineSplitter, type Reply, type Request,
+  encode, LineSplitter, type MethodResult, type Reply, type Request, type StreamMethod, type UnaryMethod,
 } from './protocol.js'
 
 /** What a handler uses to answer: several messages for streams, with backpressure. */
@@ -20,6 +20,16 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 /** A handler either returns a value (sent as `result`) or streams through the channel and returns undefined. */
 export type Handler = (params: Record<string, unknown>, channel: ReplyChannel) => Promise<unknown>
+
+/**
+ * The daemon's handlers, one per method of the protocol, each returning its method's result type.
+ * Parameters arrive as the peer sent them: each handler checks what it reads.
+ */
+export type DaemonHandlers = {
+  [M in StreamMethod]: (params: Record<string, unknown>, channel: ReplyChannel) => Promise<undefined | void>
+} & {
+  [M in UnaryMethod]: (params: Record<string, unknown>, channel: ReplyChannel) => Promise<MethodResult<M>>
+}
 
 export interface ControlServer {
   close(): Promise<void>

@@ -1,6 +1,7 @@
-import type {Operation} from '../store/operations.js'
+import {z} from 'zod'
 
-import {UsageError} from '../core/errors.js'
+import {oneOf} from '../core/params.js'
+import {defineOperation} from '../store/database-access.js'
 import {
   type AuditAction, type AuditEntry, type AuditOutcome, recordAudit,
 } from './ledger.js'
@@ -12,50 +13,33 @@ import {
  * numbers that are numbers, short texts.
  */
 
-const ACTIONS = new Set<string>(['export', 'forget', 'redact', 'retention', 'upload'] satisfies AuditAction[])
-const OUTCOMES = new Set<string>(['failed', 'ok', 'sent'] satisfies AuditOutcome[])
+const ACTIONS = ['export', 'forget', 'redact', 'retention', 'upload'] as const satisfies AuditAction[]
+const OUTCOMES = ['failed', 'ok', 'sent'] as const satisfies AuditOutcome[]
 const MAX_TEXT = 500
 
-export function auditEntryFromParams(raw: Record<string, unknown>): AuditEntry {
-  const action = String(raw.action) as AuditAction
-  const outcome = String(raw.outcome) as AuditOutcome
-  if (!ACTIONS.has(action)) throw new UsageError(`Unknown ledger action "${action}".`)
-  if (!OUTCOMES.has(outcome)) throw new UsageError(`Unknown ledger outcome "${outcome}".`)
-  const number = (key: string): null | number => {
-    const value = raw[key]
-    if (value === undefined || value === null) return null
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new UsageError(`Ledger field ${key} must be a number.`)
-    return value
-  }
+const ledgerNumber = (key: string) => z.number({error: `Ledger field ${key} must be a number.`}).nullish().transform(value => value ?? null)
+const ledgerText = z.unknown().optional().transform(value => (value === undefined || value === null ? null : String(value).slice(0, MAX_TEXT)))
 
-  const text = (key: string): null | string => {
-    const value = raw[key]
-    if (value === undefined || value === null) return null
-    return String(value).slice(0, MAX_TEXT)
-  }
+export const auditEntryParams = z.object({
+  action: oneOf(ACTIONS, 'ledger action'),
+  outcome: oneOf(OUTCOMES, 'ledger outcome'),
+  rangeStartMicros: ledgerNumber('rangeStartMicros'),
+  rangeEndMicros: ledgerNumber('rangeEndMicros'),
+  profile: ledgerText,
+  format: ledgerText,
+  rows: ledgerNumber('rows'),
+  bytes: ledgerNumber('bytes'),
+  sha256: ledgerText,
+  destination: ledgerText,
+  detail: ledgerText,
+  atMicros: ledgerNumber('atMicros').transform(value => value ?? undefined),
+}) satisfies z.ZodType<AuditEntry>
 
-  return {
-    action,
-    outcome,
-    rangeStartMicros: number('rangeStartMicros'),
-    rangeEndMicros: number('rangeEndMicros'),
-    profile: text('profile'),
-    format: text('format'),
-    rows: number('rows'),
-    bytes: number('bytes'),
-    sha256: text('sha256'),
-    destination: text('destination'),
-    detail: text('detail'),
-    atMicros: number('atMicros') ?? undefined,
-  }
-}
-
-export const auditRecordOperation: Operation = async (db, raw): Promise<{audit_id: number}> => {
-  const entry = auditEntryFromParams(raw)
+export const auditRecordOperation = defineOperation(auditEntryParams, async (db, entry): Promise<{audit_id: number}> => {
   const connection = await db.connect()
   try {
     return {audit_id: await recordAudit(connection, entry)}
   } finally {
     connection.closeSync()
   }
-}
+})

@@ -1,10 +1,12 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
-import type {Operation} from '../store/operations.js'
+import {z} from 'zod'
+
 import type {QueryParams} from '../store/query-stream.js'
 
 import {SLOT_MICROS} from '../analysis/metrics-sql.js'
-import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
+import {DevtraceError, errorMessage} from '../core/errors.js'
+import {defineOperation} from '../store/database-access.js'
 import {recordAudit, recordAuditQuietly} from './ledger.js'
 import {
   hasTimestamp, rewriteDatabase, rewriteSummary, type RewriteSummary, type TableCopy, type TableInfo,
@@ -90,17 +92,19 @@ async function counts(connection: DuckDBConnection, range: ForgetParams): Promis
   return {events: Number(row.events), sessions: Number(row.sessions)}
 }
 
-/** Validate and clamp: the end is never in the future, so input captured meanwhile is never removed. */
-export function forgetRange(params: Record<string, unknown>, nowMicros = Date.now() * 1000): ForgetParams {
-  const since = Number(params.sinceMicros)
-  const until = Math.min(Number(params.untilMicros), nowMicros)
-  if (!Number.isFinite(since) || !Number.isFinite(until)) throw new UsageError('forget needs both --since and --until.')
-  if (since >= until) throw new UsageError('The range to forget is empty: --since must be before --until (and before now).')
-  return {sinceMicros: since, untilMicros: until, action: params.action === 'retention' ? 'retention' : 'forget'}
-}
+/**
+ * The range to forget, checked and clamped: the end is never in the future, so input captured
+ * meanwhile is never removed.
+ */
+export const forgetParams = z.object({
+  sinceMicros: z.number({error: 'forget needs both --since and --until.'}),
+  untilMicros: z.number({error: 'forget needs both --since and --until.'}),
+  action: z.enum(['forget', 'retention']).catch('forget').default('forget'),
+}).transform(({action, sinceMicros, untilMicros}) => ({
+  sinceMicros, untilMicros: Math.min(untilMicros, Date.now() * 1000), action,
+})).refine(range => range.sinceMicros < range.untilMicros, {error: 'The range to forget is empty: --since must be before --until (and before now).'})
 
-export const forgetOperation: Operation = async (db, params): Promise<ForgetResult> => {
-  const range = forgetRange(params)
+export const forgetOperation = defineOperation(forgetParams, async (db, range): Promise<ForgetResult> => {
   const connection = await db.connect()
   let forgotten: ForgetCounts
   try {
@@ -151,4 +155,4 @@ export const forgetOperation: Operation = async (db, params): Promise<ForgetResu
   } finally {
     after.closeSync()
   }
-}
+})

@@ -1,7 +1,7 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
 import type {JsonValue} from '../core/values.js'
-import type {DatabaseAccess} from '../store/operations.js'
+import type {DatabaseAccess} from '../store/database-access.js'
 import type {Store} from '../store/store.js'
 
 /**

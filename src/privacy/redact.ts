@@ -1,7 +1,10 @@
-import type {Operation} from '../store/operations.js'
+import {z} from 'zod'
+
 import type {QueryParams} from '../store/query-stream.js'
 
-import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
+import {DevtraceError, errorMessage} from '../core/errors.js'
+import {optionalNumber, parseParams} from '../core/params.js'
+import {defineOperation} from '../store/database-access.js'
 import {rebuildDerived, slotOverlaps} from './forget.js'
 import {recordAudit, recordAuditQuietly} from './ledger.js'
 import {
@@ -122,25 +125,37 @@ export interface RedactResult extends RedactPreview, RewriteSummary {
   audit_id: number
 }
 
-export function redactParams(params: Record<string, unknown>, nowMicros = Date.now() * 1000): RedactParams {
-  const profile = String(params.profile)
-  if (profile === 'aggregate') {
-    throw new UsageError(
-      'redact --profile aggregate would delete every event in the range: aggregate keeps no per-event rows.',
-      'To delete a range use `devtrace forget`; for per-minute totals use `devtrace export --redact aggregate`.',
-    )
+const redactProfile = z.unknown().optional().superRefine((value, context) => {
+  if (value === 'aggregate') {
+    context.addIssue({
+      code: 'custom',
+      message: 'redact --profile aggregate would delete every event in the range: aggregate keeps no per-event rows.',
+      params: {suggestion: 'To delete a range use `devtrace forget`; for per-minute totals use `devtrace export --redact aggregate`.'},
+    })
+  } else if (value !== 'keys' && value !== 'coarse') {
+    context.addIssue({code: 'custom', message: `Unknown profile "${String(value)}".`, params: {suggestion: 'Use keys or coarse.'}})
   }
+}).transform(value => value as RedactProfile)
 
-  if (profile !== 'keys' && profile !== 'coarse') throw new UsageError(`Unknown profile "${profile}".`, 'Use keys or coarse.')
-  const since = params.sinceMicros === undefined || params.sinceMicros === null ? undefined : Number(params.sinceMicros)
-  // Never past now: input captured while the rewrite runs is not part of what was asked for.
-  const until = Math.min(params.untilMicros === undefined || params.untilMicros === null ? nowMicros : Number(params.untilMicros), nowMicros)
-  if (since !== undefined && since >= until) throw new UsageError('The range to redact is empty: --since must be before --until (and before now).')
-  return {profile, sinceMicros: since, untilMicros: until}
+/** The profile and range to redact; the end is never past now (input captured while the rewrite runs was not asked for). */
+function redactRange(nowMicros: () => number) {
+  return z.object({
+    profile: redactProfile,
+    sinceMicros: optionalNumber,
+    untilMicros: optionalNumber,
+  }).transform(({profile, sinceMicros, untilMicros}): RedactParams => {
+    const now = nowMicros()
+    return {profile, sinceMicros, untilMicros: Math.min(untilMicros ?? now, now)}
+  }).refine(range => range.sinceMicros === undefined || range.sinceMicros < range.untilMicros!, {
+    error: 'The range to redact is empty: --since must be before --until (and before now).',
+  })
 }
 
-export const redactOperation: Operation = async (db, params): Promise<RedactResult> => {
-  const range = redactParams(params)
+export function redactParams(raw: Record<string, unknown>, nowMicros = Date.now() * 1000): RedactParams {
+  return parseParams(redactRange(() => nowMicros), raw)
+}
+
+export const redactOperation = defineOperation(redactRange(() => Date.now() * 1000), async (db, range): Promise<RedactResult> => {
   const {sql, params: queryParams} = redactPreviewQuery(range)
   const connection = await db.connect()
   let preview: RedactPreview
@@ -195,4 +210,4 @@ export const redactOperation: Operation = async (db, params): Promise<RedactResu
   } finally {
     after.closeSync()
   }
-}
+})

@@ -5,7 +5,7 @@ import {
 } from 'node:fs'
 import path from 'node:path'
 
-import type {DatabaseAccess} from '../store/operations.js'
+import type {DatabaseAccess} from '../store/database-access.js'
 import type {QueryParams} from '../store/query-stream.js'
 
 import {fileSize} from '../store/file-size.js'

@@ -6,13 +6,15 @@ import {
 } from 'node:fs'
 import {chmod} from 'node:fs/promises'
 import path from 'node:path'
+import {z} from 'zod'
 
 import type {EventFilter} from '../store/event-queries.js'
-import type {Operation} from '../store/operations.js'
 
 import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
+import {oneOf, optionalNumber} from '../core/params.js'
 import {recordAudit} from '../privacy/ledger.js'
 import {PROFILE_CHOICES, type ProfileOrNone, profileSelect} from '../privacy/profiles.js'
+import {defineOperation} from '../store/database-access.js'
 import {trackPartial} from '../store/leftovers.js'
 import {ISO_TIMESTAMP_OPTION, selectWithUtcTimestamps, useUtcSession} from '../store/utc-times.js'
 
@@ -143,16 +145,23 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest('hex')
 }
 
-export interface ExportParams {
+/** What to write, shared by `export` and `upload-payload`: the format, the profile and the range. */
+export const selectionParams = z.object({
+  format: oneOf(EXPORT_FORMATS, 'export format'),
+  profile: oneOf(PROFILE_CHOICES, 'profile'),
+  sinceMicros: optionalNumber,
+  untilMicros: optionalNumber,
+  idleSeconds: optionalNumber,
+})
+
+export const exportParams = selectionParams.extend({
   /** Absolute path of the file to write. */
-  out: string
-  format: ExportFormat
-  profile: ProfileOrNone
-  sinceMicros?: number
-  untilMicros?: number
-  idleSeconds?: number
-  force?: boolean
-}
+  out: z.string().default('').refine(out => path.isAbsolute(out), {error: issue => `The export path must be absolute (got "${String(issue.input)}").`}),
+  profile: oneOf(PROFILE_CHOICES, 'profile').default('none'),
+  force: z.unknown().optional().transform(force => force === true),
+})
+
+export type ExportParams = z.output<typeof exportParams>
 
 export interface ExportResult {
   out: string
@@ -164,25 +173,6 @@ export interface ExportResult {
   bytes: number
   sha256: string
   audit_id: number
-}
-
-export function exportParams(params: Record<string, unknown>): ExportParams {
-  const out = String(params.out ?? '')
-  const format = String(params.format) as ExportFormat
-  const profile = String(params.profile ?? 'none') as ProfileOrNone
-  if (!path.isAbsolute(out)) throw new UsageError(`The export path must be absolute (got "${out}").`)
-  if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`Unknown export format "${format}".`, `Use one of ${EXPORT_FORMATS.join(', ')}.`)
-  if (!PROFILE_CHOICES.includes(profile)) throw new UsageError(`Unknown profile "${profile}".`, `Use one of ${PROFILE_CHOICES.join(', ')}.`)
-  const number = (value: unknown): number | undefined => (value === undefined || value === null ? undefined : Number(value))
-  return {
-    out,
-    format,
-    profile,
-    sinceMicros: number(params.sinceMicros),
-    untilMicros: number(params.untilMicros),
-    idleSeconds: number(params.idleSeconds),
-    force: params.force === true,
-  }
 }
 
 /** Refuse what would surprise: an existing file without --force, a folder, the database itself. */
@@ -201,9 +191,8 @@ export function checkDestination(out: string, force: boolean, database: string):
   if (!force) throw new DevtraceError(`${out} already exists.`, {suggestion: 'Add --force to overwrite it, or choose another --out path.'})
 }
 
-export const exportOperation: Operation = async (db, raw): Promise<ExportResult> => {
-  const params = exportParams(raw)
-  checkDestination(params.out, params.force ?? false, db.file)
+export const exportOperation = defineOperation(exportParams, async (db, params): Promise<ExportResult> => {
+  checkDestination(params.out, params.force, db.file)
   const partial = partialPath(params.out)
   const filter = {sinceMicros: params.sinceMicros, untilMicros: params.untilMicros}
   const connection = await db.connect()
@@ -272,4 +261,4 @@ export const exportOperation: Operation = async (db, raw): Promise<ExportResult>
   } finally {
     connection.closeSync()
   }
-}
+})

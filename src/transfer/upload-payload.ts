@@ -2,14 +2,14 @@ import {
   chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync,
 } from 'node:fs'
 import path from 'node:path'
+import {z} from 'zod'
 
-import type {Operation} from '../store/operations.js'
-
-import {UsageError} from '../core/errors.js'
+import {oneOf} from '../core/params.js'
 import {type JsonValue, toJsonValue} from '../core/values.js'
-import {PROFILE_CHOICES, type ProfileOrNone, profileSelect} from '../privacy/profiles.js'
+import {type ProfileOrNone, profileSelect} from '../privacy/profiles.js'
+import {defineOperation} from '../store/database-access.js'
 import {
-  EXPORT_FORMATS, type ExportFormat, sha256File, writeProfileFile,
+  EXPORT_FORMATS, type ExportFormat, selectionParams, sha256File, writeProfileFile,
 } from './export.js'
 
 /**
@@ -23,15 +23,15 @@ import {
 export const PAYLOAD_DIR_PREFIX = '.upload-'
 const SAMPLE_ROWS = 3
 
-export interface PayloadParams {
+export const payloadParams = selectionParams.extend({
   /** A private folder (0700) for the payload; the caller removes it. */
-  dir: string
-  format: ExportFormat
-  profile: ProfileOrNone
-  sinceMicros?: number
-  untilMicros?: number
-  idleSeconds?: number
-}
+  dir: z.string().default('').refine(dir => path.isAbsolute(dir) && existsSync(dir) && statSync(dir).isDirectory(), {
+    error: issue => `The payload folder must be an existing absolute path (got "${String(issue.input)}").`,
+  }),
+  format: oneOf(EXPORT_FORMATS, 'format'),
+})
+
+export type PayloadParams = z.output<typeof payloadParams>
 
 export interface Payload {
   file: string
@@ -53,21 +53,7 @@ const READERS: Record<ExportFormat, (quoted: string) => string> = {
   ndjson: quoted => `read_json(${quoted}, format = 'newline_delimited')`,
 }
 
-export function payloadParams(raw: Record<string, unknown>): PayloadParams {
-  const dir = String(raw.dir ?? '')
-  const format = String(raw.format) as ExportFormat
-  const profile = String(raw.profile) as ProfileOrNone
-  if (!path.isAbsolute(dir) || !existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`The payload folder must be an existing absolute path (got "${dir}").`)
-  if (!EXPORT_FORMATS.includes(format)) throw new UsageError(`Unknown format "${format}".`, `Use one of ${EXPORT_FORMATS.join(', ')}.`)
-  if (!PROFILE_CHOICES.includes(profile)) throw new UsageError(`Unknown profile "${profile}".`, `Use one of ${PROFILE_CHOICES.join(', ')}.`)
-  const number = (value: unknown): number | undefined => (value === undefined || value === null ? undefined : Number(value))
-  return {
-    dir, format, profile, sinceMicros: number(raw.sinceMicros), untilMicros: number(raw.untilMicros), idleSeconds: number(raw.idleSeconds),
-  }
-}
-
-export const uploadPayloadOperation: Operation = async (db, raw): Promise<Payload> => {
-  const params = payloadParams(raw)
+export const uploadPayloadOperation = defineOperation(payloadParams, async (db, params): Promise<Payload> => {
   const file = path.join(params.dir, `payload.${params.format}`)
   const filter = {sinceMicros: params.sinceMicros, untilMicros: params.untilMicros}
   const connection = await db.connect()
@@ -94,7 +80,7 @@ export const uploadPayloadOperation: Operation = async (db, raw): Promise<Payloa
   } finally {
     connection.closeSync()
   }
-}
+})
 
 /**
  * Payload folders left behind by an upload that was killed (SIGKILL, a power cut) — they hold

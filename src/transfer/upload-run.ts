@@ -305,7 +305,7 @@ export async function runUpload(context: UploadContext): Promise<UploadOutput> {
 
   process.on('SIGINT', onSigint)
   try {
-    const payload = await runOperation<Payload>(paths, 'upload-payload', {
+    const payload = await runOperation(paths, 'upload-payload', {
       dir, format: plan.format, profile: plan.profile, sinceMicros: plan.sinceMicros, untilMicros: plan.untilMicros, idleSeconds: context.settings.idle_seconds,
     })
     const preview = previewOf(plan, payload)
@@ -344,7 +344,7 @@ export async function runUpload(context: UploadContext): Promise<UploadOutput> {
     const result = await send(plan, payload, context, interrupt.signal)
 
     // The outcome goes to the ledger before anything else: a failure as failed, never as sent.
-    const {audit_id: auditId} = await runOperation<{audit_id: number}>(paths, 'audit-record', {
+    const {audit_id: auditId} = await runOperation(paths, 'audit-record', {
       ...ledgerBase,
       action: 'upload',
       outcome: result.ok ? 'sent' : 'failed',

@@ -5,7 +5,7 @@ import {
   before, describe, test,
 } from 'node:test'
 
-import {LocalAccess} from '../../src/store/run-operation.js'
+import {LocalAccess} from '../../src/store/local-access.js'
 import {type CliResult, type Sandbox} from '../helpers/cli.js'
 import {usePrivateDisplay} from '../helpers/display-suite.js'
 import {readParquet} from '../helpers/parquet.js'

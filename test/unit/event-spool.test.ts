@@ -16,8 +16,8 @@ import {forgetOperation} from '../../src/privacy/forget.js'
 import {
   EventSpool, readSpool, replaySpool, spoolPath,
 } from '../../src/store/event-spool.js'
+import {LocalAccess} from '../../src/store/local-access.js'
 import {closeDatabase, openDatabase} from '../../src/store/open-database.js'
-import {LocalAccess} from '../../src/store/run-operation.js'
 import {migrate} from '../../src/store/schema.js'
 import {UiohookKey} from './uiohook-keys.js'
 
@@ -127,7 +127,7 @@ describe('event spool', () => {
     const access = await LocalAccess.open(database)
     try {
       assert.equal(existsSync(spoolPath(database)), false)
-      await forgetOperation(access, {sinceMicros: T0, untilMicros: T0 + 3500, yes: true})
+      await forgetOperation.run(access, {sinceMicros: T0, untilMicros: T0 + 3500, yes: true})
     } finally {
       access.close()
     }

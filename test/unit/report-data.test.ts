@@ -8,7 +8,7 @@ import {
 
 import {CLICK_CELL_PX, computeReportData} from '../../src/analysis/report-data.js'
 import {FileStore} from '../../src/store/file-store.js'
-import {LocalAccess} from '../../src/store/run-operation.js'
+import {LocalAccess} from '../../src/store/local-access.js'
 
 const T0 = Date.UTC(2026, 10, 23, 8, 0, 0) * 1000
 

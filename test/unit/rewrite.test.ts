@@ -13,7 +13,7 @@ import {
 import {refreshRollup} from '../../src/analysis/rollup.js'
 import {forgetOperation} from '../../src/privacy/forget.js'
 import {redactOperation} from '../../src/privacy/redact.js'
-import {LocalAccess} from '../../src/store/run-operation.js'
+import {LocalAccess} from '../../src/store/local-access.js'
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0) * 1000 // µs
 const MINUTE = 60_000_000
@@ -97,7 +97,7 @@ describe('rewrite: forget and redact make a new file and swap it in', () => {
       return {salt: (await rows(c, 'SELECT value FROM meta'))[0].value, versions: await rows(c, 'SELECT version FROM schema_version ORDER BY version')}
     })
 
-    const result = await withAccess(file, async access => forgetOperation(access, {sinceMicros: T0 + 3 * MINUTE, untilMicros: T0 + 5 * MINUTE}))
+    const result = await withAccess(file, async access => forgetOperation.run(access, {sinceMicros: T0 + 3 * MINUTE, untilMicros: T0 + 5 * MINUTE}))
     assert.deepEqual(
       {
         ...result, seconds: 0, bytes_before: 0, bytes_after: 0, swapped_at: '',
@@ -153,7 +153,7 @@ describe('rewrite: forget and redact make a new file and swap it in', () => {
     const file = path.join(dir, 'redact.duckdb')
     await seed(file)
     assert.notEqual(bytesOf(file).indexOf(SENTINEL), -1)
-    const result = await withAccess(file, async access => redactOperation(access, {profile: 'coarse', sinceMicros: T0 + 3 * MINUTE, untilMicros: T0 + 5 * MINUTE}))
+    const result = await withAccess(file, async access => redactOperation.run(access, {profile: 'coarse', sinceMicros: T0 + 3 * MINUTE, untilMicros: T0 + 5 * MINUTE}))
     assert.deepEqual({rows: result.rows, columns: result.columns, audit_id: result.audit_id}, {
       // Every time in the range is on a 60 ms step: 4 in 5 are off the 100 ms grid.
       rows: 2000, columns: {
@@ -183,7 +183,7 @@ describe('rewrite: forget and redact make a new file and swap it in', () => {
     const file = path.join(dir, 'keys.duckdb')
     await seed(file)
     const before = await withAccess(file, async (_a, c) => rows(c, 'SELECT * EXCLUDE (key_code) FROM events'))
-    const result = await withAccess(file, async access => redactOperation(access, {profile: 'keys', sinceMicros: T0, untilMicros: T0 + 5 * MINUTE}))
+    const result = await withAccess(file, async access => redactOperation.run(access, {profile: 'keys', sinceMicros: T0, untilMicros: T0 + 5 * MINUTE}))
     assert.deepEqual(result.columns, {key_code: 2500})
     await withAccess(file, async (_a, c) => {
       assert.deepEqual(await rows(c, 'SELECT * EXCLUDE (key_code) FROM events'), before)
@@ -195,7 +195,7 @@ describe('rewrite: forget and redact make a new file and swap it in', () => {
     const file = path.join(dir, 'aggregate.duckdb')
     await seed(file)
     await withAccess(file, async access => {
-      await assert.rejects(redactOperation(access, {profile: 'aggregate'}), {name: 'UsageError', message: /would delete every event/})
+      await assert.rejects(redactOperation.run(access, {profile: 'aggregate'}), {name: 'UsageError', message: /would delete every event/})
     })
   })
 })

@@ -8,7 +8,7 @@ import {
   after, before, describe, test,
 } from 'node:test'
 
-import {LocalAccess} from '../../src/store/run-operation.js'
+import {LocalAccess} from '../../src/store/local-access.js'
 import {exportOperation, type ExportResult} from '../../src/transfer/export.js'
 import {readParquet} from '../helpers/parquet.js'
 
@@ -45,7 +45,7 @@ describe('exports write times as UTC: ISO-8601 with Z and microseconds, Parquet 
 
   async function exportTo(name: string, format: string, profile = 'none'): Promise<string> {
     const out = path.join(dir, name)
-    const result = await exportOperation(access, {out, format, profile}) as ExportResult
+    const result = await exportOperation.run(access, {out, format, profile}) as ExportResult
     assert.equal(result.rows, profile === 'aggregate' ? 2 : 3)
     return out
   }
