@@ -9,6 +9,7 @@ import {
   afterEach, beforeEach, describe, test,
 } from 'node:test'
 
+import {configRun} from '../../src/config/config-run.js'
 import {defaultConfig} from '../../src/config/config.js'
 import {resolvePaths, type StatePaths} from '../../src/config/paths.js'
 import {ConsentError, UsageError} from '../../src/core/errors.js'
@@ -177,6 +178,27 @@ describe('command flows through xxxRun with a fake terminal (real DuckDB files, 
       await assert.rejects(redactRun({
         paths, profile: 'aggregate', dryRun: false, yes: true, now: NOW,
       }, fakeIo()), /aggregate would delete every event/)
+    })
+  })
+
+  describe('configRun', () => {
+    test('set validates, saves and returns the new value; get and list read it back; a bad value or key changes nothing', () => {
+      assert.deepEqual(configRun({
+        paths, action: 'set', key: 'mouse_hz', value: '50',
+      }), {mouse_hz: 50})
+      assert.equal(JSON.parse(readFileSync(paths.config, 'utf8')).mouse_hz, 50)
+      assert.deepEqual(configRun({paths, action: 'get', key: 'mouse_hz'}), {mouse_hz: 50})
+      assert.equal(configRun({paths, action: 'list'}).mouse_hz, 50)
+
+      const before = readFileSync(paths.config, 'utf8')
+      assert.throws(() => configRun({
+        paths, action: 'set', key: 'mouse_hz', value: 'fast',
+      }))
+      assert.throws(() => configRun({
+        paths, action: 'set', key: 'colour', value: 'red',
+      }), UsageError)
+      assert.throws(() => configRun({paths, action: 'set', key: 'level'}), /No value given for level/)
+      assert.equal(readFileSync(paths.config, 'utf8'), before)
     })
   })
 
