@@ -1,12 +1,11 @@
 import {Args} from '@oclif/core'
 
-import {
-  type Config, CONFIG_KEYS, getConfigValue, isConfigKey, saveConfig, setConfigValue,
-} from '../config/config.js'
-import {UsageError} from '../core/errors.js'
+import type {ConfigAction} from '../config/config-run.js'
+
+import {CONFIG_KEYS} from '../config/config.js'
 import {BaseCommand} from '../ui/base-command.js'
+import {configText} from '../ui/config-view.js'
 import {prose} from '../ui/prose.js'
-import {safeText} from '../ui/safe-text.js'
 
 export default class ConfigCommand extends BaseCommand {
   static description = prose(`Read or change settings (stored in config.json in the devtrace folder).
@@ -24,49 +23,13 @@ Settings: ${CONFIG_KEYS.join(', ')}. A running daemon applies exclude_apps, capt
     value: Args.string({description: 'new value (set)'}),
   }
 
-  async run(): Promise<unknown> {
+  async run(): Promise<Record<string, unknown>> {
     const {args} = await this.parse(ConfigCommand)
-    const config = this.loadSettings()
-    switch (args.action) {
-    case 'get': {
-      const key = this.requireKey(args.key)
-      const value = getConfigValue(config, key)
-      this.log(formatValue(value))
-      return {[key]: value ?? null}
-    }
-
-    case 'set': {
-      const key = this.requireKey(args.key)
-      if (args.value === undefined) throw new UsageError(`No value given for ${key}.`, `devtrace config set ${key} VALUE`)
-      const next = setConfigValue(config, key, args.value)
-      saveConfig(this.paths.config, next)
-      this.log(`${key} = ${formatValue(getConfigValue(next, key))}`)
-      return {[key]: getConfigValue(next, key) ?? null}
-    }
-
-    default: {
-      return this.list(config)
-    }
-    }
-  }
-
-  private list(config: Config): Record<string, unknown> {
-    const entries = Object.fromEntries(CONFIG_KEYS.map(key => [key, getConfigValue(config, key) ?? null]))
-    const width = Math.max(...CONFIG_KEYS.map(key => key.length))
-    for (const [key, value] of Object.entries(entries)) this.log(`${key.padEnd(width)}  ${formatValue(value)}`)
+    const {configRun} = await import('../config/config-run.js')
+    const entries = configRun({
+      paths: this.paths, action: args.action as ConfigAction, key: args.key, value: args.value,
+    })
+    this.log(configText(args.action as ConfigAction, entries))
     return entries
   }
-
-  private requireKey(key: string | undefined): (typeof CONFIG_KEYS)[number] {
-    if (!key) throw new UsageError('No setting named.', `Known settings: ${CONFIG_KEYS.join(', ')}.`)
-    if (!isConfigKey(key)) throw new UsageError(`Unknown setting "${key}".`, `Known settings: ${CONFIG_KEYS.join(', ')}.`)
-    return key
-  }
-}
-
-/** A setting for the terminal; values come from config.json, which anything can edit, so made safe. */
-function formatValue(value: unknown): string {
-  if (value === undefined || value === null) return '(not set)'
-  if (Array.isArray(value)) return value.length === 0 ? '(none)' : safeText(value.join(','))
-  return safeText(String(value))
 }

@@ -1,13 +1,11 @@
 import {Flags} from '@oclif/core'
-import path from 'node:path'
 
-import {UsageError} from '../core/errors.js'
-import {DEFAULT_REDACT_PROFILE, PROFILE_CHOICES, type ProfileOrNone} from '../privacy/profiles.js'
+import {DEFAULT_REDACT_PROFILE, PROFILE_CHOICES} from '../privacy/profiles.js'
 import {EXPORT_FORMATS, type ExportResult} from '../transfer/export.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {withDefaultValue} from '../ui/optional-value.js'
 import {prose} from '../ui/prose.js'
-import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
+import {TIME_FORMS} from '../ui/time.js'
 
 export default class Export extends BaseCommand {
   static description = prose(`Write your recorded events (or a redacted form of them) to a file.
@@ -45,49 +43,16 @@ entered in the ledger (devtrace audit) with its rows, bytes and sha256.`)
 
   async run(): Promise<ExportResult> {
     const {flags} = await this.parse(Export, withDefaultValue(this.argv, '--redact', DEFAULT_REDACT_PROFILE))
-    const {
-      checkDestination, formatFromPath, partialPath, progressPath,
-    } = await import('../transfer/export.js')
-    if (flags.out === '-') throw new UsageError('export writes a file, not stdout.', 'Give a file path to --out, or use `devtrace query "SELECT * FROM events" --json`.')
-    const out = path.resolve(flags.out)
-    const format = flags.format ?? formatFromPath(out)
-    if (!format) {
-      throw new UsageError(
-        `Cannot tell the format of "${path.basename(out)}" from its extension.`,
-        'Name the file .parquet, .csv, .json, .ndjson or .jsonl, or give --format.',
-      )
-    }
-
-    const range = parseRange(flags.since, flags.until)
-    const profile = (flags.redact ?? 'none') as ProfileOrNone
-    checkDestination(out, flags.force, this.paths.database)
-    const settings = this.loadSettings()
-
-    const {runOperation} = await import('../store/run-operation.js')
-    const {watchProgress} = await import('../ui/progress.js')
-    const label = `exporting to ${path.basename(out)}`
-    const progress = this.jsonEnabled() ? {stop() {}} : watchProgress({file: partialPath(out), progressFile: progressPath(out)}, label)
-    let result: ExportResult
-    try {
-      result = await runOperation(this.paths, 'export', {
-        out,
-        format,
-        profile,
-        sinceMicros: range.since && toMicros(range.since),
-        untilMicros: range.until && toMicros(range.until),
-        idleSeconds: settings.idle_seconds,
-        force: flags.force,
-      })
-    } finally {
-      progress.stop()
-    }
-
-    if (!this.jsonEnabled()) {
-      const {formatBytes} = await import('../ui/format.js')
-      const what = profile === 'none' ? 'unredacted' : `redacted: ${profile}`
-      this.log(`Exported ${result.rows} rows (${what}) to ${result.out} as ${result.format}: ${formatBytes(result.bytes)}, sha256 ${result.sha256}.`)
-    }
-
-    return result
+    const {exportRun} = await import('../transfer/export-run.js')
+    return exportRun({
+      paths: this.paths,
+      out: flags.out,
+      format: flags.format,
+      redact: flags.redact,
+      since: flags.since,
+      until: flags.until,
+      force: flags.force,
+      idleSeconds: () => this.loadSettings().idle_seconds,
+    }, this.io)
   }
 }

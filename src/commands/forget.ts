@@ -1,12 +1,10 @@
 import {Flags} from '@oclif/core'
 
-import type {ForgetCounts, ForgetResult} from '../privacy/forget.js'
+import type {ForgetOutput} from '../privacy/forget-run.js'
 
-import {UsageError} from '../core/errors.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {localTime} from '../ui/event-format.js'
 import {prose} from '../ui/prose.js'
-import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
+import {TIME_FORMS} from '../ui/time.js'
 
 export default class Forget extends BaseCommand {
   static description = prose(`Delete a time range of recorded input for good.
@@ -29,47 +27,11 @@ afterwards. --until is never later than now. Asks first; without a terminal it n
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation (needed without a terminal).'}),
   }
 
-  async run(): Promise<ForgetResult | {forgotten: ForgetCounts; range_end: string; range_start: string}> {
+  async run(): Promise<ForgetOutput> {
     const {flags} = await this.parse(Forget)
-    const now = new Date()
-    const range = parseRange(flags.since, flags.until, now)
-    const since = range.since!
-    const until = new Date(Math.min(range.until!.getTime(), now.getTime()))
-    if (since >= until) throw new UsageError(`--since (${since.toISOString()}) is not in the past; there is nothing to forget.`)
-    const params = {sinceMicros: toMicros(since), untilMicros: toMicros(until)}
-
-    const {forgetCountsQuery} = await import('../privacy/forget.js')
-    const {openStore} = await import('../store/store.js')
-    const store = await openStore(this.paths)
-    let counts: ForgetCounts
-    try {
-      const {sql, params: queryParams} = forgetCountsQuery(params)
-      let row: Array<null | number | string> = []
-      for await (const batch of store.query(sql, queryParams)) row = (batch.rows[0] as typeof row | undefined) ?? row
-      counts = {events: Number(row[0] ?? 0), sessions: Number(row[1] ?? 0)}
-    } finally {
-      store.close()
-    }
-
-    const between = `between ${localTime(since.toISOString())} and ${localTime(until.toISOString())}`
-    if (counts.events === 0 && counts.sessions === 0) {
-      if (!this.jsonEnabled()) this.log(`Nothing was recorded ${between}; nothing to forget.`)
-      return {range_start: since.toISOString(), range_end: until.toISOString(), forgotten: counts}
-    }
-
-    const sessions = counts.sessions > 0 ? ` and ${counts.sessions} session${counts.sessions === 1 ? '' : 's'}` : ''
-    if (!this.jsonEnabled()) this.log(`This removes ${counts.events} events${sessions} recorded ${between}, for good.`)
-    const {requireConsent} = await import('../ui/consent.js')
-    await requireConsent({yes: flags.yes, question: 'Forget them? This cannot be undone.', nothingDone: 'Nothing was forgotten.'})
-
-    const {runOperation} = await import('../store/run-operation.js')
-    const result = await runOperation(this.paths, 'forget', params)
-    if (!this.jsonEnabled()) {
-      const {formatBytes} = await import('../ui/format.js')
-      const sizes = `${formatBytes(result.bytes_before)} → ${formatBytes(result.bytes_after)}`
-      this.log(`Forgot ${result.forgotten.events} events${sessions} ${between}. The database was rewritten in ${result.seconds.toFixed(1)} s (${sizes}); ${result.events_kept} events remain.`)
-    }
-
-    return result
+    const {forgetRun} = await import('../privacy/forget-run.js')
+    return forgetRun({
+      paths: this.paths, since: flags.since, until: flags.until, yes: flags.yes,
+    }, this.io)
   }
 }

@@ -1,20 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import type {RedactPreview, RedactResult} from '../privacy/redact.js'
+import type {RedactOutput} from '../privacy/redact-run.js'
 
 import {PROFILES} from '../privacy/profiles.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {localTime} from '../ui/event-format.js'
 import {prose} from '../ui/prose.js'
-import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
-
-const CHANGES: Record<string, string> = {
-  key_code: 'key codes removed',
-  ts: 'times rounded to 100 ms',
-  x: 'x snapped to the 100 px grid',
-  y: 'y snapped to the 100 px grid',
-  app: 'app names replaced by their salted hash',
-}
+import {TIME_FORMS} from '../ui/time.js'
 
 export default class Redact extends BaseCommand {
   static description = prose(`Redact stored events in place with a profile.
@@ -42,65 +33,11 @@ runs. Recorded in the ledger (devtrace audit).`)
     yes: Flags.boolean({char: 'y', description: 'Do not ask for confirmation (needed without a terminal).'}),
   }
 
-  async run(): Promise<(RedactPreview & {changed: false; dry_run: boolean; profile: string}) | (RedactResult & {changed: true})> {
+  async run(): Promise<RedactOutput> {
     const {flags} = await this.parse(Redact)
-    const now = new Date()
-    const range = parseRange(flags.since, flags.until, now)
-    const {redactParams, redactPreviewQuery, previewFromRow} = await import('../privacy/redact.js')
-    const params = redactParams({
-      profile: flags.profile,
-      sinceMicros: range.since && toMicros(range.since),
-      untilMicros: range.until && toMicros(range.until),
-    }, toMicros(now))
-
-    const {openStore} = await import('../store/store.js')
-    const store = await openStore(this.paths)
-    let preview: RedactPreview
-    try {
-      const {sql, params: queryParams} = redactPreviewQuery(params)
-      let row: Record<string, unknown> = {rows: 0}
-      for await (const batch of store.query(sql, queryParams)) {
-        if (batch.rows[0]) row = Object.fromEntries(batch.columns.map((column, index) => [column, batch.rows[0][index]]))
-      }
-
-      preview = previewFromRow(row)
-    } finally {
-      store.close()
-    }
-
-    const from = params.sinceMicros === undefined ? 'from the start' : `from ${localTime(new Date(params.sinceMicros / 1000).toISOString())}`
-    const between = `${from} to ${localTime(new Date(params.untilMicros! / 1000).toISOString())}`
-    if (!this.jsonEnabled()) this.render(flags.profile, preview, between)
-    if (flags['dry-run'] || preview.rows === 0) {
-      if (flags['dry-run'] && !this.jsonEnabled()) this.log('Dry run: nothing was changed.')
-      return {
-        changed: false, dry_run: flags['dry-run'], profile: flags.profile, ...preview,
-      }
-    }
-
-    const {requireConsent} = await import('../ui/consent.js')
-    await requireConsent({
-      yes: flags.yes,
-      question: `Rewrite ${preview.rows} events with profile ${flags.profile}? This cannot be undone.`,
-      nothingDone: 'Nothing was changed.',
-    })
-
-    const {runOperation} = await import('../store/run-operation.js')
-    const result = await runOperation(this.paths, 'redact', {...params})
-    if (!this.jsonEnabled()) this.log(`Redacted ${result.rows} events with profile ${result.profile}; the database was rewritten in ${result.seconds.toFixed(1)} s.`)
-    return {...result, changed: true}
-  }
-
-  private render(profile: string, preview: RedactPreview, between: string): void {
-    if (preview.rows === 0) {
-      this.log(`No events recorded ${between}; nothing to redact.`)
-      return
-    }
-
-    this.log(`redact --profile ${profile}: ${preview.rows} events recorded ${between}.`)
-    const width = Math.max(...Object.keys(preview.columns).map(column => column.length))
-    for (const [column, count] of Object.entries(preview.columns)) {
-      this.log(`  ${column.padEnd(width)}  ${String(count).padStart(8)} values change (${CHANGES[column] ?? 'changed'})`)
-    }
+    const {redactRun} = await import('../privacy/redact-run.js')
+    return redactRun({
+      paths: this.paths, profile: flags.profile, since: flags.since, until: flags.until, dryRun: flags['dry-run'], yes: flags.yes,
+    }, this.io)
   }
 }

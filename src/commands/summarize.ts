@@ -33,22 +33,16 @@ export default class Summarize extends BaseCommand {
     const {flags} = await this.parse(Summarize)
     const range = parseRange(flags.since, flags.until)
     const settings = this.loadSettings()
-    const {openAnalysisStore} = await import('../analysis/reader.js')
-    const {computeSummary} = await import('../analysis/summary.js')
-    const store = await openAnalysisStore(this.paths, {demo: flags.demo, refresh: !flags.raw})
-    let summary: Summary
-    try {
-      summary = await computeSummary(store, {
-        sinceMicros: range.since && toMicros(range.since),
-        untilMicros: range.until && toMicros(range.until),
-        idleSeconds: settings.idle_seconds,
-        by: flags.by as 'app' | 'day' | 'hour' | undefined,
-        rollup: !flags.raw,
-      })
-    } finally {
-      store.close()
-    }
-
+    const {summarizeRun} = await import('../analysis/summarize-run.js')
+    const summary = await summarizeRun({
+      paths: this.paths,
+      demo: flags.demo,
+      raw: flags.raw,
+      sinceMicros: range.since && toMicros(range.since),
+      untilMicros: range.until && toMicros(range.until),
+      idleSeconds: settings.idle_seconds,
+      by: flags.by as 'app' | 'day' | 'hour' | undefined,
+    })
     if (!this.jsonEnabled()) {
       const {renderSummary} = await import('../ui/summary-view.js')
       process.stdout.write(renderSummary(summary, colourFor()))

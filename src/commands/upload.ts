@@ -68,8 +68,8 @@ in the ledger (devtrace audit).`)
 
   async run(): Promise<UploadOutput> {
     const {flags} = await this.parse(Upload)
-    const {runUpload} = await import('../transfer/upload-run.js')
-    return runUpload({
+    const {uploadRun} = await import('../transfer/upload-run.js')
+    return uploadRun({
       flags: {
         to: flags.to,
         redact: flags.redact,
@@ -86,10 +86,8 @@ in the ledger (devtrace audit).`)
       },
       paths: this.paths,
       settings: this.loadSettings(),
-      json: this.jsonEnabled(),
       version: this.config.version,
-      log: text => this.log(text),
-    })
+    }, this.io)
   }
 }
 

@@ -76,3 +76,9 @@ export function toJsonValue(value: DuckDBValue): JsonValue {
 function isFinite(micros: bigint): boolean {
   return micros > -9_223_372_036_854_775_807n && micros < 9_223_372_036_854_775_807n
 }
+
+/** Rows of a query result as they travel: named columns, JSON-safe values, one chunk at a time. */
+export interface RowBatch {
+  columns: string[]
+  rows: JsonValue[][]
+}

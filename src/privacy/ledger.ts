@@ -2,7 +2,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 
 import type {JsonValue} from '../core/values.js'
 import type {DatabaseAccess} from '../store/database-access.js'
-import type {Store} from '../store/store.js'
+import type {Store} from '../store/read-store.js'
 
 /**
  * The ledger (`audit_log`): one row for every export, upload attempt, redaction and forget —

@@ -1,12 +1,9 @@
 import type {DuckDBConnection, DuckDBValue} from '@duckdb/node-api'
 
-import {type JsonValue, toJsonValue} from '../core/values.js'
+import {type RowBatch, toJsonValue} from '../core/values.js'
 import {prepareReadOnly, QueryFailedError} from './read-only.js'
 
-export interface RowBatch {
-  columns: string[]
-  rows: JsonValue[][]
-}
+export type {RowBatch} from '../core/values.js'
 
 export type QueryParams = Record<string, boolean | null | number | string>
 

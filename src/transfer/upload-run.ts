@@ -6,18 +6,20 @@ import path from 'node:path'
 
 import type {Config} from '../config/config.js'
 import type {StatePaths} from '../config/paths.js'
+import type {Io} from '../core/io.js'
 import type {Payload} from './upload-payload.js'
+import type {UploadPreview} from './upload-preview.js'
 import type {SendResult} from './upload.js'
 
 import {DevtraceError, UsageError} from '../core/errors.js'
-import {isoFromMicros, type JsonValue} from '../core/values.js'
-import {PROFILE_SUMMARIES, type ProfileOrNone} from '../privacy/profiles.js'
+import {isoFromMicros} from '../core/values.js'
+import {type ProfileOrNone} from '../privacy/profiles.js'
 import {runOperation} from '../store/run-operation.js'
-import {canPrompt, requireConsent} from '../ui/consent.js'
-import {localTime} from '../ui/event-format.js'
+import {requireConsent} from '../ui/consent.js'
 import {formatBytes} from '../ui/format.js'
 import {parseRange, toMicros} from '../ui/time.js'
 import {requireTypedConsent} from '../ui/typed-consent.js'
+import {progressReporter, renderPreview} from '../ui/upload-view.js'
 import {checkDestination, CONTENT_TYPES, type ExportFormat} from './export.js'
 import {PAYLOAD_DIR_PREFIX, removeStalePayloads} from './upload-payload.js'
 import {
@@ -50,27 +52,7 @@ export interface UploadContext {
   flags: UploadFlags
   paths: StatePaths
   settings: Config
-  json: boolean
   version: string
-  log: (text: string) => void
-}
-
-/** What the user sees before consenting; also the `preview` of the --json output. */
-export interface UploadPreview {
-  destination: string
-  range_start: null | string
-  range_end: string
-  profile: ProfileOrNone
-  format: ExportFormat
-  content_type: string
-  rows: number
-  columns: string[]
-  sample: Array<Record<string, JsonValue>>
-  bytes: number
-  sha256: string
-  idempotency_key: string
-  /** Whether DEVTRACE_UPLOAD_TOKEN is set (and so sent as a bearer token); never its value. */
-  token: boolean
 }
 
 export interface UploadOutput {
@@ -88,7 +70,6 @@ export interface UploadOutput {
 
 export const DEFAULT_UPLOAD_PROFILE: ProfileOrNone = 'aggregate'
 export const DEFAULT_UPLOAD_FORMAT: ExportFormat = 'parquet'
-const PROGRESS_MIN_BYTES = 1024 * 1024
 
 /** Read --ca: a readable PEM file with at least one certificate, for an https:// destination. */
 export function readCa(file: string, destination: Destination): string {
@@ -111,32 +92,6 @@ export function readCa(file: string, destination: Destination): string {
   return pem
 }
 
-function describeRange(preview: UploadPreview): string {
-  const end = localTime(preview.range_end)
-  return preview.range_start ? `${localTime(preview.range_start)} → ${end} (local time)` : `everything recorded before ${end} (local time)`
-}
-
-export function renderPreview(preview: UploadPreview): string {
-  const lines = [
-    'Upload preview (nothing has been sent):',
-    `  destination  ${preview.destination}`,
-    `  range        ${describeRange(preview)}`,
-    `  profile      ${preview.profile}: ${PROFILE_SUMMARIES[preview.profile]}`,
-    `  format       ${preview.format} (${preview.content_type})`,
-    `  rows         ${preview.rows}`,
-    `  columns      ${preview.columns.join(', ')}`,
-    `  size         ${formatBytes(preview.bytes)} (${preview.bytes} bytes)`,
-    `  sha256       ${preview.sha256}`,
-    `  token        ${preview.token ? 'DEVTRACE_UPLOAD_TOKEN is set: sent as Authorization: Bearer (not shown)' : 'none (DEVTRACE_UPLOAD_TOKEN is not set)'}`,
-  ]
-  if (preview.sample.length > 0) {
-    lines.push(`  sample       the first ${preview.sample.length} of ${preview.rows} rows:`)
-    for (const row of preview.sample) lines.push(`    ${JSON.stringify(row)}`)
-  }
-
-  return lines.join('\n')
-}
-
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`
 }
@@ -155,25 +110,6 @@ function failureSuggestion(result: SendResult, token: boolean): string {
   if (result.status === 413) return 'The payload is too large for the server: try a shorter --since/--until range or --redact aggregate.'
   if (result.status !== undefined && result.status >= 300 && result.status < 400) return 'Give the URL it redirects to with --to (redirects are not followed).'
   return 'It is in the ledger as failed (devtrace audit). Try again later, or with more --retries or a longer --timeout.'
-}
-
-function progressReporter(bytes: number): {stop(): void; update(sent: number): void} {
-  const stream = process.stderr
-  if (!stream.isTTY || bytes < PROGRESS_MIN_BYTES) return {stop() {}, update() {}}
-  let last = 0
-  let shown = false
-  return {
-    update(sent) {
-      const now = Date.now()
-      if (now - last < 250 && sent < bytes) return
-      last = now
-      shown = true
-      stream.write(`\r\u001B[Ksending… ${formatBytes(sent)} of ${formatBytes(bytes)} (${Math.floor((sent / bytes) * 100)}%)`)
-    },
-    stop() {
-      if (shown) stream.write('\r\u001B[K')
-    },
-  }
 }
 
 interface UploadPlan {
@@ -235,10 +171,10 @@ function previewOf(plan: UploadPlan, payload: Payload): UploadPreview {
 }
 
 /** A y/N question, or for --redact none the destination host typed out; exit 3 without either. */
-async function askConsent(plan: UploadPlan, payload: Payload, yes: boolean): Promise<void> {
+async function askConsent(plan: UploadPlan, payload: Payload, yes: boolean, io: Io): Promise<void> {
   const {host} = plan.destination.url
   if (plan.profile === 'none') {
-    await requireTypedConsent({
+    await requireTypedConsent(io, {
       yes,
       warning: `--redact none sends your data as stored to ${host}: every event, with its exact timing (a biometric), and key codes if recorded at --level full.`,
       phrase: host,
@@ -248,14 +184,15 @@ async function askConsent(plan: UploadPlan, payload: Payload, yes: boolean): Pro
     return
   }
 
-  await requireConsent({
+  await requireConsent(io, {
     yes,
     question: `Send ${plural(payload.rows, 'row')} (${formatBytes(payload.bytes)}, ${plan.profile}) to ${host}?`,
     nothingDone: 'Nothing was sent.',
   })
 }
 
-async function send(plan: UploadPlan, payload: Payload, context: UploadContext, signal: AbortSignal): Promise<SendResult> {
+async function send(plan: UploadPlan, payload: Payload, run: {context: UploadContext; io: Io; signal: AbortSignal}): Promise<SendResult> {
+  const {context, io, signal} = run
   const {flags} = context
   const headers = uploadHeaders({
     contentType: CONTENT_TYPES[plan.format],
@@ -266,7 +203,7 @@ async function send(plan: UploadPlan, payload: Payload, context: UploadContext, 
     version: context.version,
   })
   const {sendPayload} = await import('./upload.js')
-  const progress = progressReporter(payload.bytes)
+  const progress = progressReporter(io.stderr, payload.bytes)
   try {
     return await sendPayload({
       destination: plan.destination,
@@ -280,7 +217,7 @@ async function send(plan: UploadPlan, payload: Payload, context: UploadContext, 
       onProgress: sent => progress.update(sent),
       onRetry(info) {
         progress.stop()
-        process.stderr.write(`attempt ${info.attempt} of ${flags.retries + 1}: ${info.error}; retrying in ${(info.waitMs / 1000).toFixed(1)} s\n`)
+        io.stderr.write(`attempt ${info.attempt} of ${flags.retries + 1}: ${info.error}; retrying in ${(info.waitMs / 1000).toFixed(1)} s\n`)
       },
     })
   } finally {
@@ -288,7 +225,7 @@ async function send(plan: UploadPlan, payload: Payload, context: UploadContext, 
   }
 }
 
-export async function runUpload(context: UploadContext): Promise<UploadOutput> {
+export async function uploadRun(context: UploadContext, io: Io): Promise<UploadOutput> {
   const {flags, paths} = context
   const plan = planUpload(context)
   removeStalePayloads(paths.home)
@@ -300,18 +237,18 @@ export async function runUpload(context: UploadContext): Promise<UploadOutput> {
     if (sending) return
     // Before anything was sent: nothing to record, only the payload to remove.
     rmSync(dir, {force: true, recursive: true})
-    process.exit(130)
+    io.exit(130)
   }
 
-  process.on('SIGINT', onSigint)
+  const stopListening = io.onInterrupt(onSigint)
   try {
     const payload = await runOperation(paths, 'upload-payload', {
       dir, format: plan.format, profile: plan.profile, sinceMicros: plan.sinceMicros, untilMicros: plan.untilMicros, idleSeconds: context.settings.idle_seconds,
     })
     const preview = previewOf(plan, payload)
-    if (!context.json) context.log(renderPreview(preview))
+    if (!io.json) io.log(renderPreview(preview))
     // With --json stdout holds only the final JSON; a person being asked still sees what they agree to.
-    else if (!flags.dryRun && payload.rows > 0 && !flags.yes && canPrompt()) process.stderr.write(`${renderPreview(preview)}\n`)
+    else if (!flags.dryRun && payload.rows > 0 && !flags.yes && io.canPrompt()) io.stderr.write(`${renderPreview(preview)}\n`)
 
     const ledgerBase = {
       profile: plan.profile,
@@ -328,20 +265,20 @@ export async function runUpload(context: UploadContext): Promise<UploadOutput> {
       await runOperation(paths, 'audit-record', {
         ...ledgerBase, action: 'export', outcome: 'ok', destination: plan.save, detail: 'upload payload (upload --save)',
       })
-      if (!context.json) context.log(`Saved the payload to ${plan.save}.`)
+      if (!io.json) io.log(`Saved the payload to ${plan.save}.`)
     }
 
     const saved = plan.save ?? null
     if (flags.dryRun || payload.rows === 0) {
-      if (!context.json) context.log(flags.dryRun ? 'Dry run: nothing was sent.' : 'No events in the range: nothing was sent.')
+      if (!io.json) io.log(flags.dryRun ? 'Dry run: nothing was sent.' : 'No events in the range: nothing was sent.')
       return {
         sent: false, dry_run: flags.dryRun, reason: flags.dryRun ? 'dry run' : 'no rows', saved, preview,
       }
     }
 
-    await askConsent(plan, payload, flags.yes)
+    await askConsent(plan, payload, flags.yes, io)
     sending = true
-    const result = await send(plan, payload, context, interrupt.signal)
+    const result = await send(plan, payload, {context, io, signal: interrupt.signal})
 
     // The outcome goes to the ledger before anything else: a failure as failed, never as sent.
     const {audit_id: auditId} = await runOperation(paths, 'audit-record', {
@@ -368,17 +305,19 @@ export async function runUpload(context: UploadContext): Promise<UploadOutput> {
       })
     }
 
-    if (!context.json) {
+    if (!io.json) {
       const status = `HTTP ${result.status}${result.statusText ? ` ${result.statusText}` : ''}`
       const what = `${plural(payload.rows, 'row')} (${plan.profile}, ${plan.format}, ${formatBytes(payload.bytes)})`
-      context.log(`Sent ${what} to ${preview.destination}: ${status} after ${attempts}. Ledger entry ${auditId}.`)
+      io.log(`Sent ${what} to ${preview.destination}: ${status} after ${attempts}. Ledger entry ${auditId}.`)
     }
 
     return {
       sent: true, dry_run: false, status: result.status, attempts: result.attempts.length, audit_id: auditId, saved, preview,
     }
   } finally {
-    process.off('SIGINT', onSigint)
+    stopListening()
     rmSync(dir, {force: true, recursive: true})
   }
 }
+
+export type {UploadPreview} from './upload-preview.js'

@@ -1,11 +1,13 @@
 import {Command, Errors} from '@oclif/core'
 
 import type {Config} from '../config/config.js'
+import type {Io} from '../core/io.js'
 
 import {resolvePaths, type StatePaths} from '../config/paths.js'
 import {DevtraceError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {safeLines, safeText} from './safe-text.js'
+import {terminalIo} from './terminal-io.js'
 
 /**
  * Every devtrace command extends this: it turns on `--json` and turns any error into one
@@ -26,6 +28,11 @@ export abstract class BaseCommand extends Command {
   protected get paths(): StatePaths {
     this.cachedPaths ??= resolvePaths()
     return this.cachedPaths
+  }
+
+  /** The terminal, for a flow run as `xxxRun(options, this.io)`: prints through this.log, honours --json. */
+  protected get io(): Io {
+    return terminalIo({json: this.jsonEnabled(), log: text => this.log(text)})
   }
 
   public async init(): Promise<void> {

@@ -1,3 +1,5 @@
+import type {Io} from '../core/io.js'
+
 import {ConsentError} from '../core/errors.js'
 
 export interface ConsentOptions {
@@ -11,34 +13,19 @@ export interface ConsentOptions {
   yesFlag?: string
 }
 
-/** Prompts need a person at a terminal on both ends: input to answer, a screen to read it on. */
-export function canPrompt(): boolean {
-  return Boolean(process.stdin.isTTY && process.stderr.isTTY)
-}
-
 /**
  * Consent for something that cannot be undone: `--yes`, or a y/N question on a TTY (default
- * no). Without a TTY and without `--yes`, refuse (exit 3) — never assume. The question goes to
- * stderr, so stdout stays clean for `--json`.
+ * no). Without a TTY and without `--yes`, refuse (exit 3) — never assume.
  */
-export async function requireConsent(options: ConsentOptions): Promise<void> {
+export async function requireConsent(io: Io, options: ConsentOptions): Promise<void> {
   if (options.yes) return
   const yesFlag = options.yesFlag ?? '--yes'
-  if (!canPrompt()) {
+  if (!io.canPrompt()) {
     throw new ConsentError(
       `Refusing without confirmation: there is no terminal to ask on. ${options.nothingDone}`,
       `Run it in a terminal to be asked, or add ${yesFlag} to confirm in advance.`,
     )
   }
 
-  const {confirm} = await import('@inquirer/prompts')
-  let answer = false
-  try {
-    answer = await confirm({message: options.question, default: false}, {output: process.stderr})
-  } catch (error) {
-    // Ctrl-C or a closed terminal is a "no".
-    if (!(error instanceof Error) || !/ExitPromptError|AbortPromptError|CancelPromptError/.test(error.name)) throw error
-  }
-
-  if (!answer) throw new ConsentError(`Not confirmed. ${options.nothingDone}`)
+  if (!(await io.confirm(options.question))) throw new ConsentError(`Not confirmed. ${options.nothingDone}`)
 }

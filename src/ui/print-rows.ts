@@ -1,5 +1,4 @@
-import type {JsonValue} from '../core/values.js'
-import type {RowBatch} from '../store/query-stream.js'
+import type {JsonValue, RowBatch} from '../core/values.js'
 
 import {csvLine, rowObject, writeOut} from './output.js'
 import {TablePages} from './table.js'

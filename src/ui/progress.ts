@@ -11,9 +11,9 @@ import {formatBytes} from './format.js'
 export function watchProgress(
   files: {file: string; progressFile?: string},
   label: string,
-  options: {afterMs?: number; everyMs?: number} = {},
+  options: {afterMs?: number; everyMs?: number; stream?: {readonly isTTY: boolean; write(text: string): void}} = {},
 ): {stop(): void} {
-  const stream = process.stderr
+  const stream = options.stream ?? process.stderr
   if (!stream.isTTY) return {stop() {}}
   const started = Date.now()
   let shown = false

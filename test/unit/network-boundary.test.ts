@@ -41,7 +41,7 @@ describe('SPEC: nothing but upload opens a network connection', () => {
     // node:net reaches Unix sockets and named pipes (the daemon's IPC) as well as TCP; each user is
     // known: the IPC client and server, the FIFO writer, the X display probe, and upload.
     assert.deepEqual(netUsers.filter(file => !file.startsWith('transfer/upload')).sort(), [
-      'capture/availability.ts', 'ipc/client.ts', 'ipc/server.ts', 'ui/copy-to-stdout.ts',
+      'capture/availability.ts', 'ipc/client.ts', 'ipc/server.ts', 'transfer/copy-to-stdout.ts',
     ])
   })
 

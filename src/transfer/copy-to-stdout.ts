@@ -11,7 +11,7 @@ import type {QueryLimits} from '../store/query-guard.js'
 import type {Store} from '../store/store.js'
 
 import {makePipeFolder, sweepPipeFolders} from '../store/pipe-folder.js'
-import {printRows} from './print-rows.js'
+import {printRows} from '../ui/print-rows.js'
 
 /**
  * Print a query's result as CSV or JSON at full speed: DuckDB (in the daemon, or here) writes

@@ -1,0 +1,36 @@
+import type {StatePaths} from './paths.js'
+
+import {UsageError} from '../core/errors.js'
+import {
+  CONFIG_KEYS, type ConfigKey, getConfigValue, isConfigKey, loadConfig, saveConfig, setConfigValue,
+} from './config.js'
+
+export type ConfigAction = 'get' | 'list' | 'set'
+
+export interface ConfigOptions {
+  paths: StatePaths
+  action: ConfigAction
+  key?: string
+  value?: string
+}
+
+/**
+ * `devtrace config`: the settings asked for (one for get and set, every one for list) as
+ * name → value (null when unset), after `set` has validated and saved the new value.
+ */
+export function configRun(options: ConfigOptions): Record<string, unknown> {
+  const config = loadConfig(options.paths.config)
+  if (options.action === 'list') return Object.fromEntries(CONFIG_KEYS.map(key => [key, getConfigValue(config, key) ?? null]))
+  const key = requireKey(options.key)
+  if (options.action === 'get') return {[key]: getConfigValue(config, key) ?? null}
+  if (options.value === undefined) throw new UsageError(`No value given for ${key}.`, `devtrace config set ${key} VALUE`)
+  const next = setConfigValue(config, key, options.value)
+  saveConfig(options.paths.config, next)
+  return {[key]: getConfigValue(next, key) ?? null}
+}
+
+function requireKey(key: string | undefined): ConfigKey {
+  if (!key) throw new UsageError('No setting named.', `Known settings: ${CONFIG_KEYS.join(', ')}.`)
+  if (!isConfigKey(key)) throw new UsageError(`Unknown setting "${key}".`, `Known settings: ${CONFIG_KEYS.join(', ')}.`)
+  return key
+}

@@ -1,0 +1,77 @@
+import path from 'node:path'
+
+import type {StatePaths} from '../config/paths.js'
+import type {Io} from '../core/io.js'
+
+import {UsageError} from '../core/errors.js'
+import {type ProfileOrNone} from '../privacy/profiles.js'
+import {runOperation} from '../store/run-operation.js'
+import {formatBytes} from '../ui/format.js'
+import {watchProgress} from '../ui/progress.js'
+import {parseRange, toMicros} from '../ui/time.js'
+import {
+  checkDestination, type ExportFormat, type ExportResult, formatFromPath, partialPath, progressPath,
+} from './export.js'
+
+export interface ExportOptions {
+  paths: StatePaths
+  /** --out as typed (relative to the working folder). */
+  out: string
+  format?: string
+  /** --redact's profile, or undefined for the data as stored. */
+  redact?: string
+  since?: string
+  until?: string
+  force: boolean
+  /**
+   * The `idle_seconds` setting (the aggregate profile's active minutes), read only once the flags
+   * have passed: a bad --out is reported before a broken config.json, as it always was.
+   */
+  idleSeconds: () => number
+}
+
+/**
+ * `devtrace export`: refuse a destination that cannot work before anything runs (stdout, an
+ * unknown extension, an existing file without --force, the database itself), then write the file
+ * where the database is held, with a progress line on a terminal.
+ */
+export async function exportRun(options: ExportOptions, io: Io): Promise<ExportResult> {
+  if (options.out === '-') throw new UsageError('export writes a file, not stdout.', 'Give a file path to --out, or use `devtrace query "SELECT * FROM events" --json`.')
+  const out = path.resolve(options.out)
+  const format = (options.format as ExportFormat | undefined) ?? formatFromPath(out)
+  if (!format) {
+    throw new UsageError(
+      `Cannot tell the format of "${path.basename(out)}" from its extension.`,
+      'Name the file .parquet, .csv, .json, .ndjson or .jsonl, or give --format.',
+    )
+  }
+
+  const range = parseRange(options.since, options.until)
+  const profile = (options.redact ?? 'none') as ProfileOrNone
+  checkDestination(out, options.force, options.paths.database)
+  const idleSeconds = options.idleSeconds()
+
+  const label = `exporting to ${path.basename(out)}`
+  const progress = io.json ? {stop() {}} : watchProgress({file: partialPath(out), progressFile: progressPath(out)}, label, {stream: io.stderr})
+  let result: ExportResult
+  try {
+    result = await runOperation(options.paths, 'export', {
+      out,
+      format,
+      profile,
+      sinceMicros: range.since && toMicros(range.since),
+      untilMicros: range.until && toMicros(range.until),
+      idleSeconds,
+      force: options.force,
+    })
+  } finally {
+    progress.stop()
+  }
+
+  if (!io.json) {
+    const what = profile === 'none' ? 'unredacted' : `redacted: ${profile}`
+    io.log(`Exported ${result.rows} rows (${what}) to ${result.out} as ${result.format}: ${formatBytes(result.bytes)}, sha256 ${result.sha256}.`)
+  }
+
+  return result
+}

@@ -1,0 +1,44 @@
+import type {Status} from '../daemon/control.js'
+
+import {colourFor} from './colour.js'
+import {formatDuration} from './duration.js'
+import {formatBytes} from './format.js'
+import {safeText} from './safe-text.js'
+
+/** `devtrace status` for a person: one label and value a line. */
+export function statusText(status: Status): string {
+  const c = colourFor()
+  // App names, errors and paths come from elsewhere: made safe before any colour is added.
+  const t = (text: string): string => safeText(text)
+  const rows: Array<[string, string]> = []
+  if (status.running) {
+    const state = status.paused
+      ? c.yellow(`paused${status.resumes_at ? ` (resumes at ${new Date(status.resumes_at).toLocaleTimeString()})` : ''}`)
+      : c.green('capturing')
+    rows.push(
+      ['state', state],
+      ['pid', String(status.pid)],
+      ['uptime', formatDuration(status.uptime_seconds * 1000)],
+      ['level', status.level],
+      ['events', `${status.events_session} this session, ${status.events_total} in total`],
+    )
+    if (status.app_tracking === 'none') rows.push(['app', c.dim(`not tracked (${t(status.app_tracking_problem ?? '')})`)])
+    else if (status.app_tracking !== 'off') {
+      rows.push(['app', status.app_excluded ? c.yellow(`${t(status.app ?? '')} (excluded: nothing is recorded)`) : (status.app === null ? c.dim('unknown') : t(status.app))])
+    }
+
+    if (status.excluded_events > 0) rows.push(['excluded', `${status.excluded_events} events in excluded apps (not recorded)`])
+    if (status.panic_hotkey) rows.push(['hotkey', `${status.panic_hotkey} pauses and resumes`])
+    if (status.dropped > 0) rows.push(['dropped', c.red(`${status.dropped} events (the queue was full)`)])
+    if (status.queries_running > 0) rows.push(['queries', `${status.queries_running} running (each stops at its --timeout, or when its command ends)`])
+    if (status.last_write_error) rows.push(['write error', c.red(t(status.last_write_error))])
+    if (status.wal_moved_to) rows.push(['recovered', c.yellow(`an unreadable WAL was moved to ${t(status.wal_moved_to)}`)])
+  } else {
+    rows.push(['state', c.dim('not running')], ['events', `${status.events_total} in total`])
+    if (status.note) rows.push(['note', t(status.note)])
+  }
+
+  rows.push(['database', `${t(status.database)} (${formatBytes(status.database_bytes)})`])
+  const width = Math.max(...rows.map(([label]) => label.length))
+  return rows.map(([label, value]) => `${c.bold(label.padEnd(width))}  ${value}`).join('\n')
+}
