@@ -6,6 +6,7 @@ import path from 'node:path'
 import type {StatePaths} from '../config/paths.js'
 
 import {DevtraceError} from '../core/errors.js'
+import {processExists} from '../core/process-exists.js'
 
 const POLL_MS = 100
 /** Longer than a daemon may take to report ready (spawn.ts), so a live starter is never cut short. */
@@ -30,7 +31,7 @@ export async function withStartLock<T>(paths: StatePaths, work: () => Promise<T>
     const holder = holderPid(file)
     // A lock without a pid is either being written this instant or left by a starter that died
     // right after creating it: only the second stays empty for long.
-    if (holder === undefined ? ageMs(file) > EMPTY_STALE_MS : !isAlive(holder)) {
+    if (holder === undefined ? ageMs(file) > EMPTY_STALE_MS : !processExists(holder)) {
       rmSync(file, {force: true})
       continue
     }
@@ -90,11 +91,3 @@ function ageMs(file: string): number {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}

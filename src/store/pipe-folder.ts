@@ -4,6 +4,8 @@ import {
 import os from 'node:os'
 import path from 'node:path'
 
+import {processExists} from '../core/process-exists.js'
+
 /**
  * The private folders (0700, in the temp folder) that hold the FIFO a `query --json/--csv`
  * reads DuckDB's output from. Each is named after the process that made it, so a folder left by
@@ -28,7 +30,7 @@ export function sweepPipeFolders(tmp = os.tmpdir()): string[] {
 
   for (const name of entries) {
     const pid = Number(new RegExp(`^${PREFIX}(\\d+)-`).exec(name)?.[1])
-    if (!pid || pid === process.pid || isAlive(pid)) continue
+    if (!pid || pid === process.pid || processExists(pid)) continue
     const folder = path.join(tmp, name)
     try {
       // Only our own: another user's folder is theirs to clean.
@@ -43,12 +45,3 @@ export function sweepPipeFolders(tmp = os.tmpdir()): string[] {
   return removed
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
