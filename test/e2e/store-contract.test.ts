@@ -101,7 +101,10 @@ describe('reads through the daemon equal reads from the file', {skip}, () => {
     const status = JSON.parse((await run(['status', '--json'])).stdout) as {running: boolean}
     assert.equal(status.running, via === 'daemon')
     const reading = readings[via]
-    for (const [name, args] of Object.entries(READS)) reading.outputs.set(name, (await run(args)).stdout)
+    // How far the 15-minute rollup reached is the one field that depends on when a summary ran
+    // (the file pass and the daemon pass may fall on either side of a slot boundary); every count
+    // is the same either way, since the rollup and the raw events agree exactly.
+    for (const [name, args] of Object.entries(READS)) reading.outputs.set(name, (await run(args)).stdout.replaceAll(/"rollup_until": ?"[^"]*"/g, '"rollup_until": "…"'))
     const report = path.join(s.home, `report-${via}.html`)
     await run(['report', '--out', report])
     // The report's own creation time is the only thing allowed to differ.
