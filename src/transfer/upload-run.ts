@@ -11,9 +11,10 @@ import type {Payload} from './upload-payload.js'
 import type {UploadPreview} from './upload-preview.js'
 import type {SendResult} from './upload.js'
 
-import {DevtraceError, UsageError} from '../core/errors.js'
+import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
 import {isoFromMicros} from '../core/values.js'
 import {type ProfileOrNone} from '../privacy/profiles.js'
+import {noDatabaseError} from '../store/backend.js'
 import {runOperation} from '../store/run-operation.js'
 import {requireConsent} from '../ui/consent.js'
 import {formatBytes} from '../ui/format.js'
@@ -78,7 +79,7 @@ export function readCa(file: string, destination: Destination): string {
   try {
     pem = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new UsageError(`Cannot read the --ca file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`)
+    throw new UsageError(`Cannot read the --ca file ${file}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}.`)
   }
 
   try {
@@ -145,7 +146,7 @@ export function planUpload(context: UploadContext, now: Date = new Date()): Uplo
     save,
   }
   if (!existsSync(paths.database)) {
-    throw new DevtraceError(`There is no devtrace database yet (${paths.database}).`, {suggestion: 'Start capturing with `devtrace start`, or try `devtrace demo`.'})
+    throw noDatabaseError(paths.database)
   }
 
   return plan
@@ -289,7 +290,7 @@ export async function uploadRun(context: UploadContext, io: Io): Promise<UploadO
       detail: ledgerDetail(result, preview.idempotency_key),
     }).catch((error: unknown) => {
       const what = result.ok ? `The upload was sent (HTTP ${result.status})` : 'The upload failed'
-      throw new DevtraceError(`${what}, but it could not be entered in the ledger: ${(error as Error).message}`, {cause: error})
+      throw new DevtraceError(`${what}, but it could not be entered in the ledger: ${errorMessage(error)}`, {cause: error})
     })
 
     const attempts = plural(result.attempts.length, 'attempt')
