@@ -1,18 +1,9 @@
 import {Flags} from '@oclif/core'
-import path from 'node:path'
 
-import type {Summary} from '../analysis/summary.js'
+import type {DemoOutput} from '../demo/demo-run.js'
 
-import {ensurePrivateDir} from '../config/paths.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {colourFor} from '../ui/colour.js'
-
-export interface DemoOutput {
-  database: string
-  events: number
-  report: string
-  summary: Summary
-}
 
 export default class Demo extends BaseCommand {
   static description = 'Try devtrace without recording anything.\n\n' + [
@@ -35,36 +26,17 @@ export default class Demo extends BaseCommand {
   async run(): Promise<DemoOutput> {
     const {flags} = await this.parse(Demo)
     const settings = this.loadSettings()
-    const {paths} = this
-    ensurePrivateDir(paths.home)
-    ensurePrivateDir(path.dirname(paths.demoDatabase))
-    const {writeDemoDatabase} = await import('../demo/demo-data.js')
-    const {computeSummary} = await import('../analysis/summary.js')
-    const {writeReport} = await import('../report/write-report.js')
-    const {FileStore} = await import('../store/file-store.js')
-    const created = await writeDemoDatabase(paths.demoDatabase, {days: flags.days})
-    const report = path.join(path.dirname(paths.demoDatabase), 'report.html')
-    const store = await FileStore.open(paths.demoDatabase)
-    let summary: Summary
-    try {
-      const options = {idleSeconds: settings.idle_seconds}
-      summary = await computeSummary(store, options)
-      await writeReport(store, report, options)
-    } finally {
-      store.close()
-    }
-
+    const {demoRun} = await import('../demo/demo-run.js')
+    const output = await demoRun({paths: this.paths, days: flags.days, idleSeconds: settings.idle_seconds})
     if (!this.jsonEnabled()) {
       const {renderSummary} = await import('../ui/summary-view.js')
       const c = colourFor()
-      process.stdout.write(renderSummary(summary, c))
-      this.log(`\n${c.bold('Demo database')}  ${created.file} (${created.events.toLocaleString('en-US')} synthetic events)`)
-      this.log(`${c.bold('Report')}         ${report}`)
+      process.stdout.write(renderSummary(output.summary, c))
+      this.log(`\n${c.bold('Demo database')}  ${output.database} (${output.events.toLocaleString('en-US')} synthetic events)`)
+      this.log(`${c.bold('Report')}         ${output.report}`)
       this.log(c.dim('Explore it with `devtrace summarize --demo --by app` or `devtrace report --demo --out FILE.html`.'))
     }
 
-    return {
-      database: created.file, events: created.events, report, summary,
-    }
+    return output
   }
 }

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {withBackend} from '../store/backend.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {parseDuration} from '../ui/duration.js'
+import {parseDuration} from '../core/duration.js'
 
 export default class Pause extends BaseCommand {
   static loadsSettings = false

@@ -1,16 +1,9 @@
 import {Flags} from '@oclif/core'
-import {existsSync} from 'node:fs'
-import path from 'node:path'
 
-import {DevtraceError} from '../core/errors.js'
+import type {ReportResult} from '../report/report-run.js'
+
 import {BaseCommand} from '../ui/base-command.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
-
-export interface ReportResult {
-  file: string
-  bytes: number
-  events: number
-}
 
 export default class Report extends BaseCommand {
   static description = 'Write a self-contained HTML report of what your input data says about you.\n\n' + [
@@ -35,27 +28,16 @@ export default class Report extends BaseCommand {
   async run(): Promise<ReportResult> {
     const {flags} = await this.parse(Report)
     const range = parseRange(flags.since, flags.until)
-    const file = path.resolve(flags.out)
-    if (existsSync(file) && !flags.force) {
-      throw new DevtraceError(`${file} already exists; not overwriting it.`, {suggestion: 'Choose another --out, or add --force to replace it.'})
-    }
-
     const settings = this.loadSettings()
-    const {writeReport} = await import('../report/write-report.js')
-    const {openAnalysisStore} = await import('../analysis/reader.js')
-    const store = await openAnalysisStore(this.paths, {demo: flags.demo})
-    let result: ReportResult
-    try {
-      result = await writeReport(store, file, {
-        sinceMicros: range.since && toMicros(range.since),
-        untilMicros: range.until && toMicros(range.until),
-        idleSeconds: settings.idle_seconds,
-      })
-    } finally {
-      store.close()
-    }
-
-    if (!this.jsonEnabled()) this.log(`Wrote ${result.file} (${result.events.toLocaleString('en-US')} events). Open it in a browser; it loads nothing from the network.`)
-    return result
+    const {reportRun} = await import('../report/report-run.js')
+    return reportRun({
+      paths: this.paths,
+      out: flags.out,
+      sinceMicros: range.since && toMicros(range.since),
+      untilMicros: range.until && toMicros(range.until),
+      idleSeconds: settings.idle_seconds,
+      force: flags.force,
+      demo: flags.demo,
+    }, this.io)
   }
 }

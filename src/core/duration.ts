@@ -1,6 +1,6 @@
 import ms from 'ms'
 
-import {UsageError} from '../core/errors.js'
+import {UsageError} from './errors.js'
 
 /** `90s`, `10m`, `2h`, `1d` → milliseconds; anything else is a usage error naming the flag. */
 export function parseDuration(text: string, flag: string): number {

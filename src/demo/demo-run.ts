@@ -1,0 +1,48 @@
+import path from 'node:path'
+
+import type {Summary} from '../analysis/summary.js'
+import type {StatePaths} from '../config/paths.js'
+
+import {ensurePrivateDir} from '../config/paths.js'
+
+export interface DemoOptions {
+  paths: StatePaths
+  /** Days of synthetic input (--days). */
+  days: number
+  /** The idle gap that ends an active stretch (the user's idle_seconds setting). */
+  idleSeconds: number
+}
+
+export interface DemoOutput {
+  database: string
+  events: number
+  report: string
+  summary: Summary
+}
+
+/**
+ * `devtrace demo`: recreate the demo database (never the user's own) with `days` of synthetic
+ * input, summarise it, and write its HTML report beside it.
+ */
+export async function demoRun(options: DemoOptions): Promise<DemoOutput> {
+  const {paths} = options
+  ensurePrivateDir(paths.home)
+  ensurePrivateDir(path.dirname(paths.demoDatabase))
+  const {writeDemoDatabase} = await import('./demo-data.js')
+  const {computeSummary} = await import('../analysis/summary.js')
+  const {writeReport} = await import('../report/write-report.js')
+  const {FileStore} = await import('../store/file-store.js')
+  const created = await writeDemoDatabase(paths.demoDatabase, {days: options.days})
+  const report = path.join(path.dirname(paths.demoDatabase), 'report.html')
+  const store = await FileStore.open(paths.demoDatabase)
+  try {
+    const summaryOptions = {idleSeconds: options.idleSeconds}
+    const summary = await computeSummary(store, summaryOptions)
+    await writeReport(store, report, summaryOptions)
+    return {
+      database: created.file, events: created.events, report, summary,
+    }
+  } finally {
+    store.close()
+  }
+}
