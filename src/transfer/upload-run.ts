@@ -7,6 +7,7 @@ import path from 'node:path'
 import type {Config} from '../config/config.js'
 import type {StatePaths} from '../config/paths.js'
 import type {Io} from '../core/io.js'
+import type {OperationParams} from '../operations.js'
 import type {Payload} from './upload-payload.js'
 import type {UploadPreview} from './upload-preview.js'
 import type {SendResult} from './upload.js'
@@ -226,6 +227,77 @@ async function send(plan: UploadPlan, payload: Payload, run: {context: UploadCon
   }
 }
 
+/** What every ledger entry of this upload says about the payload. */
+type LedgerBase = Pick<OperationParams<'audit-record'>, 'bytes' | 'format' | 'profile' | 'rangeEndMicros' | 'rangeStartMicros' | 'rows' | 'sha256'>
+
+function ledgerBaseOf(plan: UploadPlan, payload: Payload): LedgerBase {
+  return {
+    profile: plan.profile,
+    format: plan.format,
+    rangeStartMicros: plan.sinceMicros ?? null,
+    rangeEndMicros: plan.untilMicros,
+    rows: payload.rows,
+    bytes: payload.bytes,
+    sha256: payload.sha256,
+  }
+}
+
+/** The preview for the person: on stdout, or beside --json on stderr when they are about to be asked. */
+function showPreview(preview: UploadPreview, flags: UploadFlags, io: Io): void {
+  if (!io.json) io.log(renderPreview(preview))
+  // With --json stdout holds only the final JSON; a person being asked still sees what they agree to.
+  else if (!flags.dryRun && preview.rows > 0 && !flags.yes && io.canPrompt()) io.stderr.write(`${renderPreview(preview)}\n`)
+}
+
+/** --save: a private copy of the payload, entered in the ledger as an export. */
+async function savePayload(save: string, payload: Payload, ledgerBase: LedgerBase, run: {context: UploadContext; io: Io}): Promise<void> {
+  const {context, io} = run
+  copyFileSync(payload.file, save, context.flags.force ? 0 : constants.COPYFILE_EXCL)
+  if (process.platform !== 'win32') chmodSync(save, 0o600)
+  await runOperation(context.paths, 'audit-record', {
+    ...ledgerBase, action: 'export', outcome: 'ok', destination: save, detail: 'upload payload (upload --save)',
+  })
+  if (!io.json) io.log(`Saved the payload to ${save}.`)
+}
+
+/** The outcome goes to the ledger before anything else: a failure as failed, never as sent. */
+async function recordOutcome(paths: StatePaths, ledgerBase: LedgerBase, result: SendResult, preview: UploadPreview): Promise<number> {
+  const {audit_id: auditId} = await runOperation(paths, 'audit-record', {
+    ...ledgerBase,
+    action: 'upload',
+    outcome: result.ok ? 'sent' : 'failed',
+    destination: preview.destination,
+    detail: ledgerDetail(result, preview.idempotency_key),
+  }).catch((error: unknown) => {
+    const what = result.ok ? `The upload was sent (HTTP ${result.status})` : 'The upload failed'
+    throw new DevtraceError(`${what}, but it could not be entered in the ledger: ${errorMessage(error)}`, {cause: error})
+  })
+  return auditId
+}
+
+/** A failed send as one error (interrupted or not); a successful one as one line. */
+function reportOutcome(result: SendResult, auditId: number, run: {interrupted: boolean; io: Io; plan: UploadPlan; preview: UploadPreview}): void {
+  const {io, plan, preview} = run
+  const attempts = plural(result.attempts.length, 'attempt')
+  if (!result.ok) {
+    if (run.interrupted) {
+      throw new DevtraceError(`The upload to ${preview.destination} was interrupted; the server may have received part of it.`, {
+        suggestion: 'It is in the ledger as failed (devtrace audit).',
+      })
+    }
+
+    throw new DevtraceError(`The upload to ${preview.destination} failed after ${attempts}: ${result.reason}.`, {
+      suggestion: failureSuggestion(result, plan.token !== undefined),
+    })
+  }
+
+  if (!io.json) {
+    const status = `HTTP ${result.status}${result.statusText ? ` ${result.statusText}` : ''}`
+    const what = `${plural(preview.rows, 'row')} (${plan.profile}, ${plan.format}, ${formatBytes(preview.bytes)})`
+    io.log(`Sent ${what} to ${preview.destination}: ${status} after ${attempts}. Ledger entry ${auditId}.`)
+  }
+}
+
 export async function uploadRun(context: UploadContext, io: Io): Promise<UploadOutput> {
   const {flags, paths} = context
   const plan = planUpload(context)
@@ -233,42 +305,21 @@ export async function uploadRun(context: UploadContext, io: Io): Promise<UploadO
   const dir = mkdtempSync(path.join(paths.home, PAYLOAD_DIR_PREFIX))
   const interrupt = new AbortController()
   let sending = false
-  const onSigint = (): void => {
+  const stopListening = io.onInterrupt(() => {
     interrupt.abort()
     if (sending) return
     // Before anything was sent: nothing to record, only the payload to remove.
     rmSync(dir, {force: true, recursive: true})
     io.exit(130)
-  }
-
-  const stopListening = io.onInterrupt(onSigint)
+  })
   try {
     const payload = await runOperation(paths, 'upload-payload', {
       dir, format: plan.format, profile: plan.profile, sinceMicros: plan.sinceMicros, untilMicros: plan.untilMicros, idleSeconds: context.settings.idle_seconds,
     })
     const preview = previewOf(plan, payload)
-    if (!io.json) io.log(renderPreview(preview))
-    // With --json stdout holds only the final JSON; a person being asked still sees what they agree to.
-    else if (!flags.dryRun && payload.rows > 0 && !flags.yes && io.canPrompt()) io.stderr.write(`${renderPreview(preview)}\n`)
-
-    const ledgerBase = {
-      profile: plan.profile,
-      format: plan.format,
-      rangeStartMicros: plan.sinceMicros ?? null,
-      rangeEndMicros: plan.untilMicros,
-      rows: payload.rows,
-      bytes: payload.bytes,
-      sha256: payload.sha256,
-    }
-    if (plan.save) {
-      copyFileSync(payload.file, plan.save, flags.force ? 0 : constants.COPYFILE_EXCL)
-      if (process.platform !== 'win32') chmodSync(plan.save, 0o600)
-      await runOperation(paths, 'audit-record', {
-        ...ledgerBase, action: 'export', outcome: 'ok', destination: plan.save, detail: 'upload payload (upload --save)',
-      })
-      if (!io.json) io.log(`Saved the payload to ${plan.save}.`)
-    }
-
+    showPreview(preview, flags, io)
+    const ledgerBase = ledgerBaseOf(plan, payload)
+    if (plan.save) await savePayload(plan.save, payload, ledgerBase, {context, io})
     const saved = plan.save ?? null
     if (flags.dryRun || payload.rows === 0) {
       if (!io.json) io.log(flags.dryRun ? 'Dry run: nothing was sent.' : 'No events in the range: nothing was sent.')
@@ -280,38 +331,10 @@ export async function uploadRun(context: UploadContext, io: Io): Promise<UploadO
     await askConsent(plan, payload, flags.yes, io)
     sending = true
     const result = await send(plan, payload, {context, io, signal: interrupt.signal})
-
-    // The outcome goes to the ledger before anything else: a failure as failed, never as sent.
-    const {audit_id: auditId} = await runOperation(paths, 'audit-record', {
-      ...ledgerBase,
-      action: 'upload',
-      outcome: result.ok ? 'sent' : 'failed',
-      destination: plan.destination.display,
-      detail: ledgerDetail(result, preview.idempotency_key),
-    }).catch((error: unknown) => {
-      const what = result.ok ? `The upload was sent (HTTP ${result.status})` : 'The upload failed'
-      throw new DevtraceError(`${what}, but it could not be entered in the ledger: ${errorMessage(error)}`, {cause: error})
+    const auditId = await recordOutcome(paths, ledgerBase, result, preview)
+    reportOutcome(result, auditId, {
+      interrupted: interrupt.signal.aborted, io, plan, preview,
     })
-
-    const attempts = plural(result.attempts.length, 'attempt')
-    if (!result.ok) {
-      if (interrupt.signal.aborted) {
-        throw new DevtraceError(`The upload to ${preview.destination} was interrupted; the server may have received part of it.`, {
-          suggestion: 'It is in the ledger as failed (devtrace audit).',
-        })
-      }
-
-      throw new DevtraceError(`The upload to ${preview.destination} failed after ${attempts}: ${result.reason}.`, {
-        suggestion: failureSuggestion(result, plan.token !== undefined),
-      })
-    }
-
-    if (!io.json) {
-      const status = `HTTP ${result.status}${result.statusText ? ` ${result.statusText}` : ''}`
-      const what = `${plural(payload.rows, 'row')} (${plan.profile}, ${plan.format}, ${formatBytes(payload.bytes)})`
-      io.log(`Sent ${what} to ${preview.destination}: ${status} after ${attempts}. Ledger entry ${auditId}.`)
-    }
-
     return {
       sent: true, dry_run: false, status: result.status, attempts: result.attempts.length, audit_id: auditId, saved, preview,
     }

@@ -10,7 +10,7 @@ import {
 
 import {resolvePaths, type StatePaths} from '../../src/config/paths.js'
 import {DevtraceError} from '../../src/core/errors.js'
-import {demoRun, type DemoOutput} from '../../src/demo/demo-run.js'
+import {type DemoOutput, demoRun} from '../../src/demo/demo-run.js'
 import {reportRun} from '../../src/report/report-run.js'
 import {LocalAccess} from '../../src/store/local-access.js'
 import {fakeIo} from '../helpers/fake-io.js'
@@ -93,11 +93,13 @@ describe('demoRun and reportRun (real temp folders, no daemon)', () => {
     const out = path.join(home, 'kept.html')
     writeFileSync(out, 'mine')
     const io = fakeIo()
+    const refused = (error: unknown): boolean => error instanceof DevtraceError && error.suggestion === 'Choose another --out, or add --force to replace it.'
     await assert.rejects(reportRun({
       paths, out, idleSeconds: 300, force: false, demo: true,
-    }, io), (error: unknown) => error instanceof DevtraceError
-      && error.message === `${out} already exists; not overwriting it.`
-      && error.suggestion === 'Choose another --out, or add --force to replace it.')
+    }, io), {message: `${out} already exists; not overwriting it.`})
+    await assert.rejects(reportRun({
+      paths, out, idleSeconds: 300, force: false, demo: true,
+    }, io), refused)
     assert.equal(readFileSync(out, 'utf8'), 'mine')
     assert.deepEqual(io.logged, [])
   })
