@@ -30,10 +30,10 @@ export async function openAnalysisStore(paths: StatePaths, options: {demo?: bool
 
   const {openStore} = await import('../store/store.js')
   if (!(options.refresh ?? true) || !existsSync(paths.database)) return openStore(paths)
-  const {openBackend} = await import('../store/backend.js')
+  const [{openBackend}, {operate}] = await Promise.all([import('../store/backend.js'), import('../run-operation.js')])
   const backend = await openBackend(paths)
   try {
-    await backend.operate('rollup-refresh', {})
+    await operate(backend, 'rollup-refresh', {})
   } catch (error) {
     // The backend closed what the failed refresh opened; reads below open the file read-only.
     if (process.env.DEBUG) process.stderr.write(`rollup refresh skipped: ${errorMessage(error)}\n`)

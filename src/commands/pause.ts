@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
+import {parseDuration} from '../core/duration.js'
 import {withBackend} from '../store/backend.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {parseDuration} from '../core/duration.js'
 
 export default class Pause extends BaseCommand {
   static loadsSettings = false

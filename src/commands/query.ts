@@ -1,8 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
+import {parseTimeout} from '../core/duration.js'
 import {copyQueryToStdout} from '../transfer/copy-to-stdout.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {parseTimeout} from '../core/duration.js'
 import {printRows} from '../ui/print-rows.js'
 import {prose} from '../ui/prose.js'
 

@@ -2,11 +2,11 @@ import {Flags} from '@oclif/core'
 
 import type {UploadOutput} from '../transfer/upload-run.js'
 
+import {parseTimeout} from '../core/duration.js'
 import {UsageError} from '../core/errors.js'
 import {PROFILE_CHOICES} from '../privacy/profiles.js'
 import {EXPORT_FORMATS} from '../transfer/export.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {parseTimeout} from '../core/duration.js'
 import {prose} from '../ui/prose.js'
 import {TIME_FORMS} from '../ui/time.js'
 

@@ -3,7 +3,7 @@ import type {Io} from '../core/io.js'
 import type {ForgetCounts, ForgetResult} from './forget.js'
 
 import {UsageError} from '../core/errors.js'
-import {runOperation} from '../store/run-operation.js'
+import {runOperation} from '../run-operation.js'
 import {openStore} from '../store/store.js'
 import {requireConsent} from '../ui/consent.js'
 import {betweenText, forgetDoneText, sessionsText} from '../ui/privacy-view.js'

@@ -1,7 +1,7 @@
 import type {StatePaths} from '../config/paths.js'
 import type {Io} from '../core/io.js'
 
-import {runOperation} from '../store/run-operation.js'
+import {runOperation} from '../run-operation.js'
 import {openStore} from '../store/store.js'
 import {requireConsent} from '../ui/consent.js'
 import {fromToText, redactPreviewText} from '../ui/privacy-view.js'

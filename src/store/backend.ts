@@ -1,18 +1,18 @@
+import type {z} from 'zod'
+
 import {existsSync} from 'node:fs'
 
 import type {StatePaths} from '../config/paths.js'
 import type {EventKind} from '../core/event-kind.js'
 import type {DaemonClient} from '../ipc/client.js'
 import type {DaemonStatus, Reply} from '../ipc/protocol.js'
+import type {Operation} from './database-access.js'
 import type {LocalAccess} from './local-access.js'
 import type {QueryLimits} from './query-guard.js'
 import type {QueryParams, RowBatch} from './query-stream.js'
 import type {CopyToRequest, Store} from './read-store.js'
 
 import {DevtraceError} from '../core/errors.js'
-import {
-  loadOperation, type OperationName, type OperationParams, type OperationResult,
-} from '../operations.js'
 
 /**
  * The one place that knows whether the daemon runs. While it does, it owns the database file
@@ -23,14 +23,21 @@ import {
 export interface Backend extends Store {
   /** Events as they are captured (the daemon only: a stopped daemon captures nothing). */
   follow(kinds?: EventKind[]): AsyncGenerator<RowBatch>
-  /** A change to the database, run where the file is held; the result is typed by the operation's name. */
-  operate<N extends OperationName>(name: N, params: OperationParams<N>): Promise<OperationResult<N>>
+  /**
+   * A change to the database, run where the file is held: the daemon runs `name` itself; here
+   * `load` brings its code. The typed entry point is `operate()` in src/run-operation.ts: the store
+   * never names the operations table, whose modules (analysis, privacy, transfer) build on it.
+   */
+  operate(name: string, params: unknown, load: LoadOperation): Promise<unknown>
   /** The running daemon's status, or undefined when it is not running. */
   status(): Promise<DaemonStatus | undefined>
   /** Pause capture (until resumed when `forMs` is absent); the daemon only. */
   pause(forMs?: number): Promise<DaemonStatus>
   resume(): Promise<DaemonStatus>
 }
+
+/** Loads the code of one operation, only in the process that runs it. */
+export type LoadOperation = () => Promise<Operation<z.ZodType, unknown>>
 
 /** Connects to the daemon when it listens, else works on the file (opened only when first needed). */
 export async function openBackend(paths: StatePaths): Promise<Backend> {
@@ -89,8 +96,8 @@ class DaemonBackend implements Backend {
     return withColumns(this.client.messages('follow', {kinds}))
   }
 
-  async operate<N extends OperationName>(name: N, params: OperationParams<N>): Promise<OperationResult<N>> {
-    return (await this.client.request('operate', {name, params})) as OperationResult<N>
+  async operate(name: string, params: unknown): Promise<unknown> {
+    return this.client.request('operate', {name, params})
   }
 
   status(): Promise<DaemonStatus> {
@@ -151,8 +158,8 @@ export class LocalBackend implements Backend {
     throw notRunningError('--follow needs the daemon: devtrace is not running.')
   }
 
-  async operate<N extends OperationName>(name: N, params: OperationParams<N>): Promise<OperationResult<N>> {
-    const operation = await loadOperation(name)
+  async operate(_name: string, params: unknown, load: LoadOperation): Promise<unknown> {
+    const operation = await load()
     this.requireDatabase()
     if (!this.access) {
       const {LocalAccess} = await import('./local-access.js')
@@ -160,7 +167,7 @@ export class LocalBackend implements Backend {
     }
 
     try {
-      return (await operation.run(this.access, params)) as OperationResult<N>
+      return await operation.run(this.access, params)
     } catch (error) {
       this.close()
       throw error

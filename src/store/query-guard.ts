@@ -1,7 +1,7 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
-import {DevtraceError, errorMessage} from '../core/errors.js'
 import {formatDuration} from '../core/duration.js'
+import {DevtraceError, errorMessage} from '../core/errors.js'
 
 /** How long a query may run unless the user says otherwise (`--timeout`). */
 export const DEFAULT_QUERY_TIMEOUT_MS = 5 * 60 * 1000

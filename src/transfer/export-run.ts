@@ -5,7 +5,7 @@ import type {Io} from '../core/io.js'
 
 import {UsageError} from '../core/errors.js'
 import {type ProfileOrNone} from '../privacy/profiles.js'
-import {runOperation} from '../store/run-operation.js'
+import {runOperation} from '../run-operation.js'
 import {formatBytes} from '../ui/format.js'
 import {watchProgress} from '../ui/progress.js'
 import {parseRange, toMicros} from '../ui/time.js'

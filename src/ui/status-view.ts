@@ -1,7 +1,7 @@
 import type {Status} from '../daemon/control.js'
 
-import {colourFor} from './colour.js'
 import {formatDuration} from '../core/duration.js'
+import {colourFor} from './colour.js'
 import {formatBytes} from './format.js'
 import {safeText} from './safe-text.js'
 

@@ -12,8 +12,10 @@ const CONFIG = path.join(ROOT, '.dependency-cruiser.mjs')
 const DEPCRUISE = path.join(ROOT, 'node_modules', '.bin', 'depcruise')
 
 /**
- * A tiny src/ tree: [file, ...what it imports] (paths below src/). Each forbidden arrow appears once;
- * the only cycle is daemon/a ↔ daemon/b (reported once, at the first module).
+ * A tiny src/ tree: [file, ...what it imports] (paths below src/; `later:` marks a dynamic
+ * `import()`). Each forbidden arrow appears once; the only cycle is daemon/a ↔ daemon/b (reported
+ * once, at the first module). The store rule holds for what the store reaches, not only what it
+ * names: store/backend.ts reaches analysis/rollup.ts through a top-level table's lazy import.
  */
 const FIXTURE: Array<[string, ...string[]]> = [
   ['core/errors.ts', 'ui/theme.ts'],
@@ -22,6 +24,8 @@ const FIXTURE: Array<[string, ...string[]]> = [
   ['capture/hook.ts', 'store/query.ts', 'ipc/client.ts', 'core/errors.ts'],
   ['privacy/forget.ts', 'transfer/upload.ts', 'store/query.ts'],
   ['ui/view.ts', 'store/query.ts', 'core/errors.ts'],
+  ['store/backend.ts', 'table.ts', 'core/errors.ts'],
+  ['table.ts', 'later:analysis/rollup.ts'],
   ['daemon/a.ts', 'daemon/b.ts'],
   ['daemon/b.ts', 'daemon/a.ts'],
   // Allowed arrows, none of which may be reported.
@@ -31,6 +35,7 @@ const FIXTURE: Array<[string, ...string[]]> = [
   ['ui/theme.ts'],
   ['ipc/client.ts', 'core/errors.ts'],
   ['store/query.ts', 'core/errors.ts'],
+  ['analysis/rollup.ts', 'store/query.ts'],
 ]
 
 interface Violation {
@@ -46,12 +51,15 @@ describe('dependency rules (.dependency-cruiser.mjs)', () => {
   writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({compilerOptions: {module: 'nodenext', moduleResolution: 'nodenext'}}))
   for (const [file, ...imports] of FIXTURE) {
     mkdirSync(path.join(dir, 'src', path.dirname(file)), {recursive: true})
-    const lines = imports.map((target, index) => {
-      const specifier = path.relative(path.dirname(file), target).replace(/\.ts$/, '.js')
+    const lines = imports.map((imported, index) => {
+      const target = imported.replace(/^later:/, '')
+      const relative = path.relative(path.dirname(file), target).replace(/\.ts$/, '.js')
+      const specifier = relative.startsWith('.') ? relative : './' + relative
+      if (imported.startsWith('later:')) return `export const load${index} = async () => import('${specifier}')`
       // Type-only imports count as dependencies too: ui/view.ts reaches the store only by a type.
       return file === 'ui/view.ts' && target.startsWith('store/')
-        ? `import type {T${index}} from '${specifier.startsWith('.') ? specifier : './' + specifier}'`
-        : `import '${specifier.startsWith('.') ? specifier : './' + specifier}'`
+        ? `import type {T${index}} from '${specifier}'`
+        : `import '${specifier}'`
     })
     writeFileSync(path.join(dir, 'src', file), [...lines, 'export type T0 = number', 'export type T1 = number', 'export type T2 = number', ''].join('\n'))
   }
@@ -68,9 +76,11 @@ describe('dependency rules (.dependency-cruiser.mjs)', () => {
       'core-imports-nothing: src/core/errors.ts → src/ui/theme.ts',
       'no-cycles: src/daemon/a.ts → src/daemon/b.ts',
       'privacy-no-transfer: src/privacy/forget.ts → src/transfer/upload.ts',
+      'store-not-upwards: src/store/backend.ts → src/analysis/rollup.ts',
       'store-not-upwards: src/store/store.ts → src/analysis/metrics.ts',
       'store-not-upwards: src/store/store.ts → src/commands/cmd.ts',
       'store-not-upwards: src/store/store.ts → src/privacy/forget.ts',
+      'store-not-upwards: src/store/store.ts → src/privacy/ledger.ts',
       'store-not-upwards: src/store/store.ts → src/transfer/upload.ts',
       'ui-no-store: src/ui/view.ts → src/store/query.ts',
     ])
@@ -80,5 +90,10 @@ describe('dependency rules (.dependency-cruiser.mjs)', () => {
     const human = spawnSync(DEPCRUISE, ['src', '--config', CONFIG, '--output-type', 'err-long'], {cwd: dir, encoding: 'utf8'})
     assert.notEqual(human.status, 0)
     assert.match(human.stdout, /error ui-no-store: src\/ui\/view\.ts → src\/store\/query\.ts\n\s+ui\/ renders to the terminal/)
+  })
+
+  test('a store module that reaches analysis only through a lazy import elsewhere fails, naming the path', () => {
+    const human = spawnSync(DEPCRUISE, ['src', '--config', CONFIG, '--output-type', 'err-long'], {cwd: dir, encoding: 'utf8'})
+    assert.match(human.stdout, /error store-not-upwards: src\/store\/backend\.ts → src\/analysis\/rollup\.ts\n\s+src\/table\.ts →\n\s+src\/analysis\/rollup\.ts\n\s+The store is the only room/)
   })
 })

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {UsageError} from '../../src/core/errors.js'
 import {formatDuration, parseDuration, parseTimeout} from '../../src/core/duration.js'
+import {UsageError} from '../../src/core/errors.js'
 
 function assertRefused(text: string, flag = '--for'): void {
   assert.throws(

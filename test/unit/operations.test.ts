@@ -13,9 +13,9 @@ import {loadOperation, OPERATIONS} from '../../src/operations.js'
 import {auditEntryParams} from '../../src/privacy/audit-record.js'
 import {forgetParams} from '../../src/privacy/forget.js'
 import {redactParams} from '../../src/privacy/redact.js'
+import {operate, runOperation} from '../../src/run-operation.js'
 import {openBackend, withBackend} from '../../src/store/backend.js'
 import {LocalAccess} from '../../src/store/local-access.js'
-import {runOperation} from '../../src/store/run-operation.js'
 import {exportParams} from '../../src/transfer/export.js'
 
 const NOW = Date.now() * 1000
@@ -96,7 +96,7 @@ describe('the backend without a daemon (a real DuckDB file)', () => {
       await assert.rejects(backend.pause(), {message: 'devtrace is not running.', suggestion: 'Start it with `devtrace start`.'})
       await assert.rejects(backend.follow().next(), {message: '--follow needs the daemon: devtrace is not running.'})
       await assert.rejects(backend.query('SELECT 1').next(), {message: /^There is no devtrace database yet/})
-      await assert.rejects(backend.operate('checkpoint', {}), {message: /^There is no devtrace database yet/})
+      await assert.rejects(operate(backend, 'checkpoint', {}), {message: /^There is no devtrace database yet/})
     } finally {
       backend.close()
     }
@@ -106,7 +106,7 @@ describe('the backend without a daemon (a real DuckDB file)', () => {
     (await LocalAccess.open(paths.database)).close() // a migrated, empty database
     assert.deepEqual(await runOperation(paths, 'checkpoint', {}), {checkpointed: true})
     const read = await withBackend(paths, async backend => {
-      const {audit_id: id} = await backend.operate('audit-record', {action: 'upload', outcome: 'failed', detail: 'backend test'})
+      const {audit_id: id} = await operate(backend, 'audit-record', {action: 'upload', outcome: 'failed', detail: 'backend test'})
       const rows = []
       for await (const batch of backend.query('SELECT id, detail FROM audit_log WHERE id = $id', {id})) rows.push(...batch.rows)
       return {id, rows}
