@@ -6,7 +6,7 @@ import {DevtraceError, errorMessage} from '../core/errors.js'
 import {optionalNumber, parseParams} from '../core/params.js'
 import {defineOperation} from '../store/database-access.js'
 import {rebuildDerived, slotOverlaps} from './forget.js'
-import {recordAudit, recordAuditQuietly} from './ledger.js'
+import {type AuditEntry, recordAudit, recordAuditQuietly} from './ledger.js'
 import {
   coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, type Profile, roundedTsSql, snappedSql,
 } from './profiles.js'
@@ -165,6 +165,14 @@ export const redactOperation = defineOperation(redactRange(() => Date.now() * 10
     connection.closeSync()
   }
 
+  // What the ledger says of this redaction, whether the rewrite fails or succeeds.
+  const entry = {
+    action: 'redact',
+    profile: range.profile,
+    rangeStartMicros: range.sinceMicros ?? null,
+    rangeEndMicros: range.untilMicros ?? null,
+    destination: db.file,
+  } satisfies Partial<AuditEntry>
   let rewrite
   try {
     rewrite = await rewriteDatabase(db, {
@@ -173,15 +181,7 @@ export const redactOperation = defineOperation(redactRange(() => Date.now() * 10
       after: range.profile === 'coarse' ? connection => rebuildDerived(connection, range.sinceMicros, range.untilMicros) : undefined,
     })
   } catch (error) {
-    await recordAuditQuietly(db, {
-      action: 'redact',
-      outcome: 'failed',
-      profile: range.profile,
-      rangeStartMicros: range.sinceMicros ?? null,
-      rangeEndMicros: range.untilMicros ?? null,
-      destination: db.file,
-      detail: `rewrite failed: ${errorMessage(error)}`,
-    })
+    await recordAuditQuietly(db, {...entry, outcome: 'failed', detail: `rewrite failed: ${errorMessage(error)}`})
     throw new DevtraceError(`Could not rewrite ${db.file}; nothing was changed (${errorMessage(error)}).`, {cause: error})
   }
 
@@ -189,14 +189,10 @@ export const redactOperation = defineOperation(redactRange(() => Date.now() * 10
   try {
     const changed = Object.entries(preview.columns).filter(([, n]) => n > 0).map(([column, n]) => `${column} ${n}`)
     const auditId = await recordAudit(after, {
-      action: 'redact',
+      ...entry,
       outcome: 'ok',
-      profile: range.profile,
-      rangeStartMicros: range.sinceMicros ?? null,
-      rangeEndMicros: range.untilMicros ?? null,
       rows: preview.rows,
       bytes: rewrite.bytesAfter,
-      destination: db.file,
       detail: `values changed: ${changed.length > 0 ? changed.join(', ') : 'none'}; database rewritten`,
     })
     return {
