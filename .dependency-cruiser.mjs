@@ -17,7 +17,8 @@ export default {
     forbid('core-imports-nothing', '^src/core/', {path: '^src/', pathNot: '^src/core/'}, 'src/core/ (errors, exit codes, value types, Level, EventKind) is what every room may import; if it imported any room, that room could not import it without a cycle.'),
     forbid('store-not-upwards', '^src/store/', {path: '^src/(commands|analysis|privacy|transfer)/', reachable: true}, 'The store is the only room that opens the DuckDB file, which one process at a time may hold (the daemon while it runs); '
     + 'it serves commands, analysis, privacy and transfer and must not depend on them, or a change to a command could change how the file is opened. '
-    + 'What the store reaches counts, through any module and lazy import() included: the operations table (src/operations.ts) loads those rooms, so the store receives an operation\'s loader instead of naming the table.'),
+    + 'What the store reaches counts, through any module and lazy import() included: the operations table (src/operations.ts) loads those rooms, '
+    + 'so the store receives an operation\'s loader instead of naming the table.'),
     forbid('analysis-no-ui', '^src/analysis/', '^src/ui/', 'Analysis computes data (metrics, rollups, report data); terminal and HTML rendering build on it, never the reverse, so every output shows the same numbers.'),
     forbid('capture-no-store-or-ipc', '^src/capture/', '^src/(store|ipc)/', 'Capture turns hook input into events and nothing more; the daemon decides where they go. Capture reaching the database or the socket would bypass the daemon that owns both.'),
     forbid('privacy-no-transfer', '^src/privacy/', '^src/transfer/', 'Redaction, forgetting and the ledger must work, and be reviewable, without any code that can send data off the machine; transfer uses privacy, never the reverse.'),
