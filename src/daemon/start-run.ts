@@ -2,6 +2,7 @@ import type {StatePaths} from '../config/paths.js'
 import type {Io} from '../core/io.js'
 import type {Level} from '../core/level.js'
 
+import {colourFor} from '../ui/colour.js'
 import {capturingText, stillPausedText} from '../ui/daemon-view.js'
 
 export interface StartOptions {
@@ -60,7 +61,7 @@ export async function startRun(options: StartOptions, io: Io): Promise<StartOutp
   const {alreadyRunning, info} = await startDaemon(options.paths, {level: options.level, mouseHz: options.mouseHz})
   if (!io.json) {
     if (alreadyRunning) io.log(`devtrace is already running (pid ${info.pid}).`)
-    else io.log(capturingText(info.pid, options.level))
+    else io.log(capturingText(info.pid, options.level, colourFor()))
   }
 
   if (!alreadyRunning) {

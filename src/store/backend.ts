@@ -4,15 +4,13 @@ import type {StatePaths} from '../config/paths.js'
 import type {EventKind} from '../core/event-kind.js'
 import type {DaemonClient} from '../ipc/client.js'
 import type {DaemonStatus, FinalStatus, Reply} from '../ipc/protocol.js'
+import type {OperationName, OperationParams, OperationResult} from '../operations.js'
 import type {LocalAccess} from './local-access.js'
 import type {QueryLimits} from './query-guard.js'
 import type {QueryParams, RowBatch} from './query-stream.js'
 import type {CopyToRequest, Store} from './read-store.js'
 
 import {DevtraceError} from '../core/errors.js'
-import {
-  loadOperation, type OperationName, type OperationParams, type OperationResult,
-} from '../operations.js'
 
 /**
  * The one place that knows whether the daemon runs. While it does, it owns the database file
@@ -168,6 +166,8 @@ export class LocalBackend implements Backend {
   }
 
   async operate<N extends OperationName>(name: N, params: OperationParams<N>): Promise<OperationResult<N>> {
+    // The table is loaded here, not at the top: status, stop and pause come through this module too.
+    const {loadOperation} = await import('../operations.js')
     const operation = await loadOperation(name)
     this.requireDatabase()
     if (!this.access) {

@@ -1,10 +1,10 @@
+import type {ChalkInstance} from 'chalk'
+
 import type {Level} from '../core/level.js'
 
-import {colourFor} from './colour.js'
-
 /** `devtrace start` once the daemon reported ready. */
-export function capturingText(pid: number, level: Level): string {
-  return `${colourFor().green('●')} devtrace is capturing (pid ${pid}, level ${level}).`
+export function capturingText(pid: number, level: Level, c: ChalkInstance): string {
+  return `${c.green('●')} devtrace is capturing (pid ${pid}, level ${level}).`
 }
 
 /** A daemon that starts paused (a pause saved before it was restarted) says so and until when. */
