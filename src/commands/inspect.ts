@@ -2,10 +2,8 @@ import {Flags} from '@oclif/core'
 
 import {EVENT_KINDS, type EventKind} from '../core/event-kind.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {EVENT_TABLE_HEAD, eventCells} from '../ui/event-format.js'
-import {printRows} from '../ui/print-rows.js'
 import {prose} from '../ui/prose.js'
-import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
+import {TIME_FORMS} from '../ui/time.js'
 
 export default class Inspect extends BaseCommand {
   static description = prose(`Show recorded events, newest last.
@@ -31,26 +29,15 @@ event as it is captured, until Ctrl-C (needs the daemon running). Times are loca
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Inspect)
-    const format = this.jsonEnabled() ? 'json' : (flags.csv ? 'csv' : 'table')
-    const kinds = flags.kind as EventKind[] | undefined
-    if (flags.follow) {
-      const [{followEvents}, {openBackend}] = await Promise.all([import('../ui/follow.js'), import('../store/backend.js')])
-      await followEvents(await openBackend(this.paths), kinds, format)
-      return
-    }
-
-    const range = parseRange(flags.since, flags.until)
-    const {openStore} = await import('../store/store.js')
-    const {newestEventsQuery} = await import('../store/event-queries.js')
-    const {sql, params} = newestEventsQuery(
-      {kinds, sinceMicros: range.since && toMicros(range.since), untilMicros: range.until && toMicros(range.until)},
-      flags.limit,
-    )
-    const store = await openStore(this.paths)
-    try {
-      await printRows(store.query(sql, params), {format, head: EVENT_TABLE_HEAD, cells: eventCells})
-    } finally {
-      store.close()
-    }
+    const {inspectRun} = await import('../read/inspect-run.js')
+    await inspectRun({
+      paths: this.paths,
+      kinds: flags.kind as EventKind[] | undefined,
+      since: flags.since,
+      until: flags.until,
+      limit: flags.limit,
+      follow: flags.follow,
+      csv: flags.csv,
+    }, this.io)
   }
 }

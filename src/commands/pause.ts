@@ -1,7 +1,5 @@
 import {Flags} from '@oclif/core'
 
-import {parseDuration} from '../core/duration.js'
-import {withBackend} from '../store/backend.js'
 import {BaseCommand} from '../ui/base-command.js'
 
 export default class Pause extends BaseCommand {
@@ -17,9 +15,7 @@ export default class Pause extends BaseCommand {
 
   async run(): Promise<{paused: boolean; resumes_at: null | string}> {
     const {flags} = await this.parse(Pause)
-    const forMs = flags.for === undefined ? undefined : parseDuration(flags.for, '--for')
-    const status = await withBackend(this.paths, backend => backend.pause(forMs))
-    this.log(status.resumes_at ? `Paused until ${new Date(status.resumes_at).toLocaleTimeString()}.` : 'Paused. Run `devtrace resume` to record again.')
-    return {paused: status.paused, resumes_at: status.resumes_at}
+    const {pauseRun} = await import('../daemon/pause-run.js')
+    return pauseRun({paths: this.paths, for: flags.for}, this.io)
   }
 }

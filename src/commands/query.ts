@@ -1,9 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {parseTimeout} from '../core/duration.js'
-import {copyQueryToStdout} from '../transfer/copy-to-stdout.js'
 import {BaseCommand} from '../ui/base-command.js'
-import {printRows} from '../ui/print-rows.js'
 import {prose} from '../ui/prose.js'
 
 export default class Query extends BaseCommand {
@@ -37,14 +34,9 @@ shows the first 10,000; --csv and --json print them all.`)
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Query)
-    const limits = {timeoutMs: parseTimeout(flags.timeout, '--timeout')}
-    const {openStore} = await import('../store/store.js')
-    const store = await openStore(this.paths)
-    try {
-      const format = this.jsonEnabled() ? 'json' : (flags.csv ? 'csv' : 'table')
-      await (format === 'table' ? printRows(store.query(args.sql, undefined, limits), {format}) : copyQueryToStdout(store, args.sql, format, limits));
-    } finally {
-      store.close()
-    }
+    const {queryRun} = await import('../read/query-run.js')
+    await queryRun({
+      paths: this.paths, sql: args.sql, csv: flags.csv, timeout: flags.timeout,
+    }, this.io)
   }
 }

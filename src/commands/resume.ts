@@ -1,5 +1,3 @@
-
-import {withBackend} from '../store/backend.js'
 import {BaseCommand} from '../ui/base-command.js'
 
 export default class Resume extends BaseCommand {
@@ -9,8 +7,7 @@ export default class Resume extends BaseCommand {
 
   async run(): Promise<{paused: boolean}> {
     await this.parse(Resume)
-    const status = await withBackend(this.paths, backend => backend.resume())
-    this.log('Recording again.')
-    return {paused: status.paused}
+    const {resumeRun} = await import('../daemon/pause-run.js')
+    return resumeRun({paths: this.paths}, this.io)
   }
 }

@@ -9,6 +9,8 @@ export interface Io {
   readonly json: boolean
   /** One line (or block) for the person, on stdout. */
   log(text: string): void
+  /** A warning for the person, on stderr; not shown with --json (as oclif's own warnings). */
+  warn(text: string): void
   /** stderr: notes that must not mix with stdout (progress, retries, a preview beside --json). */
   readonly stderr: {readonly isTTY: boolean; write(text: string): void}
   /** Prompts need a person at a terminal on both ends: input to answer, a screen to read it on. */

@@ -6,7 +6,7 @@ import type {ReadyInfo} from './daemon.js'
 
 import {prepareStateFolder, type StatePaths} from '../config/paths.js'
 import {DevtraceError, errorMessage} from '../core/errors.js'
-import {callDaemon} from '../ipc/client.js'
+import {runningDaemon, withBackend} from '../store/backend.js'
 import {waitGone} from './process-gone.js'
 
 export interface StoppedStatus {
@@ -23,16 +23,12 @@ export interface StoppedStatus {
 
 export type Status = (DaemonStatus & {events: number}) | StoppedStatus
 
-export async function isRunning(paths: StatePaths): Promise<{pid: number} | undefined> {
-  return callDaemon(paths, 'ping')
-}
-
 /** Start in the background unless a daemon already answers; returns what happened. */
 export async function startDaemon(
   paths: StatePaths,
   options: {level: Level; mouseHz: number},
 ): Promise<{alreadyRunning: boolean; info: Partial<ReadyInfo> & Pick<ReadyInfo, 'pid'>}> {
-  const running = await isRunning(paths)
+  const running = await runningDaemon(paths)
   if (running) return {alreadyRunning: true, info: {pid: running.pid}}
   const {assertCaptureAvailable} = await import('../capture/availability.js')
   await assertCaptureAvailable()
@@ -40,7 +36,7 @@ export async function startDaemon(
   const {withStartLock} = await import('./start-lock.js')
   // Several starts at once: one spawns, the rest wait for it and then find its daemon running.
   return withStartLock(paths, async () => {
-    const started = await isRunning(paths)
+    const started = await runningDaemon(paths)
     if (started) return {alreadyRunning: true, info: {pid: started.pid}}
     const {spawnDaemon} = await import('./spawn.js')
     const info = await spawnDaemon(paths, ['--level', options.level, '--mouse-hz', String(options.mouseHz)])
@@ -58,7 +54,7 @@ const TERM_GRACE_MS = 3000
  * that then fails to exit (stuck in native code, say) is sent SIGTERM, then SIGKILL.
  */
 export async function stopDaemon(paths: StatePaths, onEscalate?: (signal: NodeJS.Signals) => void): Promise<FinalStatus | undefined> {
-  const stopped = await callDaemon(paths, 'stop')
+  const stopped = await withBackend(paths, backend => backend.stop())
   if (!stopped) return undefined
   const {pid} = stopped
   if (await waitGone(pid, EXIT_GRACE_MS)) return stopped
@@ -79,7 +75,7 @@ export async function stopDaemon(paths: StatePaths, onEscalate?: (signal: NodeJS
 }
 
 export async function readStatus(paths: StatePaths): Promise<Status> {
-  const live = await callDaemon(paths, 'status')
+  const live = await withBackend(paths, backend => backend.status())
   if (live) return {...live, events: live.events_session}
   return stoppedStatus(paths)
 }

@@ -15,7 +15,7 @@ import type {StartGuard} from './start-guard.js'
 
 import {nowMicros} from '../capture/hook.js'
 import {DevtraceError, errorMessage} from '../core/errors.js'
-import {callDaemon} from '../ipc/client.js'
+import {runningDaemon} from '../store/backend.js'
 import {daemonDatabaseSettings} from '../store/daemon-memory.js'
 import {replaySpoolLogged} from '../store/event-spool.js'
 import {removeLeftovers} from '../store/leftovers.js'
@@ -45,7 +45,7 @@ export async function claimDatabase(paths: StatePaths, log: (line: string) => vo
     db = await openDatabase(paths.database, {settings: daemonDatabaseSettings()})
   } catch (error) {
     if (error instanceof DatabaseLockedError) {
-      const other = await callDaemon(paths, 'ping')
+      const other = await runningDaemon(paths)
       if (other) throw new AlreadyRunningError(other.pid)
     }
 

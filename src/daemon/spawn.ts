@@ -83,8 +83,8 @@ function exitExplanation(code: null | number, signal: NodeJS.Signals | null, pat
 
 /** Remove the pid file and socket a killed daemon left, unless some other daemon answers on that socket. */
 async function removeLeftovers(paths: StatePaths, pid: number | undefined): Promise<void> {
-  const {callDaemon} = await import('../ipc/client.js')
-  if (await callDaemon(paths, 'ping')) return
+  const {runningDaemon} = await import('../store/backend.js')
+  if (await runningDaemon(paths)) return
   let recorded = ''
   try {
     recorded = readFileSync(paths.pidFile, 'utf8').trim()

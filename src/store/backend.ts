@@ -5,7 +5,7 @@ import {existsSync} from 'node:fs'
 import type {StatePaths} from '../config/paths.js'
 import type {EventKind} from '../core/event-kind.js'
 import type {DaemonClient} from '../ipc/client.js'
-import type {DaemonStatus, Reply} from '../ipc/protocol.js'
+import type {DaemonStatus, FinalStatus, Reply} from '../ipc/protocol.js'
 import type {Operation} from './database-access.js'
 import type {LocalAccess} from './local-access.js'
 import type {QueryLimits} from './query-guard.js'
@@ -34,6 +34,8 @@ export interface Backend extends Store {
   /** Pause capture (until resumed when `forMs` is absent); the daemon only. */
   pause(forMs?: number): Promise<DaemonStatus>
   resume(): Promise<DaemonStatus>
+  /** Ask the daemon to flush and stop; its final status, or undefined when it is not running. */
+  stop(): Promise<FinalStatus | undefined>
 }
 
 /** Loads the code of one operation, only in the process that runs it. */
@@ -44,6 +46,16 @@ export async function openBackend(paths: StatePaths): Promise<Backend> {
   const {DaemonClient} = await import('../ipc/client.js')
   const client = await DaemonClient.connect(paths)
   return client ? new DaemonBackend(client) : new LocalBackend(paths)
+}
+
+/**
+ * The running daemon's pid, or undefined when none answers: the same question openBackend asks,
+ * for the code that must know it without opening anything (start, and the clean-up after a
+ * daemon died while starting).
+ */
+export async function runningDaemon(paths: StatePaths): Promise<{pid: number} | undefined> {
+  const {callDaemon} = await import('../ipc/client.js')
+  return callDaemon(paths, 'ping')
 }
 
 /** One piece of work on a backend, closed afterwards whatever happens. */
@@ -110,6 +122,10 @@ class DaemonBackend implements Backend {
 
   resume(): Promise<DaemonStatus> {
     return this.client.request('resume', {})
+  }
+
+  stop(): Promise<FinalStatus> {
+    return this.client.request('stop', {})
   }
 }
 
@@ -184,6 +200,11 @@ export class LocalBackend implements Backend {
 
   async resume(): Promise<DaemonStatus> {
     throw notRunningError()
+  }
+
+  /** Nothing runs, so nothing to stop: `stop` succeeds without a daemon. */
+  async stop(): Promise<undefined> {
+    return undefined
   }
 
   /** The store reads go to, opened on first use: through the read-write file when an operation opened it. */

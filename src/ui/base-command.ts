@@ -30,9 +30,9 @@ export abstract class BaseCommand extends Command {
     return this.cachedPaths
   }
 
-  /** The terminal, for a flow run as `xxxRun(options, this.io)`: prints through this.log, honours --json. */
+  /** The terminal, for a flow run as `xxxRun(options, this.io)`: prints through this.log and this.warn, honours --json. */
   protected get io(): Io {
-    return terminalIo({json: this.jsonEnabled(), log: text => this.log(text)})
+    return terminalIo({json: this.jsonEnabled(), log: text => this.log(text), warn: text => this.warn(text)})
   }
 
   public async init(): Promise<void> {

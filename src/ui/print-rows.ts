@@ -5,6 +5,12 @@ import {TablePages} from './table.js'
 
 export type RowFormat = 'csv' | 'json' | 'table'
 
+/** --json wins (it is the whole of stdout), then --csv; else the table for a person. */
+export function rowFormat(flags: {csv: boolean; json: boolean}): RowFormat {
+  if (flags.json) return 'json'
+  return flags.csv ? 'csv' : 'table'
+}
+
 export interface PrintOptions {
   format: RowFormat
   /** Cells for the table view; defaults to each value as text. */

@@ -9,10 +9,11 @@ function isPromptCancel(error: unknown): boolean {
  * The real terminal behind a command: prompts go to stderr (stdout stays clean for --json), and
  * the prompt library is only loaded when something is asked.
  */
-export function terminalIo(options: {json: boolean; log: (text: string) => void}): Io {
+export function terminalIo(options: {json: boolean; log: (text: string) => void; warn: (text: string) => void}): Io {
   return {
     json: options.json,
     log: options.log,
+    warn: options.warn,
     stderr: process.stderr,
     canPrompt: () => Boolean(process.stdin.isTTY && process.stderr.isTTY),
     async confirm(question) {

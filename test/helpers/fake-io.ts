@@ -10,6 +10,8 @@ export class FakeExit extends Error {
 export interface FakeIo extends Io {
   /** What was logged for the person (stdout). */
   readonly logged: string[]
+  /** The warnings given (none are given with --json, as on the terminal). */
+  readonly warned: string[]
   /** What went to stderr. */
   readonly errors: string[]
   /** The questions and typed prompts that were asked, in order. */
@@ -33,16 +35,21 @@ export function fakeIo(options: {
 } = {}): FakeIo {
   const logged: string[] = []
   const errors: string[] = []
+  const warned: string[] = []
   const asked: string[] = []
   const handlers = new Set<() => void>()
   return {
     json: options.json ?? false,
     logged,
+    warned,
     errors,
     asked,
     log(text) {
       if (options.json) throw new Error(`logged with --json: ${text}`)
       logged.push(text)
+    },
+    warn(text) {
+      if (!options.json) warned.push(text)
     },
     stderr: {isTTY: false, write: text => errors.push(text)},
     canPrompt: () => options.tty ?? false,
