@@ -2,8 +2,8 @@ import type {StatePaths} from '../config/paths.js'
 import type {Io} from '../core/io.js'
 import type {QueryLimits} from '../store/query-guard.js'
 
-import {copyQueryToStdout} from '../transfer/copy-to-stdout.js'
 import {parseTimeout} from '../core/duration.js'
+import {copyQueryToStdout} from '../transfer/copy-to-stdout.js'
 import {printRows, rowFormat, type RowFormat} from '../ui/print-rows.js'
 
 export interface QueryOptions {
