@@ -28,7 +28,8 @@ export async function generateEvents(file: string, count: number): Promise<void>
              CASE WHEN k.kind = 'wheel' THEN 1 END AS wheel_amount,
              CASE WHEN k.kind = 'wheel' THEN CASE WHEN hash(i) % 4 = 0 THEN 'up' ELSE 'down' END END AS wheel_direction,
              NULL AS modifiers,
-             ['code', 'firefox', 'terminal', 'slack'][1 + ((i // 20000) % 4)::INTEGER] AS app
+             ['code', 'firefox', 'terminal', 'slack'][1 + ((i // 20000) % 4)::INTEGER] AS app,
+             CASE WHEN k.kind = 'key_up' THEN (60 + hash(i) % 80)::INTEGER END AS hold_ms
       FROM range(${count}) t(i),
       LATERAL (SELECT CASE
         WHEN i % 100 < 40 THEN CASE WHEN i % 2 = 0 THEN 'key_down' ELSE 'key_up' END

@@ -254,6 +254,8 @@ async function ingestBaseline(connection: DuckDBConnection, work: Workload): Pro
       else a.appendVarchar(e.modifiers)
       if (e.app === null) a.appendNull()
       else a.appendVarchar(e.app)
+      if (e.holdMs === null) a.appendNull()
+      else a.appendInteger(e.holdMs)
       a.endRow()
     }
 

@@ -47,7 +47,7 @@ try {
   const connection = await access.connect()
   await connection.run(`INSERT INTO events SELECT make_timestamp(1795000000000000 + i * 1000 + i % 7), 1,
     CASE i % 3 WHEN 0 THEN 'key_down' WHEN 1 THEN 'key_up' ELSE 'mouse_move' END, 30 + i % 20, 'letter',
-    (i * 37) % 1900, (i * 53) % 1060, NULL, NULL, NULL, NULL, CASE i % 4 WHEN 0 THEN 'code' WHEN 1 THEN 'firefox' ELSE 'xterm' END
+    (i * 37) % 1900, (i * 53) % 1060, NULL, NULL, NULL, NULL, CASE i % 4 WHEN 0 THEN 'code' WHEN 1 THEN 'firefox' ELSE 'xterm' END, NULL
     FROM range(${EVENTS}) t(i)`)
   console.log(`${EVENTS.toLocaleString('en-US')} events, ${RUNS} runs each, ${cpus().length} × ${cpus()[0].model}, Node ${process.version}`)
   for (const format of ['parquet', 'csv']) {

@@ -16,10 +16,11 @@ export interface EventJson {
   wheel_direction: null | string
   modifiers: null | string
   app: null | string
+  hold_ms: null | number
 }
 
 export const EVENT_COLUMNS = [
-  'ts', 'session_id', 'kind', 'key_code', 'key_class', 'x', 'y', 'button', 'wheel_amount', 'wheel_direction', 'modifiers', 'app',
+  'ts', 'session_id', 'kind', 'key_code', 'key_class', 'x', 'y', 'button', 'wheel_amount', 'wheel_direction', 'modifiers', 'app', 'hold_ms',
 ] as const
 
 export function eventToJson(event: CapturedEvent, sessionId: number): EventJson {
@@ -36,5 +37,6 @@ export function eventToJson(event: CapturedEvent, sessionId: number): EventJson 
     wheel_direction: event.wheelDirection,
     modifiers: event.modifiers,
     app: event.app,
+    hold_ms: event.holdMs ?? null,
   }
 }

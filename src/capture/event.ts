@@ -28,4 +28,6 @@ export interface CapturedEvent {
   wheelDirection: null | WheelDirection
   modifiers: null | string
   app: null | string
+  /** On `key_up`: ms the key was held (its press paired by code as it arrived); null otherwise or when unknown. */
+  holdMs: null | number
 }

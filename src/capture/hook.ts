@@ -21,6 +21,12 @@ export function nowMicros(): number {
  * fields, stamps the time and hands them on, nothing more. It is guarded because an exception
  * escaping a N-API callback aborts the whole process.
  */
+// On X11 uiohook's `time` is the X server's timestamp (ms, CLOCK_MONOTONIC, set when the server
+// saw the event): hold times taken from it carry no delivery jitter, which matters because the
+// hook receives X events in bursts (measured: a second of auto-repeat arrives in one go at the
+// release). Its unit and origin differ on the other platforms, so there receipt time is used.
+const HOOK_TIME_IS_SERVER_MS = process.platform === 'linux'
+
 export async function startInputHook(
   onInput: (raw: RawInput, tsMicros: number) => void,
   onListenerError: (error: unknown) => void,
@@ -43,6 +49,7 @@ export async function startInputHook(
           ctrlKey: event.ctrlKey,
           metaKey: event.metaKey,
           shiftKey: event.shiftKey,
+          time: HOOK_TIME_IS_SERVER_MS ? event.time : undefined,
         },
         ts,
       )

@@ -18,6 +18,12 @@ export interface RawInput {
   ctrlKey?: boolean
   metaKey?: boolean
   shiftKey?: boolean
+  /** Milliseconds on the input system's own clock (X server time, kernel time), when the backend has one. */
+  time?: number
+  /** The backend marks this press as auto-repeat (evdev); X11 repeats are found by KeyPairing. */
+  repeat?: boolean
+  /** Set on a release by KeyPairing: how long the key was held (null when its press was not seen). */
+  holdMs?: null | number
 }
 
 // libuiohook event types (uiohook.h); 6 (clicked) duplicates press+release and is not stored.
@@ -55,7 +61,8 @@ function wheelDirectionOf(raw: RawInput): WheelDirection {
 /**
  * Turn one hook event into an `events` row, keeping only what the capture level allows.
  * `minimal` keeps time and kind; `standard` adds classes, positions and buttons; only `full`
- * keeps the key code, which is enough to reconstruct typed text.
+ * keeps the key code, which is enough to reconstruct typed text. The hold time of a release
+ * (paired by KeyPairing before this) is kept from `standard` up: a timing, not an identity.
  */
 export function normalise(raw: RawInput, level: Level, tsMicros: number, app: null | string = null): CapturedEvent | undefined {
   const kind = kindOf(raw)
@@ -72,6 +79,7 @@ export function normalise(raw: RawInput, level: Level, tsMicros: number, app: nu
     wheelDirection: null,
     modifiers: null,
     app: null,
+    holdMs: null,
   }
   if (level === 'minimal') return row
 
@@ -81,6 +89,7 @@ export function normalise(raw: RawInput, level: Level, tsMicros: number, app: nu
     const code = raw.keycode ?? 0
     row.keyClass = keyClassOf(code)
     if (level === 'full') row.keyCode = code
+    if (kind === 'key_up') row.holdMs = raw.holdMs ?? null
     return row
   }
 

@@ -3,6 +3,7 @@ import type {CapturedEvent} from './event.js'
 
 import {EventQueue} from './event-queue.js'
 import {type Chord, ChordFilter} from './hotkey.js'
+import {KeyPairing} from './key-pairing.js'
 import {MouseSampler} from './mouse-sampler.js'
 import {kindOf, normalise, type RawInput} from './normalise.js'
 
@@ -25,6 +26,10 @@ export interface AppState {
   excluded: boolean
 }
 
+// libuiohook's key event types (uiohook.h), as in normalise.ts.
+const KEY_DOWN = 4
+const KEY_UP = 5
+
 /** Events that may wait for the name of a newly focused app; past this they are dropped and counted. */
 const PENDING_CAPACITY = 10_000
 
@@ -41,6 +46,7 @@ export class Recorder {
   private pausedIndefinitely = false
   private ignoredWhilePaused = 0
   private readonly chord: ChordFilter
+  private readonly pairing = new KeyPairing()
   private onHotkey: ((paused: boolean) => void) | undefined
   private app: AppState = {app: null, excluded: false}
   /** Focus moved and the new app's name is not known yet: events wait here, in order. */
@@ -113,7 +119,21 @@ export class Recorder {
     return this.ignoredWhilePaused
   }
 
+  /** Auto-repeat presses of held keys, not stored (src/capture/key-pairing.ts). */
+  get repeats(): number {
+    return this.pairing.repeats
+  }
+
   handle(raw: RawInput, tsMicros: number): void {
+    // Pairing sees every key event, paused or excluded too, so a key pressed before a pause and
+    // released after it is still paired, and a held key's repeats never reach the chord filter.
+    if (raw.type === KEY_DOWN || raw.type === KEY_UP) {
+      const key = {code: raw.keycode ?? 0, timeMs: raw.time ?? tsMicros / 1000, repeat: raw.repeat}
+      const verdict = raw.type === KEY_DOWN ? this.pairing.press(key) : this.pairing.release(key)
+      if (verdict.kind === 'repeat') return
+      if (verdict.kind === 'release') raw.holdMs = verdict.holdMs
+    }
+
     // The panic chord is seen even while paused (it resumes) and in excluded apps.
     this.chord.offer(raw, tsMicros)
   }

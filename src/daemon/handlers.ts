@@ -79,6 +79,7 @@ export async function daemonStatus(context: DaemonContext): Promise<DaemonStatus
     dropped: recorder.dropped,
     follow_dropped: followers.dropped,
     ignored_while_paused: recorder.ignored,
+    key_repeats_skipped: recorder.repeats,
     database,
     database_bytes: fileSize(database) + fileSize(`${database}.wal`),
     last_write_error: writer.lastWriteError,

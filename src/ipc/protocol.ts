@@ -63,6 +63,8 @@ export interface DaemonStatus extends AppStatus {
   dropped: number
   follow_dropped: number
   ignored_while_paused: number
+  /** Auto-repeat presses of held keys, not stored (a held key is one press and one release). */
+  key_repeats_skipped: number
   database: string
   database_bytes: number
   last_write_error: null | string

@@ -50,6 +50,8 @@ export class EventWriter {
       appendNullable(a, e.wheelDirection, v => a.appendVarchar(v))
       appendNullable(a, e.modifiers, v => a.appendVarchar(v))
       appendNullable(a, e.app, v => a.appendVarchar(v))
+      // Absent in events spooled by an older version (src/store/event-spool.ts).
+      appendNullable(a, e.holdMs ?? null, v => a.appendInteger(v))
       a.endRow()
     }
 

@@ -118,6 +118,13 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => strin
       )`,
     ],
   },
+  {
+    // Hold time (dwell) on `key_up` rows: key press to release of the same physical key, paired by
+    // code as events arrive (src/capture/key-pairing.ts), so `standard` gets the strongest typing
+    // rhythm feature without key identity. NULL on other rows, at `minimal`, and in older rows.
+    version: 5,
+    statements: ['ALTER TABLE events ADD COLUMN hold_ms INTEGER'],
+  },
 ]
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map(migration => migration.version))

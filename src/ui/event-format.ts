@@ -14,7 +14,8 @@ export function localTime(iso: string, now: Date = new Date()): string {
 /** The table cells of one `events` row. */
 export function eventCells(row: Record<string, JsonValue>): string[] {
   const text = (value: JsonValue | undefined): string => (value === null || value === undefined ? '' : String(value))
-  const key = row.key_code === null || row.key_code === undefined ? text(row.key_class) : `${text(row.key_class)} (${text(row.key_code)})`
+  const identity = row.key_code === null || row.key_code === undefined ? text(row.key_class) : `${text(row.key_class)} (${text(row.key_code)})`
+  const key = row.hold_ms === null || row.hold_ms === undefined ? identity : `${identity}, held ${text(row.hold_ms)} ms`
   const position = row.x === null || row.x === undefined ? '' : `${text(row.x)},${text(row.y)}`
   const wheel = row.wheel_direction ? `${text(row.wheel_direction)} ×${text(row.wheel_amount)}` : ''
   return [localTime(String(row.ts)), text(row.kind), key, position, text(row.button), wheel, text(row.modifiers), text(row.app)]

@@ -134,7 +134,7 @@ describe('export, redact, forget and the ledger on a private X display', {skip},
     const keys = path.join(s.home, 'keys.csv')
     assert.equal((await s.run(['export', '--out', keys, '--redact', 'keys'])).code, 0)
     const keyColumns = await readWith(`SELECT list(column_name) AS columns FROM (DESCRIBE SELECT * FROM ${READERS.csv(keys)})`)
-    assert.deepEqual(keyColumns[0].columns, ['ts', 'session_id', 'kind', 'key_class', 'x', 'y', 'button', 'wheel_amount', 'wheel_direction', 'modifiers', 'app'])
+    assert.deepEqual(keyColumns[0].columns, ['ts', 'session_id', 'kind', 'key_class', 'x', 'y', 'button', 'wheel_amount', 'wheel_direction', 'modifiers', 'app', 'hold_ms'])
     assert.deepEqual(await readWith(canonical(READERS.csv(keys), [])), stored.map(({key_code: _, ...rest}) => rest))
 
     // coarse (a bare --redact): grid, rounding, hashed app, no key codes.
@@ -283,9 +283,9 @@ describe('export, redact, forget and the ledger on a private X display', {skip},
     const hour = 3600e6
     // Three planted blocks an hour apart; the middle one (and a session inside it) is to be forgotten.
     await writeFile(file, `
-      INSERT INTO events SELECT make_timestamp(${now - 3 * hour} + i * 1000), 7, 'key_down', NULL, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'keep-before' FROM range(100) t(i);
-      INSERT INTO events SELECT make_timestamp(${now - 2 * hour} + i * 1000), 8, 'key_down', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'SENTINEL-forget-me-41c7' FROM range(200) t(i);
-      INSERT INTO events SELECT make_timestamp(${now - hour} + i * 1000), 9, 'key_down', NULL, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'keep-after' FROM range(100) t(i);
+      INSERT INTO events SELECT make_timestamp(${now - 3 * hour} + i * 1000), 7, 'key_down', NULL, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'keep-before', NULL FROM range(100) t(i);
+      INSERT INTO events SELECT make_timestamp(${now - 2 * hour} + i * 1000), 8, 'key_down', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'SENTINEL-forget-me-41c7', NULL FROM range(200) t(i);
+      INSERT INTO events SELECT make_timestamp(${now - hour} + i * 1000), 9, 'key_down', NULL, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'keep-after', NULL FROM range(100) t(i);
       INSERT INTO sessions (started_at, ended_at, level) VALUES (make_timestamp(${now - 2 * hour - 1000}), make_timestamp(${now - 2 * hour + 300_000}), 'full');
     `)
     // First make sure the check below can fail: the sentinel is in the raw bytes now.
@@ -325,8 +325,8 @@ describe('export, redact, forget and the ledger on a private X display', {skip},
     const hour = 3600e6
     await writeFile(file, `
       INSERT INTO events SELECT make_timestamp(${now - 5 * hour} + i * 1000), 7, 'mouse_move', NULL, NULL, (i % 2000)::INTEGER, (i % 1000)::INTEGER,
-        NULL, NULL, NULL, NULL, NULL FROM range(1500000) t(i);
-      INSERT INTO events SELECT make_timestamp(${now - 2 * hour} + i * 1000), 8, 'key_down', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'SENTINEL-running-9d2e' FROM range(300) t(i);
+        NULL, NULL, NULL, NULL, NULL, NULL FROM range(1500000) t(i);
+      INSERT INTO events SELECT make_timestamp(${now - 2 * hour} + i * 1000), 8, 'key_down', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'SENTINEL-running-9d2e', NULL FROM range(300) t(i);
     `)
     assert.notEqual(bytesOf(file).indexOf('SENTINEL-running-9d2e'), -1)
 

@@ -31,11 +31,11 @@ async function plant(file: string): Promise<number> {
     // Bursts of ten presses 150 ms apart, one burst every 8 s: bursts, hesitations and cadence all show.
     const at = `make_timestamp(${T0} + (i // 3000) * ${DAY} + ((i % 3000) // 10) * 8_000_000 + (i % 10) * 150_000 + i % 7)`
     await connection.run(`INSERT INTO events
-      SELECT ${at}, 1, 'key_down', 30 + i % 20, CASE WHEN i % 11 = 0 THEN 'correction' ELSE 'letter' END, NULL, NULL, NULL, NULL, NULL, NULL, ${apps} FROM range(6000) t(i)
-      UNION ALL SELECT ${at} + INTERVAL 80 MILLISECOND, 1, 'key_up', 30 + i % 20, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, ${apps} FROM range(6000) t(i)
-      UNION ALL SELECT ${at} + INTERVAL 1 SECOND, 1, 'mouse_move', NULL, NULL, (i * 37) % 1900, (i * 53) % 1060, NULL, NULL, NULL, NULL, ${apps} FROM range(6000) t(i)
-      UNION ALL SELECT ${at} + INTERVAL 1500 MILLISECOND, 1, 'mouse_down', NULL, NULL, (i % 60) * 40 + 3, (i // 60) * 40 + 3, 1, NULL, NULL, NULL, ${apps} FROM range(3000) t(i)
-      UNION ALL SELECT ${at} + INTERVAL 1700 MILLISECOND, 1, 'wheel', NULL, NULL, 10, 20, NULL, 1 + i % 3, CASE WHEN i % 2 = 0 THEN 'down' ELSE 'up' END, NULL, ${apps} FROM range(2000) t(i)`)
+      SELECT ${at}, 1, 'key_down', 30 + i % 20, CASE WHEN i % 11 = 0 THEN 'correction' ELSE 'letter' END, NULL, NULL, NULL, NULL, NULL, NULL, ${apps}, NULL FROM range(6000) t(i)
+      UNION ALL SELECT ${at} + INTERVAL 80 MILLISECOND, 1, 'key_up', 30 + i % 20, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, ${apps}, NULL FROM range(6000) t(i)
+      UNION ALL SELECT ${at} + INTERVAL 1 SECOND, 1, 'mouse_move', NULL, NULL, (i * 37) % 1900, (i * 53) % 1060, NULL, NULL, NULL, NULL, ${apps}, NULL FROM range(6000) t(i)
+      UNION ALL SELECT ${at} + INTERVAL 1500 MILLISECOND, 1, 'mouse_down', NULL, NULL, (i % 60) * 40 + 3, (i // 60) * 40 + 3, 1, NULL, NULL, NULL, ${apps}, NULL FROM range(3000) t(i)
+      UNION ALL SELECT ${at} + INTERVAL 1700 MILLISECOND, 1, 'wheel', NULL, NULL, 10, 20, NULL, 1 + i % 3, CASE WHEN i % 2 = 0 THEN 'down' ELSE 'up' END, NULL, ${apps}, NULL FROM range(2000) t(i)`)
     const reader = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM events')
     return Number(reader.getRowObjectsJS()[0].n)
   } finally {

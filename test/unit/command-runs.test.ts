@@ -53,7 +53,7 @@ async function seed(): Promise<void> {
   await sql(`INSERT INTO events
     SELECT make_timestamp(${T0} + i * ${MINUTE}), 1, CASE WHEN i % 2 = 0 THEN 'key_down' ELSE 'mouse_move' END,
       CASE WHEN i % 2 = 0 THEN 30 END, CASE WHEN i % 2 = 0 THEN 'letter' END,
-      CASE WHEN i % 2 = 1 THEN 149 END, CASE WHEN i % 2 = 1 THEN 51 END, NULL, NULL, NULL, NULL, 'code'
+      CASE WHEN i % 2 = 1 THEN 149 END, CASE WHEN i % 2 = 1 THEN 51 END, NULL, NULL, NULL, NULL, 'code', NULL
     FROM range(60) t(i)`)
 }
 

@@ -20,7 +20,9 @@ import {beginSession} from '../../src/daemon/session.js'
 import {closeDatabase, openDatabase} from '../../src/store/open-database.js'
 import {UiohookKey} from './uiohook-keys.js'
 
-const key: RawInput = {type: 4, keycode: UiohookKey.A}
+/** Presses of different keys: presses of one key never released would be auto-repeat, not stored. */
+let keyIndex = 0
+const nextKey = (): RawInput => ({type: 4, keycode: UiohookKey.A + (keyIndex++ % 10)})
 
 /**
  * The daemon's IPC handlers on a real database file, as runDaemon assembles them, without the
@@ -68,7 +70,7 @@ describe('daemon handlers', () => {
 
   test('status counts what the writer committed', async () => {
     const {recorder, writer} = parts.context
-    for (let i = 0; i < 3; i++) recorder.handle(key, nowMicros())
+    for (let i = 0; i < 3; i++) recorder.handle(nextKey(), nowMicros())
     let status = await call('status') as Record<string, unknown>
     assert.equal(status.queued, 3)
     assert.equal(status.events_total, 0)
@@ -100,7 +102,7 @@ describe('daemon handlers', () => {
 
   test('operate commits what was captured before it runs (an export includes it), and refuses an unknown name', async () => {
     const {recorder, store} = parts.context
-    recorder.handle(key, nowMicros())
+    recorder.handle(nextKey(), nowMicros())
     const out = path.join(home, 'events.csv')
     const result = await call('operate', {name: 'export', params: {out, format: 'csv'}}) as {rows: number}
     assert.equal(result.rows, 4)
@@ -112,7 +114,7 @@ describe('daemon handlers', () => {
   test('stop writes everything, ends the session, removes the pid file and frees the database', async () => {
     const {recorder, shutdown} = parts.context
     writePidFile(paths)
-    recorder.handle(key, nowMicros())
+    recorder.handle(nextKey(), nowMicros())
     const stopped = await call('stop') as Record<string, unknown>
     assert.equal(stopped.running, false)
     assert.equal(stopped.events_session, 5)

@@ -18,6 +18,7 @@ const EMPTY: Omit<CapturedEvent, 'kind' | 'tsMicros'> = {
   wheelDirection: null,
   modifiers: null,
   app: null,
+  holdMs: null,
 }
 
 const keyDown: RawInput = {

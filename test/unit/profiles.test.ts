@@ -26,6 +26,7 @@ interface Row {
   wheel_direction?: string
   modifiers?: string
   app?: string
+  hold_ms?: number
 }
 
 async function withEvents<T>(rows: Row[], work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
@@ -36,11 +37,11 @@ async function withEvents<T>(rows: Row[], work: (connection: DuckDBConnection) =
     for (const row of rows) {
       await connection.run(
         `INSERT INTO events VALUES (make_timestamp($ts::BIGINT), 1, $kind, $key_code::INTEGER, $key_class::VARCHAR, $x::INTEGER, $y::INTEGER,
-          $button::TINYINT, $wheel_amount::SMALLINT, $wheel_direction::VARCHAR, $modifiers::VARCHAR, $app::VARCHAR)`,
+          $button::TINYINT, $wheel_amount::SMALLINT, $wheel_direction::VARCHAR, $modifiers::VARCHAR, $app::VARCHAR, $hold_ms::INTEGER)`,
         {
           ts: row.ts, kind: row.kind, key_code: row.key_code ?? null, key_class: row.key_class ?? null, x: row.x ?? null, y: row.y ?? null,
           button: row.button ?? null, wheel_amount: row.wheel_amount ?? null, wheel_direction: row.wheel_direction ?? null,
-          modifiers: row.modifiers ?? null, app: row.app ?? null,
+          modifiers: row.modifiers ?? null, app: row.app ?? null, hold_ms: row.hold_ms ?? null,
         },
       )
     }
@@ -86,25 +87,44 @@ describe('profile SQL on hand-built rows', () => {
     })
   })
 
-  test('keys: every column but key_code, values unchanged', async () => {
+  test('keys: every column but key_code, values unchanged (hold times included)', async () => {
     await withEvents([
       {
         ts: T0 + 123_456, kind: 'key_down', key_code: 30, key_class: 'letter', modifiers: 'shift', app: 'code',
+      },
+      {
+        ts: T0 + 210_000, kind: 'key_up', key_code: 30, key_class: 'letter', app: 'code', hold_ms: 87,
       },
       {
         ts: T0 + 223_456, kind: 'mouse_down', x: 151, y: 49, button: 1, app: 'code',
       },
     ], async connection => {
       const {columns, rows} = await select(connection, 'keys')
-      assert.deepEqual(columns, ['ts', 'session_id', 'kind', 'key_class', 'x', 'y', 'button', 'wheel_amount', 'wheel_direction', 'modifiers', 'app'])
+      assert.deepEqual(columns, ['ts', 'session_id', 'kind', 'key_class', 'x', 'y', 'button', 'wheel_amount', 'wheel_direction', 'modifiers', 'app', 'hold_ms'])
       assert.deepEqual(rows, [
         {
-          ...empty, ts: '2026-01-05T10:00:00.123456Z', kind: 'key_down', key_class: 'letter', modifiers: 'shift', app: 'code',
+          ...empty, ts: '2026-01-05T10:00:00.123456Z', kind: 'key_down', key_class: 'letter', modifiers: 'shift', app: 'code', hold_ms: null,
         },
         {
-          ...empty, ts: '2026-01-05T10:00:00.223456Z', kind: 'mouse_down', x: 151, y: 49, button: 1, app: 'code',
+          ...empty, ts: '2026-01-05T10:00:00.210000Z', kind: 'key_up', key_class: 'letter', app: 'code', hold_ms: 87,
+        },
+        {
+          ...empty, ts: '2026-01-05T10:00:00.223456Z', kind: 'mouse_down', x: 151, y: 49, button: 1, app: 'code', hold_ms: null,
         },
       ])
+    })
+  })
+
+  test('coarse and aggregate drop hold times (a biometric); none keeps them', async () => {
+    await withEvents([{
+      ts: T0, kind: 'key_up', key_code: 30, key_class: 'letter', app: 'code', hold_ms: 87,
+    }], async connection => {
+      for (const profile of ['coarse', 'aggregate'] as const) {
+        const {columns} = await select(connection, profile)
+        assert.ok(!columns.includes('hold_ms'), profile)
+      }
+
+      assert.equal((await select(connection, 'none')).rows[0].hold_ms, 87)
     })
   })
 

@@ -11,6 +11,9 @@ const us = (ms: number): number => ms * 1000
 const T0 = 1_700_000_000_000 // ms
 
 const key: RawInput = {type: 4, keycode: UiohookKey.A}
+/** Presses of different keys (A, S, D …): presses of one key never released would be auto-repeat. */
+let keyIndex = 0
+const nextKey = (): RawInput => ({type: 4, keycode: 30 + (keyIndex++ % 10)})
 const click: RawInput = {
   type: 7, x: 50, y: 60, button: 1,
 }
@@ -106,31 +109,31 @@ describe('Recorder', () => {
 
   it('counts events dropped when the queue is full', () => {
     const rec = recorder({queueCapacity: 2})
-    for (let i = 0; i < 5; i++) rec.handle(key, us(T0 + i))
+    for (let i = 0; i < 5; i++) rec.handle(nextKey(), us(T0 + i))
     assert.equal(rec.dropped, 3)
     assert.deepEqual(summary(rec), [
       ['key_down', T0],
       ['key_down', T0 + 1],
     ])
-    rec.handle(key, us(T0 + 10))
+    rec.handle(nextKey(), us(T0 + 10))
     assert.equal(rec.drain().length, 1)
     assert.equal(rec.dropped, 3)
   })
 
   it('records nothing while paused until resumed, and counts what it ignored', () => {
     const rec = recorder()
-    rec.handle(key, us(T0))
+    rec.handle(nextKey(), us(T0))
     rec.pause()
     assert.equal(rec.isPaused(T0 + 1), true)
     assert.equal(rec.isPaused(T0 + 1_000_000_000), true)
-    rec.handle(key, us(T0 + 1))
+    rec.handle(nextKey(), us(T0 + 1))
     rec.handle(click, us(T0 + 2))
     rec.handle(move(9), us(T0 + 3))
     rec.handle({type: 6}, us(T0 + 4))
     assert.equal(rec.ignored, 4)
     rec.resume()
     assert.equal(rec.isPaused(T0 + 5), false)
-    rec.handle(key, us(T0 + 5))
+    rec.handle(nextKey(), us(T0 + 5))
     assert.deepEqual(summary(rec), [
       ['key_down', T0],
       ['key_down', T0 + 5],
@@ -144,10 +147,10 @@ describe('Recorder', () => {
     rec.pause(T0 + 1000)
     assert.equal(rec.isPaused(T0), true)
     assert.equal(rec.isPaused(T0 + 999), true)
-    rec.handle(key, us(T0 + 500))
-    rec.handle(key, us(T0 + 999))
-    rec.handle(key, us(T0 + 1000))
-    rec.handle(key, us(T0 + 1500))
+    rec.handle(nextKey(), us(T0 + 500))
+    rec.handle(nextKey(), us(T0 + 999))
+    rec.handle(nextKey(), us(T0 + 1000))
+    rec.handle(nextKey(), us(T0 + 1500))
     assert.equal(rec.ignored, 2)
     assert.deepEqual(summary(rec), [
       ['key_down', T0 + 1000],

@@ -55,7 +55,7 @@ async function seed(file: string): Promise<void> {
       SELECT make_timestamp(${T0} + i * 60000), 1, CASE WHEN i % 2 = 0 THEN 'key_down' ELSE 'mouse_move' END,
         CASE WHEN i % 2 = 0 THEN 30 END, CASE WHEN i % 2 = 0 THEN 'letter' END,
         CASE WHEN i % 2 = 1 THEN 149 + i % 7 END, CASE WHEN i % 2 = 1 THEN 51 END, NULL, NULL, NULL, NULL,
-        CASE WHEN i >= 3000 AND i < 5000 THEN '${SENTINEL}' ELSE 'code' END
+        CASE WHEN i >= 3000 AND i < 5000 THEN '${SENTINEL}' ELSE 'code' END, NULL
       FROM range(10000) t(i)`)
     await connection.run('INSERT INTO audit_log (ts, action, outcome) VALUES (now()::TIMESTAMP, \'export\', \'ok\')')
     await connection.run(`INSERT INTO windows (ts, session_id, app, title) VALUES
