@@ -1,4 +1,12 @@
+import type {KeyClass} from '../capture/event.js'
 import type {RawInput} from '../capture/normalise.js'
+
+import {keyClassOf} from '../capture/key-class.js'
+import {Rng} from './rng.js'
+import {fatigue, Typist} from './typist.js'
+import {Workweek} from './workday.js'
+
+export {Rng} from './rng.js'
 
 /**
  * Deterministic synthetic input: a plausible day at a desk, as the raw uiohook events the
@@ -7,16 +15,23 @@ import type {RawInput} from '../capture/normalise.js'
  * hook, the clock or `Math.random`: the same options always give the same stream.
  *
  * What it models, roughly:
- * - typing in bursts of words (~150 ms between key presses, keys held ~100 ms, rollover,
- *   shift for capitals, backspace corrections, enter and shortcuts), with short hesitations
- *   between bursts;
+ * - one person typing (src/demo/typist.ts): words in bursts, with that person's own hold times
+ *   per key class and down-down latencies per key-class pair, stable across days, slower and
+ *   more error-prone after lunch and late in the afternoon; shift for capitals, rollover (the
+ *   next key pressed before the last is released), backspace corrections, enter; every key
+ *   release carries its hold (`holdMs`, whole ms, the release stamped exactly that long after
+ *   its press), as the daemon's key pairing would give it;
+ * - shortcuts: ctrl+s, ctrl+c … ctrl+v under one ctrl, ctrl+t/w/l/f in a browser, ctrl+r in a
+ *   shell, alt+tab, meta+space, the modifier's own press and release around the key;
  * - smooth pointer paths (minimum-jerk with a slight curve and hand jitter) reported at a
  *   60–120 Hz poll, ending in a click, double click, right click or a short drag;
  * - wheel bursts (one notch every 20–80 ms);
- * - an app with focus (`code`, `firefox`, `slack`, `terminal`) that changes every few
- *   minutes and shapes the mix (more typing in an editor, more scrolling in a browser);
- * - idle gaps: hesitations of 2–30 s, breaks of minutes, and, on the `workday` schedule,
- *   nights and lunch with no input at all.
+ * - the app with focus (`code`, `firefox`, `slack`, `terminal`), which shapes the mix (more
+ *   typing in an editor, more scrolling in a browser): focus sessions in the editor (~14 min
+ *   median) and terminal (~6 min), short visits to the browser and chat, and interruptions: a
+ *   switch to chat or the browser and back within 15–100 s, every ~9 min of focused work;
+ * - idle gaps: hesitations of 2–30 s, breaks of minutes, and, on the `workday` schedule
+ *   (src/demo/workday.ts), nights, weekends, lunch and meetings with no input at all.
  */
 
 export const SYNTHETIC_APPS = ['code', 'firefox', 'slack', 'terminal'] as const
@@ -41,72 +56,17 @@ export interface SyntheticOptions {
   /** Stop after this many raw inputs. Without `durationMs` or `count` the stream never ends. */
   count?: number
   /**
-   * `workday` (default): input only 09:00–12:30 and 13:30–18:00 UTC on weekdays, so a
-   * duration of days looks like days. `continuous`: a desk that never sleeps.
+   * `workday` (default): input on weekdays ~09:00–18:00 UTC, but not at lunch (~12:30, ~1 h)
+   * or in meetings, so a duration of days looks like days. `continuous`: a desk that never sleeps.
    */
   schedule?: 'continuous' | 'workday'
+  /** Seed of the person typing (src/demo/typist.ts). Default: `seed`. The same typist with another `seed` is the same person on other days. */
+  typist?: number
   /** Screen size in pixels. Default 2560×1440. */
   screen?: {height: number; width: number}
 }
 
 export const DEFAULT_SYNTHETIC_START_MICROS = Date.UTC(2025, 2, 3, 9, 0, 0) * 1000
-
-/** A small, fast, seedable PRNG (mulberry32) with the few distributions the generator needs. */
-export class Rng {
-  private state: number
-
-  constructor(seed: number) {
-    this.state = seed >>> 0
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6D_2B_79_F5) >>> 0
-    let t = this.state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-
-  between(min: number, max: number): number {
-    return min + (max - min) * this.next()
-  }
-
-  int(min: number, maxInclusive: number): number {
-    return min + Math.floor(this.next() * (maxInclusive - min + 1))
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p
-  }
-
-  normal(mean = 0, sd = 1): number {
-    const u = 1 - this.next()
-    const v = this.next()
-    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)
-  }
-
-  /** Log-normal with the given median and log-space spread. */
-  logNormal(median: number, sigma: number): number {
-    return median * Math.exp(this.normal(0, sigma))
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]
-  }
-
-  weighted<T>(items: ReadonlyArray<readonly [T, number]>): T {
-    let total = 0
-    for (const [, w] of items) total += w
-    let r = this.next() * total
-    for (const [item, w] of items) {
-      r -= w
-      if (r < 0) return item
-    }
-
-    return items.at(-1)![0]
-  }
-}
 
 // libuiohook event types and key codes (VC_*).
 const KEY_PRESSED = 4
@@ -137,6 +97,14 @@ const VC = {
   c: 46,
   v: 47,
   z: 44,
+  x: 45,
+  t: 20,
+  w: 17,
+  l: 38,
+  f: 33,
+  r: 19,
+  k: 37,
+  p: 25,
 } as const
 
 // English letter frequencies (per mille) over the VC codes of a..z.
@@ -178,17 +146,58 @@ interface AppProfile {
   activities: ReadonlyArray<readonly [Activity, number]>
   /** Chance a typed character is punctuation or a digit rather than a letter. */
   symbols: number
+  /** How long focus stays, unless interrupted: log-normal median (minutes) and spread. */
+  stint: readonly [number, number]
+  /** Focused work here is interrupted now and then (a chat, a look at the browser). */
+  focus: boolean
+  /** Shortcuts people press here, each a modifier and the keys pressed under one hold of it. */
+  shortcuts: ReadonlyArray<readonly [Chord, number]>
 }
 
-type Activity = 'mouse' | 'scroll' | 'typing'
+type Activity = 'mouse' | 'scroll' | 'shortcut' | 'typing'
+type Chord = readonly [modifier: 'alt' | 'ctrl' | 'meta', keys: readonly number[]]
 
 const APPS: Record<SyntheticApp, AppProfile> = {
-  code: {weight: 4, activities: [['typing', 6], ['mouse', 2.5], ['scroll', 1.5]], symbols: 0.18},
-  firefox: {weight: 3, activities: [['typing', 1.5], ['mouse', 5], ['scroll', 3.5]], symbols: 0.05},
-  slack: {weight: 2, activities: [['typing', 5], ['mouse', 3], ['scroll', 2]], symbols: 0.04},
-  terminal: {weight: 2, activities: [['typing', 7.5], ['mouse', 1.5], ['scroll', 1]], symbols: 0.2},
+  code: {
+    weight: 4,
+    activities: [['typing', 6], ['mouse', 2.5], ['scroll', 1.5], ['shortcut', 0.6]],
+    symbols: 0.18,
+    stint: [14, 0.5],
+    focus: true,
+    shortcuts: [[['ctrl', [VC.s]], 5], [['ctrl', [VC.c, VC.v]], 3], [['ctrl', [VC.z]], 2], [['ctrl', [VC.x]], 1], [['ctrl', [VC.f]], 1], [['ctrl', [VC.p]], 1.5]],
+  },
+  firefox: {
+    weight: 3,
+    activities: [['typing', 1.5], ['mouse', 5], ['scroll', 3.5], ['shortcut', 1]],
+    symbols: 0.05,
+    stint: [3, 0.8],
+    focus: false,
+    shortcuts: [[['ctrl', [VC.t]], 2], [['ctrl', [VC.w]], 2], [['ctrl', [VC.l]], 2], [['ctrl', [VC.f]], 1], [['ctrl', [VC.r]], 1], [['alt', [VC.left]], 1.5], [['ctrl', [VC.c]], 1]],
+  },
+  slack: {
+    weight: 2,
+    activities: [['typing', 5], ['mouse', 3], ['scroll', 2], ['shortcut', 0.3]],
+    symbols: 0.04,
+    stint: [1.5, 0.7],
+    focus: false,
+    shortcuts: [[['ctrl', [VC.k]], 2], [['alt', [VC.up]], 1], [['ctrl', [VC.v]], 1]],
+  },
+  terminal: {
+    weight: 2,
+    activities: [['typing', 7.5], ['mouse', 1.5], ['scroll', 1], ['shortcut', 0.5]],
+    symbols: 0.2,
+    stint: [6, 0.6],
+    focus: true,
+    shortcuts: [[['ctrl', [VC.c]], 3], [['ctrl', [VC.r]], 2], [['ctrl', [VC.l]], 1.5], [['ctrl', [VC.v]], 1]],
+  },
 }
 const APP_WEIGHTS = SYNTHETIC_APPS.map(app => [app, APPS[app].weight] as const)
+/** Where focused work goes when interrupted. */
+const INTERRUPTERS: ReadonlyArray<readonly [SyntheticApp, number]> = [['slack', 3], ['firefox', 2]]
+const MODIFIER_KEYS = {alt: VC.alt, ctrl: VC.ctrl, meta: VC.meta} as const
+const MODIFIER_FLAGS = {alt: 'altKey', ctrl: 'ctrlKey', meta: 'metaKey'} as const
+/** Modifier keys: a release of one carries no flags (only one is ever held here). */
+const HELD_MODIFIERS = new Set<number>([VC.alt, VC.ctrl, VC.meta, VC.shift])
 
 const MS = 1000
 const SECOND = 1000 * MS
@@ -207,6 +216,12 @@ const NO_MODIFIERS: Modifiers = {
   altKey: false, ctrlKey: false, metaKey: false, shiftKey: false,
 }
 
+/** The last release of a key code, which a new press of that code must not precede. */
+interface Release {
+  input: SyntheticInput
+  downMicros: number
+}
+
 /** The generator's state; one activity at a time appends its inputs to `block`. */
 class Desk {
   readonly rng: Rng
@@ -217,27 +232,66 @@ class Desk {
   y: number
   private readonly width: number
   private readonly height: number
+  private readonly typist: Typist
   private block: SyntheticInput[] = []
+  private day = Number.NaN
+  /** `fatigue()` at the start of the current activity. */
+  private tired = 1
+  /** During an interruption: the app to go back to and until when it keeps focus then. */
+  private home: undefined | {app: SyntheticApp; until: number}
+  private nextInterruption = Number.POSITIVE_INFINITY
+  private readonly released = new Map<number, Release>()
+  /** Typing: when the last key went down and its class (the next key's latency depends on both). */
+  private keyAt = 0
+  private lastClass: KeyClass | undefined
 
-  constructor(options: Required<Pick<SyntheticOptions, 'screen' | 'seed' | 'startMicros'>>) {
+  constructor(options: Required<Pick<SyntheticOptions, 'screen' | 'seed' | 'startMicros' | 'typist'>>) {
     this.rng = new Rng(options.seed)
+    this.typist = new Typist(options.typist)
     this.t = options.startMicros
     this.width = options.screen.width
     this.height = options.screen.height
     this.x = Math.round(this.width / 2)
     this.y = Math.round(this.height / 2)
     this.app = this.rng.weighted(APP_WEIGHTS)
-    this.appUntil = this.t + this.appStint()
+    this.appUntil = this.t + this.appStint(this.app)
   }
 
   /** Inputs of the next activity (or nothing, for an idle gap), in time order. */
   step(): SyntheticInput[] {
     this.block = []
+    const day = Math.floor(this.t / DAY)
+    if (day !== this.day) {
+      this.day = day
+      this.typist.startDay(this.rng)
+    }
+
+    this.tired = fatigue((this.t - day * DAY) / HOUR)
     if (this.t >= this.appUntil) this.switchApp()
+    else if (this.t >= this.nextInterruption && !this.home) this.interrupt()
     const activity = this.rng.weighted(APPS[this.app].activities)
-    if (activity === 'typing') this.typing()
-    else if (activity === 'mouse') this.pointing()
-    else this.scrolling()
+    switch (activity) {
+    case 'mouse': {
+      this.pointing()
+      break
+    }
+
+    case 'scroll': {
+      this.scrolling()
+      break
+    }
+
+    case 'shortcut': {
+      this.chord(this.rng.weighted(APPS[this.app].shortcuts))
+      break
+    }
+
+    case 'typing': {
+      this.typing()
+      break
+    }
+    }
+
     const {block} = this
     // Key releases can land after the next press (rollover): keep the block in time order.
     block.sort((a, b) => a.tsMicros - b.tsMicros)
@@ -247,27 +301,56 @@ class Desk {
     return block
   }
 
-  private appStint(): number {
-    return Math.round(Math.min(this.rng.logNormal(2.5 * MINUTE, 0.9), 40 * MINUTE))
+  /** Back at the desk after a break (night, lunch, a meeting): whatever has focus now is a fresh start. */
+  resume(at: number): void {
+    this.t = at
+    this.appUntil = Math.min(this.appUntil, at)
+    this.home = undefined
+  }
+
+  private appStint(app: SyntheticApp): number {
+    const [median, sigma] = APPS[app].stint
+    return Math.round(Math.min(this.rng.logNormal(median * MINUTE, sigma), 50 * MINUTE))
   }
 
   private switchApp(): void {
+    if (this.home) {
+      // Back from an interruption to the work it broke off.
+      const {app, until} = this.home
+      this.home = undefined
+      this.focus(app)
+      this.appUntil = Math.max(until, this.t + 30 * SECOND)
+      return
+    }
+
     let next = this.rng.weighted(APP_WEIGHTS)
     if (next === this.app) next = this.rng.pick(SYNTHETIC_APPS.filter(a => a !== this.app))
-    // Half the time by alt+tab (focus changes once tab is pressed), otherwise by a click.
-    if (this.rng.chance(0.5)) {
-      const t0 = this.t
-      this.key(VC.alt, t0, 90 * MS + this.hold() + 120 * MS, {...NO_MODIFIERS, altKey: true})
-      this.app = next
-      this.key(VC.tab, t0 + 90 * MS, this.hold(), {...NO_MODIFIERS, altKey: true})
-      this.t = t0 + 400 * MS
+    this.focus(next)
+    this.appUntil = this.t + this.appStint(next)
+    this.nextInterruption = APPS[next].focus ? this.t + Math.round(this.rng.logNormal(9 * MINUTE, 0.5)) : Number.POSITIVE_INFINITY
+  }
+
+  /** A chat or a look at the browser in the middle of focused work, back within 15–100 s. */
+  private interrupt(): void {
+    const away = this.rng.weighted(INTERRUPTERS.filter(([app]) => app !== this.app))
+    const length = Math.round(this.rng.between(15, 100) * SECOND)
+    this.home = {app: this.app, until: this.appUntil + length}
+    this.focus(away)
+    this.appUntil = this.t + length
+    this.nextInterruption = this.home.until + Math.round(this.rng.logNormal(9 * MINUTE, 0.5))
+  }
+
+  /** Give `app` focus: mostly by alt+tab (focus changes once tab is pressed), otherwise by a click. */
+  private focus(app: SyntheticApp): void {
+    if (this.rng.chance(0.6)) {
+      this.chord(['alt', [VC.tab]], () => {
+        this.app = app
+      })
     } else {
-      this.app = next
+      this.app = app
       this.moveTo(this.rng.int(0, this.width - 1), this.rng.int(0, 40))
       this.click(1, 1)
     }
-
-    this.appUntil = this.t + this.appStint()
   }
 
   /** Time between activities: mostly short, sometimes a hesitation, now and then a break. */
@@ -279,38 +362,93 @@ class Desk {
     return Math.round(this.rng.logNormal(8 * MINUTE, 0.6))
   }
 
-  private hold(): number {
-    return Math.round(Math.max(35, this.rng.normal(95, 22)) * MS)
-  }
-
-  private interKey(): number {
-    return Math.round(Math.min(Math.max(this.rng.logNormal(140, 0.45), 35), 900) * MS)
-  }
-
   private push(tsMicros: number, raw: RawInput): void {
     this.block.push({tsMicros, app: this.app, raw})
   }
 
-  private key(code: number, down: number, hold: number, mods: Modifiers = NO_MODIFIERS): void {
+  /**
+   * A key held `holdMs` from `down` (µs): its release is stamped exactly that much later and
+   * carries the hold. A modifier's own press carries its flag and its release does not, as
+   * uiohook reports them (the mask is set before a press is dispatched, cleared before a release).
+   */
+  private key(code: number, down: number, holdMs: number, mods: Modifiers = NO_MODIFIERS): SyntheticInput {
+    // Nobody presses a key again before releasing it: end the earlier hold just before. (The
+    // daemon would take such a press for auto-repeat and drop it.)
+    const previous = this.released.get(code)
+    if (previous && previous.input.tsMicros > down - 8 * MS) {
+      const hold = Math.max(Math.floor((down - 8 * MS - previous.downMicros) / MS), 1)
+      previous.input.tsMicros = previous.downMicros + hold * MS
+      previous.input.raw.holdMs = hold
+    }
+
     this.push(down, {type: KEY_PRESSED, keycode: code, ...mods})
-    this.push(down + hold, {type: KEY_RELEASED, keycode: code, ...mods})
+    const up = down + holdMs * MS
+    this.push(up, {
+      type: KEY_RELEASED, keycode: code, holdMs, ...(HELD_MODIFIERS.has(code) ? NO_MODIFIERS : mods),
+    })
+    const release = this.block.at(-1)!
+    this.released.set(code, {input: release, downMicros: down})
+    return release
   }
 
-  /** A chord such as ctrl+s: modifier down, key down/up, modifier up. */
-  private shortcut(modifier: number, code: number, flag: keyof Modifiers): number {
-    const mods = {...NO_MODIFIERS, [flag]: true}
-    const t0 = this.t
-    const inner = this.rng.between(60, 160) * MS
-    const hold = this.hold()
-    this.key(modifier, t0, Math.round(inner + hold + this.rng.between(30, 120) * MS), mods)
-    this.key(code, Math.round(t0 + inner), hold, mods)
-    return Math.round(t0 + inner + hold + this.rng.between(150, 400) * MS)
+  /** The next key of a typing run: pressed the typist's latency after the last one. */
+  private type(code: number, mods: Modifiers = NO_MODIFIERS): void {
+    const keyClass = keyClassOf(code)
+    this.keyAt = this.nextKeyAt(keyClass)
+    this.key(code, this.keyAt, this.typist.hold(this.rng, keyClass, this.tired), mods)
+  }
+
+  private nextKeyAt(keyClass: KeyClass): number {
+    const at = this.lastClass === undefined ? this.keyAt : this.keyAt + this.typist.latency(this.rng, this.lastClass, keyClass, this.tired) * MS
+    this.lastClass = keyClass
+    return at
+  }
+
+  /** A shifted character: shift down, the key, then shift up a moment after the key. */
+  private typeShifted(code: number): void {
+    const shiftDown = this.nextKeyAt('modifier')
+    this.keyAt = shiftDown
+    const keyClass = keyClassOf(code)
+    this.keyAt = this.nextKeyAt(keyClass)
+    const hold = this.typist.hold(this.rng, keyClass, this.tired)
+    const lag = Math.round(this.rng.logNormal(this.typist.chordLagMs, 0.3))
+    const shift = {...NO_MODIFIERS, shiftKey: true}
+    this.key(VC.shift, shiftDown, (this.keyAt - shiftDown) / MS + hold + lag, shift)
+    this.key(code, this.keyAt, hold, shift)
+  }
+
+  /**
+   * A shortcut from `this.t`: the modifier down, its keys pressed under it (ctrl+c … ctrl+v a
+   * moment apart), the modifier up. `onFirstKey` runs as the first key goes down (alt+tab moves
+   * focus then).
+   */
+  private chord([modifier, keys]: Chord, onFirstKey?: () => void): void {
+    const mods = {...NO_MODIFIERS, [MODIFIER_FLAGS[modifier]]: true}
+    const down = this.t
+    const presses: Array<readonly [code: number, at: number, holdMs: number]> = []
+    let at = down + Math.round(this.rng.logNormal(this.typist.chordLeadMs, 0.3)) * MS
+    let up = at
+    for (const code of keys) {
+      const hold = this.typist.hold(this.rng, keyClassOf(code), this.tired)
+      presses.push([code, at, hold])
+      up = at + hold * MS
+      at = up + Math.round(this.rng.between(250, 900)) * MS // select, move, then the next key
+    }
+
+    const release = up + Math.round(this.rng.logNormal(this.typist.chordLagMs, 0.3)) * MS
+    const modifierUp = this.key(MODIFIER_KEYS[modifier], down, (release - down) / MS, mods)
+    onFirstKey?.()
+    modifierUp.app = this.app // released where focus is by then
+    for (const [code, keyAt, hold] of presses) this.key(code, keyAt, hold, mods)
+    this.t = release + Math.round(this.rng.between(150, 400) * MS)
   }
 
   private typing(): void {
     const profile = APPS[this.app]
     const words = this.rng.int(2, 18)
-    let {t} = this
+    const typoRate = this.typist.typoRate * (1 + 3 * (this.tired - 1))
+    this.keyAt = this.t
+    this.lastClass = undefined
     for (let w = 0; w < words; w++) {
       const length = Math.max(1, Math.round(this.rng.logNormal(4.5, 0.45)))
       const capital = this.rng.chance(0.08)
@@ -318,65 +456,47 @@ class Desk {
         if (this.rng.chance(profile.symbols)) {
           const shifted = this.rng.chance(0.35)
           const code = this.rng.chance(0.35) ? this.rng.pick(DIGITS) : this.rng.pick(PUNCTUATION)
-          if (shifted) t = this.shifted(code, t)
-          else this.key(code, t, this.hold())
+          if (shifted) this.typeShifted(code)
+          else this.type(code)
         } else if (i === 0 && capital) {
-          t = this.shifted(this.rng.weighted(LETTERS), t)
+          this.typeShifted(this.rng.weighted(LETTERS))
         } else {
-          this.key(this.rng.weighted(LETTERS), t, this.hold())
+          this.type(this.rng.weighted(LETTERS))
         }
 
-        t += this.interKey()
         // A typo noticed a few keys later: backspace it away and retype.
-        if (this.rng.chance(0.035)) {
+        if (this.rng.chance(typoRate)) {
           const back = this.rng.int(1, 3)
-          t += Math.round(this.rng.between(150, 500) * MS)
-          for (let b = 0; b < back; b++) {
-            this.key(VC.backspace, t, Math.round(this.hold() * 0.8))
-            t += Math.round(this.rng.between(90, 160) * MS)
-          }
-
-          for (let b = 0; b < back; b++) {
-            this.key(this.rng.weighted(LETTERS), t, this.hold())
-            t += this.interKey()
-          }
+          this.keyAt += Math.round(this.rng.between(100, 400) * MS)
+          for (let b = 0; b < back; b++) this.type(VC.backspace)
+          for (let b = 0; b < back; b++) this.type(this.rng.weighted(LETTERS))
         }
       }
 
       // Word boundary: usually a space, sometimes the end of a line.
       const end = this.app === 'terminal' || this.app === 'code' ? 0.12 : 0.05
-      this.key(this.rng.chance(end) ? VC.enter : VC.space, t, this.hold())
-      t += this.interKey()
-      if (this.rng.chance(0.06)) t += Math.round(this.rng.between(0.4, 1.6) * SECOND) // a pause mid-sentence
+      this.type(this.rng.chance(end) ? VC.enter : VC.space)
+      if (this.rng.chance(0.06)) this.keyAt += Math.round(this.rng.between(0.4, 1.6) * SECOND) // a pause mid-sentence
     }
 
-    this.t = t
+    this.t = this.keyAt + Math.round(this.rng.between(150, 400) * MS)
     const r = this.rng.next()
     if (r < 0.15) {
-      this.t = this.shortcut(VC.ctrl, this.app === 'terminal' ? VC.c : VC.s, 'ctrlKey')
-    } else if (r < 0.22) {
-      this.t = this.shortcut(VC.ctrl, this.rng.pick([VC.c, VC.v, VC.z]), 'ctrlKey')
-    } else if (r < 0.32) {
-      // A few arrow presses (navigation), auto-repeat not modelled.
+      this.chord(['ctrl', [this.app === 'terminal' ? VC.c : VC.s]])
+    } else if (r < 0.25) {
+      // A few arrow presses (navigation); auto-repeat is not stored, so none is made.
       const n = this.rng.int(1, 6)
-      for (let i = 0; i < n; i++) {
-        this.key(this.rng.pick(ARROWS), this.t, this.hold())
-        this.t += Math.round(this.rng.between(110, 220) * MS)
-      }
-    } else if (r < 0.34) {
-      this.key(VC.escape, this.t, this.hold())
-    } else if (r < 0.36) {
-      this.t = this.shortcut(VC.meta, VC.space, 'metaKey')
+      this.keyAt = this.t
+      this.lastClass = undefined
+      for (let i = 0; i < n; i++) this.type(this.rng.pick(ARROWS))
+      this.t = this.keyAt
+    } else if (r < 0.27) {
+      this.keyAt = this.t
+      this.lastClass = undefined
+      this.type(VC.escape)
+    } else if (r < 0.29) {
+      this.chord(['meta', [VC.space]])
     }
-  }
-
-  private shifted(code: number, t: number): number {
-    const mods = {...NO_MODIFIERS, shiftKey: true}
-    const lead = Math.round(this.rng.between(50, 120) * MS)
-    const hold = this.hold()
-    this.key(VC.shift, t, lead + hold + Math.round(this.rng.between(10, 60) * MS), mods)
-    this.key(code, t + lead, hold, mods)
-    return t + lead
   }
 
   /** A smooth path to (tx, ty), reported at the mouse's poll rate; `drag` holds a button. */
@@ -514,24 +634,6 @@ function clamp(value: number, min: number, max: number): number {
   return value < min ? min : (Math.min(value, max))
 }
 
-/** The next moment input is possible on the workday schedule (UTC), at or after `t`. */
-function nextWorkingMoment(t: number, rng: Rng): number {
-  for (;;) {
-    const dayStart = Math.floor(t / DAY) * DAY
-    const weekday = new Date(dayStart / 1000).getUTCDay()
-    const offset = t - dayStart
-    const begin = 9 * HOUR
-    if (weekday === 0 || weekday === 6 || offset >= 18 * HOUR) {
-      t = dayStart + DAY + begin + Math.round(rng.between(-20, 25) * MINUTE)
-      continue
-    }
-
-    if (offset < begin) return dayStart + begin + Math.round(rng.between(-20, 25) * MINUTE)
-    if (offset >= 12.5 * HOUR && offset < 13.5 * HOUR) return dayStart + 13.5 * HOUR + Math.round(rng.between(0, 15) * MINUTE)
-    return t
-  }
-}
-
 /**
  * The synthetic stream, in time order, until `durationMs` or `count` (whichever comes
  * first). Lazy: pull as many inputs as you need.
@@ -541,18 +643,19 @@ export function * syntheticInputs(options: SyntheticOptions = {}): Generator<Syn
   const endMicros = options.durationMs === undefined ? Number.POSITIVE_INFINITY : startMicros + options.durationMs * 1000
   const limit = options.count ?? Number.POSITIVE_INFINITY
   const workday = (options.schedule ?? 'workday') === 'workday'
-  const desk = new Desk({seed: options.seed ?? 1, startMicros, screen: options.screen ?? {width: 2560, height: 1440}})
-  if (workday) desk.t = Math.max(startMicros, nextWorkingMoment(desk.t, desk.rng))
+  const seed = options.seed ?? 1
+  const desk = new Desk({
+    seed, typist: options.typist ?? seed, startMicros, screen: options.screen ?? {width: 2560, height: 1440},
+  })
+  const week = workday ? new Workweek(seed) : undefined
+  if (week) desk.t = week.nextWorkingMoment(desk.t)
 
   let emitted = 0
   let last = Number.NEGATIVE_INFINITY
   while (emitted < limit) {
-    if (workday) {
-      const next = nextWorkingMoment(desk.t, desk.rng)
-      if (next !== desk.t) {
-        desk.t = next
-        desk.appUntil = Math.min(desk.appUntil, next) // back at the desk: whatever has focus now
-      }
+    if (week) {
+      const next = week.nextWorkingMoment(desk.t)
+      if (next !== desk.t) desk.resume(next)
     }
 
     for (const input of desk.step()) {

@@ -14,7 +14,7 @@ import {streamQuery} from '../../src/store/query-stream.js'
 import {migrate} from '../../src/store/schema.js'
 
 const HOUR = 3600 * 1_000_000
-/** Monday 2025-03-03 12:00 UTC; the synthetic workday runs 09:00–12:30 and 13:30–18:00. */
+/** Monday 2025-03-03 12:00 UTC; the synthetic workday runs ~09:00–18:00 with lunch and meetings off. */
 const START = Date.UTC(2025, 2, 3, 12) * 1000
 const FAR_FUTURE = Date.UTC(2030, 0, 1) * 1000
 
