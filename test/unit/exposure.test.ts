@@ -1,0 +1,248 @@
+import type {DuckDBConnection} from '@duckdb/node-api'
+
+import {DuckDBInstance} from '@duckdb/node-api'
+import assert from 'node:assert/strict'
+import {
+  after, before, describe, test,
+} from 'node:test'
+
+import {
+  computeExposure, type ExposureOptions, outputExposure, profileExposure, SIGNALS,
+} from '../../src/privacy/exposure.js'
+import {profileSelect} from '../../src/privacy/profiles.js'
+import {
+  identificationCredit, measureReidentification, scaledManhattan, seededRandom, template,
+} from '../../src/privacy/reidentification.js'
+import {FileStore} from '../../src/store/file-store.js'
+import {migrate} from '../../src/store/schema.js'
+
+const DAY_US = 86_400_000_000
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0) * 1000 // Monday 2026-01-05 09:00 UTC, in µs
+const OPTIONS: ExposureOptions = {idleSeconds: 180, timeZone: 'UTC'}
+
+/** One typist with stable habits: log-normal holds and gaps around fixed medians, day after day. */
+interface Habits {
+  holdMs: Record<string, number>
+  gapMs: Record<string, number>
+}
+
+const TYPIST: Habits = {
+  holdMs: {letter: 92, space: 118, punctuation: 104},
+  gapMs: {
+    'letter>letter': 164, 'letter>space': 132, 'space>letter': 236, 'letter>punctuation': 281, 'punctuation>space': 121,
+  },
+}
+
+type Level = 'full' | 'standard'
+
+/**
+ * `days` days of input as INSERT value tuples (the events columns in order): words of letters
+ * separated by spaces, now and then a full stop; each press followed by its release with hold_ms;
+ * a few mouse moves and clicks; two apps.
+ */
+function typingDays(days: number, options: {level: Level; pressesPerDay: number; seed: number}): string[] {
+  const random = seededRandom(options.seed)
+  const normal = (): number => Math.sqrt(-2 * Math.log(Math.max(random(), 1e-12))) * Math.cos(2 * Math.PI * random())
+  const logNormal = (median: number, sigma: number): number => median * Math.exp(sigma * normal())
+  const rows: string[] = []
+  const row = (us: number, kind: string, fields: {code?: number; cls?: string; x?: number; y?: number; button?: number; app: string; hold?: number}): void => {
+    const code = options.level === 'full' && fields.code !== undefined ? fields.code : 'NULL'
+    const value = (v: number | string | undefined): string => (v === undefined ? 'NULL' : (typeof v === 'string' ? `'${v}'` : String(v)))
+    const position = `${value(fields.x)}, ${value(fields.y)}, ${value(fields.button)}`
+    rows.push(`(make_timestamp(${Math.round(us)}::BIGINT), 1, '${kind}', ${code}, ${value(fields.cls)}, ${position}, NULL, NULL, NULL, '${fields.app}', ${value(fields.hold)})`)
+  }
+
+  for (let day = 0; day < days; day++) {
+    let us = T0 + (day * DAY_US)
+    let previous = 'space'
+    let wordLeft = 0
+    for (let press = 0; press < options.pressesPerDay; press++) {
+      let cls: string
+      if (wordLeft > 0) {
+        cls = 'letter'
+        wordLeft--
+      } else if (previous === 'letter') {
+        cls = random() < 0.15 ? 'punctuation' : 'space'
+      } else if (previous === 'punctuation') {
+        cls = 'space'
+      } else {
+        cls = 'letter'
+        wordLeft = 2 + Math.floor(random() * 6)
+      }
+
+      const gap = TYPIST.gapMs[`${previous}>${cls}`] ?? 200
+      us += logNormal(gap, 0.35) * 1000
+      const hold = Math.round(logNormal(TYPIST.holdMs[cls], 0.2))
+      const code = cls === 'letter' ? 16 + Math.floor(random() * 20) : (cls === 'space' ? 57 : 52)
+      const app = press < options.pressesPerDay / 2 ? 'code' : 'firefox'
+      row(us, 'key_down', {code, cls, app})
+      row(us + (hold * 1000), 'key_up', {
+        code, cls, app, hold,
+      })
+      if (press % 50 === 0) {
+        row(us + 2000, 'mouse_move', {x: 100 + press, y: 200 + day, app})
+        row(us + 4000, 'mouse_move', {x: 300 + press, y: 400, app})
+        row(us + 6000, 'mouse_down', {
+          x: 300 + press, y: 400, button: 1, app,
+        })
+      }
+
+      previous = cls
+    }
+  }
+
+  return rows
+}
+
+async function databaseWith(rows: string[]): Promise<{connection: DuckDBConnection; close(): void; store: FileStore}> {
+  const instance = await DuckDBInstance.create(':memory:')
+  const connection = await instance.connect()
+  await migrate(connection, ':memory:')
+  for (let start = 0; start < rows.length; start += 2000) {
+    await connection.run(`INSERT INTO events VALUES ${rows.slice(start, start + 2000).join(',\n')}`)
+  }
+
+  const store = FileStore.over(connection, () => {})
+  return {
+    connection,
+    store,
+    close() {
+      connection.closeSync()
+      instance.closeSync()
+    },
+  }
+}
+
+describe('exposure of each profile, computed from its output', () => {
+  let full: Awaited<ReturnType<typeof databaseWith>>
+  let standard: Awaited<ReturnType<typeof databaseWith>>
+
+  before(async () => {
+    full = await databaseWith(typingDays(4, {level: 'full', pressesPerDay: 600, seed: 7}))
+    standard = await databaseWith(typingDays(2, {level: 'standard', pressesPerDay: 300, seed: 8}))
+  })
+
+  after(() => {
+    full.close()
+    standard.close()
+  })
+
+  test('raw data recorded at full: every signal, text included', async () => {
+    const {signals} = await profileExposure(full.store, 'none', OPTIONS)
+    assert.deepEqual(signals, Object.fromEntries(SIGNALS.map(signal => [signal, true])))
+  })
+
+  test('keys: hold times and rhythm survive, key identity and text do not', async () => {
+    const {signals} = await profileExposure(full.store, 'keys', OPTIONS)
+    assert.equal(signals.key_identity, false)
+    assert.equal(signals.text, false)
+    assert.equal(signals.hold_flight, true)
+    assert.equal(signals.rhythm_fingerprint, true)
+    assert.equal(signals.app_timeline, true)
+  })
+
+  test('coarse: no hold/flight or key identity; a rhythm vector (rounded to 100 ms), apps, hours, grid positions remain', async () => {
+    const {signals} = await profileExposure(full.store, 'coarse', OPTIONS)
+    assert.deepEqual(signals, {
+      text: false,
+      key_identity: false,
+      rhythm_fingerprint: true,
+      hold_flight: false,
+      app_timeline: true,
+      working_hours: true,
+      mouse_path: true,
+      click_positions: true,
+    })
+  })
+
+  test('aggregate: working hours only', async () => {
+    const {signals} = await profileExposure(full.store, 'aggregate', OPTIONS)
+    assert.deepEqual(Object.entries(signals).filter(([, on]) => on).map(([name]) => name), ['working_hours'])
+  })
+
+  test('raw data recorded at standard: no text or key identity, but hold times', async () => {
+    const {signals} = await profileExposure(standard.store, 'none', OPTIONS)
+    assert.equal(signals.text, false)
+    assert.equal(signals.key_identity, false)
+    assert.equal(signals.hold_flight, true)
+  })
+
+  test('a profile variant that keeps one more column flips the signal it carries', async () => {
+    const coarse = profileSelect('coarse')
+    // The last FROM events is the profile's own (the first one lists app names to hash).
+    const from = coarse.sql.lastIndexOf(' FROM events')
+    const withHolds = {...coarse, sql: `${coarse.sql.slice(0, from)}, hold_ms${coarse.sql.slice(from)}`}
+    assert.notEqual(withHolds.sql, coarse.sql)
+    assert.equal((await outputExposure(full.store, 'coarse', coarse, OPTIONS)).signals.hold_flight, false)
+    assert.equal((await outputExposure(full.store, 'coarse', withHolds, OPTIONS)).signals.hold_flight, true)
+
+    // Times rounded to the minute: every gap under a second is 0, every median the same: no fingerprint.
+    const minutes = {...coarse, sql: coarse.sql.replace(/make_timestamp\(\(\(epoch_us\(ts\).*?AS ts,/, 'date_trunc(\'minute\', ts) AS ts,')}
+    assert.notEqual(minutes.sql, coarse.sql)
+    assert.equal((await outputExposure(full.store, 'coarse', coarse, OPTIONS)).signals.rhythm_fingerprint, true)
+    assert.equal((await outputExposure(full.store, 'coarse', minutes, OPTIONS)).signals.rhythm_fingerprint, false)
+
+    const keys = profileSelect('keys')
+    const withCodes = {...keys, sql: keys.sql.replace('EXCLUDE (key_code)', 'EXCLUDE (app)')}
+    assert.notEqual(withCodes.sql, keys.sql)
+    assert.equal((await outputExposure(full.store, 'keys', keys, OPTIONS)).signals.text, false)
+    const variant = await outputExposure(full.store, 'keys', withCodes, OPTIONS)
+    assert.equal(variant.signals.text, true)
+    assert.equal(variant.signals.app_timeline, false)
+  })
+
+  test('re-identification: well above chance for raw data, exactly chance for aggregate', async () => {
+    const all = await computeExposure(full.store, OPTIONS)
+    assert.deepEqual(all.map(entry => entry.profile), ['none', 'keys', 'coarse', 'aggregate'])
+    const [none, keys, , aggregate] = all
+    assert.equal(none.reidentification.days, 4)
+    assert.equal(none.reidentification.test_days, 2)
+    assert.equal(none.reidentification.chance, 1 / 100)
+    assert.ok(none.reidentification.features >= 5, `features: ${none.reidentification.features}`)
+    assert.ok((none.reidentification.rate ?? 0) >= 0.5, `raw rate ${none.reidentification.rate}`)
+    assert.ok((keys.reidentification.rate ?? 0) >= 0.5, `keys rate ${keys.reidentification.rate}`)
+    assert.equal(aggregate.reidentification.features, 0)
+    assert.equal(aggregate.reidentification.rate, aggregate.reidentification.chance)
+  })
+
+  test('re-identification is the same for the same seed', async () => {
+    const first = await profileExposure(full.store, 'coarse', {...OPTIONS, seed: 5})
+    const second = await profileExposure(full.store, 'coarse', {...OPTIONS, seed: 5})
+    assert.deepEqual(first, second)
+    const raw = await profileExposure(full.store, 'none', {...OPTIONS, seed: 5})
+    assert.deepEqual(raw, await profileExposure(full.store, 'none', {...OPTIONS, seed: 5}))
+  })
+})
+
+describe('the scaled Manhattan verifier', () => {
+  test('a template is the mean and the mean absolute deviation, floored', () => {
+    const t = template([[100, 200], [110, 200]], 1)
+    assert.deepEqual(t.mean, [105, 200])
+    assert.deepEqual(t.scale, [5.25, 10]) // 5 % of the mean beats the deviation of 5 and of 0
+    assert.equal(scaledManhattan([115, 180], t), (10 / 5.25) + (20 / 10))
+  })
+
+  test('credit: strictly nearest 1, tied k ways 1/k, beaten 0', () => {
+    assert.equal(identificationCredit(1, [2, 3]), 1)
+    assert.equal(identificationCredit(1, [1, 3]), 1 / 2)
+    assert.equal(identificationCredit(2, [1, 3]), 0)
+  })
+
+  test('without features the rate is exactly chance; with one day of features it cannot be measured', () => {
+    const noFeatures = measureReidentification([{day: 'a', features: {}}, {day: 'b', features: {}}, {day: 'c', features: {}}], {crowd: 9})
+    assert.equal(noFeatures.rate, 1 / 10)
+    assert.equal(measureReidentification([], {crowd: 9}).rate, 1 / 10)
+    const oneDay = measureReidentification([{day: 'a', features: {'hold:letter': {median_ms: 90, samples: 100}}}])
+    assert.equal(oneDay.rate, null)
+  })
+
+  test('the seeded generator repeats itself and differs by seed', () => {
+    const a = seededRandom(1)
+    const b = seededRandom(1)
+    const c = seededRandom(2)
+    const first = [a(), a(), a()]
+    assert.deepEqual(first, [b(), b(), b()])
+    assert.notDeepEqual(first, [c(), c(), c()])
+    assert.ok(first.every(value => value >= 0 && value < 1))
+  })
+})
