@@ -35,6 +35,18 @@ export const SIGNALS = [
 ] as const
 export type Signal = (typeof SIGNALS)[number]
 
+/** Each signal in plain words (the terminal view and the report show the same sentences). */
+export const SIGNAL_MEANINGS: Record<Signal, string> = {
+  text: 'what you typed can be read back (key codes, in order)',
+  key_identity: 'which key each press was',
+  rhythm_fingerprint: 'your typing rhythm per day (median gaps between kinds of keys), which identifies typists',
+  hold_flight: 'how long you hold each key and the time from one key to the next',
+  app_timeline: 'which app had your input and when (even under a hashed name)',
+  working_hours: 'when you were at the keyboard',
+  mouse_path: 'where the pointer went, move by move',
+  click_positions: 'where on the screen you clicked',
+}
+
 /** The profiles `exposure` judges, raw first, in order of what they keep. */
 export const EXPOSURE_PROFILES: readonly ProfileOrNone[] = ['none', 'keys', 'coarse', 'aggregate']
 
