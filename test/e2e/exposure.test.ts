@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {describe, test} from 'node:test'
 
@@ -90,6 +91,16 @@ describe('devtrace exposure and the export preview line, on a private X display'
     const plain = await s.run(['export', '--out', path.join(s.home, 'all.csv')])
     assert.equal(plain.code, 0, plain.stderr)
     assert.doesNotMatch(plain.stderr, /Exposure/)
+
+    // The report's section shows the same table: aggregate exposes working hours only and scores chance.
+    const report = path.join(s.home, 'report.html')
+    assert.equal((await s.run(['report', '--out', report])).code, 0)
+    const html = readFileSync(report, 'utf8')
+    const table = /<table class="data" id="table-exposure">.*?<\/table>/s.exec(html)?.[0] ?? ''
+    assert.match(table, /<th>none \(raw\)<\/th><th>keys<\/th><th>coarse<\/th><th>aggregate<\/th>/)
+    assert.match(table, /<code>text<\/code><br>[^<]*<\/td><td><strong>yes<\/strong><\/td><td class="empty">—<\/td><td class="empty">—<\/td><td class="empty">—<\/td><\/tr>/)
+    assert.match(table, /<code>working_hours<\/code><br>[^<]*<\/td>(<td><strong>yes<\/strong><\/td>){4}<\/tr>/)
+    assert.match(table, /<td>1\.0 % \(chance\)<\/td><\/tr><\/tbody>/)
     assert.equal((await s.run(['stop'])).code, 0)
   })
 
