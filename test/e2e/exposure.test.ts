@@ -88,6 +88,10 @@ describe('devtrace exposure and the export preview line, on a private X display'
     assert.equal((JSON.parse(keysOut.stdout) as {profile: string}).profile, 'keys')
     const keysLine = /^Exposure of what this writes \(keys\): a recipient could compute rhythm_fingerprint, hold_flight, [^;]+; not text, key_identity; re-identification \d+\.\d % vs 1\.0 %/m
     assert.match(keysOut.stderr, keysLine)
+    // The upload preview carries the same line as its exposure row (a dry run sends nothing).
+    const upload = await s.run(['upload', '--to', 'http://127.0.0.1:9/in', '--dry-run'])
+    assert.equal(upload.code, 0, upload.stderr)
+    assert.match(upload.stdout, /\n {2}exposure {5}a recipient could compute working_hours; not text, key_identity, [^\n]+ re-identification 1\.0 % vs 1\.0 % by chance/)
     const plain = await s.run(['export', '--out', path.join(s.home, 'all.csv')])
     assert.equal(plain.code, 0, plain.stderr)
     assert.doesNotMatch(plain.stderr, /Exposure/)

@@ -2,10 +2,14 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 
 import {DuckDBInstance} from '@duckdb/node-api'
 import assert from 'node:assert/strict'
+import {mkdtempSync, rmSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import {
   after, before, describe, test,
 } from 'node:test'
 
+import {writeDemoDatabase} from '../../src/demo/demo-data.js'
 import {
   computeExposure, type ExposureOptions, outputExposure, profileExposure, SIGNALS,
 } from '../../src/privacy/exposure.js'
@@ -136,6 +140,29 @@ describe('exposure of each profile, computed from its output', () => {
     assert.deepEqual(first, second)
     const raw = await profileExposure(full.store, 'none', {...OPTIONS, seed: 5})
     assert.deepEqual(raw, await profileExposure(full.store, 'none', {...OPTIONS, seed: 5}))
+  })
+})
+
+describe('exposure of the demo database', () => {
+  test('raw demo data re-identifies above chance; aggregate scores exactly chance', async () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'devtrace-exposure-demo-'))
+    try {
+      // Four weekdays (Tuesday 2026-01-06 to Friday): the synthetic desk rests at weekends.
+      const file = path.join(home, 'demo.duckdb')
+      await writeDemoDatabase(file, {days: 4, nowMicros: Date.UTC(2026, 0, 10) * 1000, seed: 3})
+      const store = await FileStore.open(file)
+      try {
+        const none = await profileExposure(store, 'none', OPTIONS)
+        const aggregate = await profileExposure(store, 'aggregate', OPTIONS)
+        assert.ok(none.reidentification.days >= 2, JSON.stringify(none.reidentification))
+        assert.ok((none.reidentification.rate ?? 0) > none.reidentification.chance, JSON.stringify(none.reidentification))
+        assert.equal(aggregate.reidentification.rate, aggregate.reidentification.chance)
+      } finally {
+        store.close()
+      }
+    } finally {
+      rmSync(home, {force: true, recursive: true})
+    }
   })
 })
 
