@@ -217,7 +217,9 @@ active AS (
     SELECT m, b - a AS us FROM gaps WHERE b <= m + ${MINUTE_MICROS}
     UNION ALL
     SELECT s, least(b, s + ${MINUTE_MICROS}) - greatest(a, s)
-    FROM (SELECT a, b, unnest(range(m, b, ${MINUTE_MICROS})) AS s FROM gaps WHERE b > m + ${MINUTE_MICROS})
+    -- range() as a lateral table function, not unnest() in the select list: the read-only guard
+    -- (store/allowed-functions.ts) allows the former, and exposure.ts reads this SELECT through it.
+    FROM (SELECT a, b, m FROM gaps WHERE b > m + ${MINUTE_MICROS}) g, range(g.m, g.b, ${MINUTE_MICROS}) AS minute_starts(s)
   ) GROUP BY 1
 ),
 minutes AS (

@@ -6,6 +6,7 @@ import type {Io} from '../core/io.js'
 import {UsageError} from '../core/errors.js'
 import {type ProfileOrNone} from '../privacy/profiles.js'
 import {runOperation} from '../run-operation.js'
+import {exposureLine} from '../ui/exposure-view.js'
 import {formatBytes} from '../ui/format.js'
 import {watchProgress} from '../ui/progress.js'
 import {parseRange, toMicros} from '../ui/time.js'
@@ -50,6 +51,14 @@ export async function exportRun(options: ExportOptions, io: Io): Promise<ExportR
   const profile = (options.redact ?? 'none') as ProfileOrNone
   checkDestination(out, options.force, options.paths.database)
   const idleSeconds = options.idleSeconds()
+  const sinceMicros = range.since && toMicros(range.since)
+  const untilMicros = range.until && toMicros(range.until)
+  // The preview of a redacted export: what its output lets a recipient compute, on stderr (beside --json too).
+  if (options.redact !== undefined) {
+    const {exposureOfProfile} = await import('../privacy/exposure-run.js')
+    const exposure = await exposureOfProfile(options.paths, profile, {sinceMicros, untilMicros, idleSeconds})
+    io.stderr.write(`Exposure of what this writes (${profile}): ${exposureLine(exposure)}\n`)
+  }
 
   const label = `exporting to ${path.basename(out)}`
   const progress = io.json ? {stop() {}} : watchProgress({file: partialPath(out), progressFile: progressPath(out)}, label, {stream: io.stderr})
@@ -59,8 +68,8 @@ export async function exportRun(options: ExportOptions, io: Io): Promise<ExportR
       out,
       format,
       profile,
-      sinceMicros: range.since && toMicros(range.since),
-      untilMicros: range.until && toMicros(range.until),
+      sinceMicros,
+      untilMicros,
       idleSeconds,
       force: options.force,
     })

@@ -14,10 +14,12 @@ import type {SendResult} from './upload.js'
 
 import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
 import {isoFromMicros} from '../core/values.js'
+import {exposureOfProfile} from '../privacy/exposure-run.js'
 import {type ProfileOrNone} from '../privacy/profiles.js'
 import {runOperation} from '../run-operation.js'
 import {noDatabaseError} from '../store/backend.js'
 import {requireConsent} from '../ui/consent.js'
+import {exposureLine} from '../ui/exposure-view.js'
 import {formatBytes} from '../ui/format.js'
 import {parseRange, toMicros} from '../ui/time.js'
 import {requireTypedConsent} from '../ui/typed-consent.js'
@@ -242,11 +244,22 @@ function ledgerBaseOf(plan: UploadPlan, payload: Payload): LedgerBase {
   }
 }
 
-/** The preview for the person: on stdout, or beside --json on stderr when they are about to be asked. */
-function showPreview(preview: UploadPreview, flags: UploadFlags, io: Io): void {
-  if (!io.json) io.log(renderPreview(preview))
-  // With --json stdout holds only the final JSON; a person being asked still sees what they agree to.
-  else if (!flags.dryRun && preview.rows > 0 && !flags.yes && io.canPrompt()) io.stderr.write(`${renderPreview(preview)}\n`)
+/**
+ * The preview, with the exposure of the payload (what a recipient could compute from it). With
+ * --json stdout holds only the final JSON; a person being asked still sees what they agree to.
+ */
+async function showPreview(plan: UploadPlan, payload: Payload, context: UploadContext, io: Io): Promise<UploadPreview> {
+  const preview = previewOf(plan, payload)
+  const {flags} = context
+  const asked = io.json && !flags.dryRun && payload.rows > 0 && !flags.yes && io.canPrompt()
+  if (io.json && !asked) return preview
+  const exposure = await exposureOfProfile(context.paths, plan.profile, {
+    sinceMicros: plan.sinceMicros, untilMicros: plan.untilMicros, idleSeconds: context.settings.idle_seconds,
+  })
+  const text = renderPreview(preview, exposureLine(exposure))
+  if (io.json) io.stderr.write(`${text}\n`)
+  else io.log(text)
+  return preview
 }
 
 /** --save: a private copy of the payload, entered in the ledger as an export. */
@@ -316,8 +329,7 @@ export async function uploadRun(context: UploadContext, io: Io): Promise<UploadO
     const payload = await runOperation(paths, 'upload-payload', {
       dir, format: plan.format, profile: plan.profile, sinceMicros: plan.sinceMicros, untilMicros: plan.untilMicros, idleSeconds: context.settings.idle_seconds,
     })
-    const preview = previewOf(plan, payload)
-    showPreview(preview, flags, io)
+    const preview = await showPreview(plan, payload, context, io)
     const ledgerBase = ledgerBaseOf(plan, payload)
     if (plan.save) await savePayload(plan.save, payload, ledgerBase, {context, io})
     const saved = plan.save ?? null

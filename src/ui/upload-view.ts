@@ -15,12 +15,14 @@ function describeRange(preview: UploadPreview): string {
   return preview.range_start ? `${localTime(preview.range_start)} → ${end} (local time)` : `everything recorded before ${end} (local time)`
 }
 
-export function renderPreview(preview: UploadPreview): string {
+/** `exposure`: the one line saying what the payload lets a recipient compute (ui/exposure-view.ts). */
+export function renderPreview(preview: UploadPreview, exposure?: string): string {
   const lines = [
     'Upload preview (nothing has been sent):',
     `  destination  ${preview.destination}`,
     `  range        ${describeRange(preview)}`,
     `  profile      ${preview.profile}: ${PROFILE_SUMMARIES[preview.profile]}`,
+    ...(exposure ? [`  exposure     ${exposure}`] : []),
     `  format       ${preview.format} (${preview.content_type})`,
     `  rows         ${preview.rows}`,
     `  columns      ${preview.columns.join(', ')}`,
