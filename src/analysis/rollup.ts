@@ -6,6 +6,7 @@ import {defineOperation} from '../store/database-access.js'
 import {
   AGGREGATE_CTES, BURST_KEYS, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
 } from './metrics-sql.js'
+import {rawPiecesSql, ROLLUP_SPLIT_SECONDS} from './workflow-sql.js'
 
 /**
  * The metrics rollup: what metrics-sql.ts computes per event, summed per 15-minute slot and app
@@ -59,6 +60,11 @@ export async function hasRollupTables(connection: DuckDBConnection): Promise<boo
   const row = await one(connection, `SELECT count(*)::INTEGER AS n FROM duckdb_tables()
     WHERE schema_name = 'main' AND table_name IN ('rollup_state', 'rollup_slots', 'rollup_gaps', 'rollup_key_intervals')`)
   return Number(row?.n) === 4
+}
+
+async function hasPieceTable(connection: DuckDBConnection): Promise<boolean> {
+  const row = await one(connection, 'SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE schema_name = \'main\' AND table_name = \'rollup_app_runs\'')
+  return Number(row?.n) === 1
 }
 
 async function readState(connection: DuckDBConnection): Promise<null | {coveredUntil: number; events: number}> {
@@ -125,7 +131,9 @@ async function predecessorsFrom(connection: DuckDBConnection, a: number): Promis
 async function rebuild(connection: DuckDBConnection, from: null | number, to: number): Promise<void> {
   const range = from === null ? 'slot < make_timestamp($to::BIGINT)' : 'slot >= make_timestamp($from::BIGINT) AND slot < make_timestamp($to::BIGINT)'
   const rangeParams: Record<string, number> = from === null ? {to} : {from, to}
-  for (const table of ['rollup_slots', 'rollup_gaps', 'rollup_key_intervals']) {
+  // rollup_app_runs came with schema 5; a database opened read-only may be older.
+  const pieces = await hasPieceTable(connection)
+  for (const table of ['rollup_slots', 'rollup_gaps', 'rollup_key_intervals', ...(pieces ? ['rollup_app_runs'] : [])]) {
     await connection.run(`DELETE FROM ${table} WHERE ${range}`, rangeParams)
   }
 
@@ -141,8 +149,20 @@ async function rebuild(connection: DuckDBConnection, from: null | number, to: nu
     await connection.run(`INSERT INTO rollup_gaps ${aggregates} SELECT ${GAP_COLUMNS} FROM raw_gaps`)
     await connection.run(`INSERT INTO rollup_key_intervals ${aggregates} SELECT ${KEY_COLUMNS} FROM raw_keys`)
     await connection.run('DROP TABLE rollup_derived')
+    if (pieces) await insertPieces(connection, a, b)
     start = b >= to ? null : await firstEventFrom(connection, b, to)
   }
+}
+
+/**
+ * The workflow pieces of the slots in [a, b): a slot's pieces depend on its own events only
+ * (workflow-sql.ts), so no events before `a` are read.
+ */
+async function insertPieces(connection: DuckDBConnection, a: number, b: number): Promise<void> {
+  const pieces = rawPiecesSql([{from: a, to: b, keep: true}])
+  const sql = `INSERT INTO rollup_app_runs WITH ${pieces.ctes}
+    SELECT slot, app, make_timestamp(start_us), make_timestamp(end_us), make_timestamp(first_key_us), actions, shortcuts FROM raw_pieces`
+  await connection.run(sql, {...pieces.params, split: ROLLUP_SPLIT_SECONDS * 1_000_000})
 }
 
 async function writeState(connection: DuckDBConnection, coveredUntil: number, nowMicros: number): Promise<number> {
