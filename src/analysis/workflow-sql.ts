@@ -14,12 +14,8 @@
  * pieces back together in time order, which is why pieces from the rollup and from raw events
  * can be mixed freely.
  */
-import {SLOT_MICROS} from './metrics-sql.js'
+import {FOCUS_MIN_SECONDS, INTERRUPTION_MAX_SECONDS, SLOT_MICROS} from './metrics-sql.js'
 
-/** Focus sessions are stretches in one app at least this long. */
-export const FOCUS_MIN_SECONDS = 5 * 60
-/** Back in an app within this long after leaving it: an interruption. */
-export const INTERRUPTION_MAX_SECONDS = 2 * 60
 /** The rollup cuts pieces at gaps of this many seconds; with a smaller idle_seconds pieces come from raw events. */
 export const ROLLUP_SPLIT_SECONDS = 30
 export const ACTION_KINDS = ['key_down', 'mouse_down', 'wheel'] as const

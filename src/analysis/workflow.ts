@@ -1,8 +1,8 @@
 import type {JsonValue} from '../core/values.js'
 
-import {ceilSlot, floorSlot} from './metrics-sql.js'
+import {ceilSlot, floorSlot, INTERRUPTION_MAX_SECONDS} from './metrics-sql.js'
 import {
-  INTERRUPTION_MAX_SECONDS, type PieceSources, ROLLUP_SPLIT_SECONDS, stretchesQuery, workflowQuery,
+  type PieceSources, ROLLUP_SPLIT_SECONDS, stretchesQuery, workflowQuery,
 } from './workflow-sql.js'
 
 /** Runs a read-only query and returns its rows as objects (summary.ts's collect, bound to a store). */

@@ -17,7 +17,9 @@ const at = (seconds: number): number => T0 + Math.round(seconds * 1_000_000)
 
 interface Row {s: number; kind: string; app: null | string; key_class?: string; modifiers?: string}
 
-const key = (s: number, app: null | string, extra: Partial<Row> = {}): Row => ({s, kind: 'key_down', app, key_class: 'letter', ...extra})
+const key = (s: number, app: null | string, extra: Partial<Row> = {}): Row => ({
+  s, kind: 'key_down', app, key_class: 'letter', ...extra,
+})
 const click = (s: number, app: null | string): Row => ({s, kind: 'mouse_down', app})
 
 let instance: DuckDBInstance
@@ -77,19 +79,23 @@ describe('workflow metrics on hand-built events', () => {
     instance.closeSync()
   })
 
-
   // a: 0–2 · b: 10–12 · a: 30 · c: 40–41 · a: 200 · b: 250 · a: 300, 500 (seconds)
   const journey = (): Row[] => [
-    key(0, 'a'), key(1, 'a'), key(2, 'a'),
+    key(0, 'a'),
+    key(1, 'a'),
+    key(2, 'a'),
     {s: 2.5, kind: 'key_up', app: 'b'}, // a release is not an action: no switch here
     {s: 3, kind: 'mouse_move', app: 'c'}, // nor is a move
-    click(10, 'b'), key(12, 'b'), // switch 1 (a→b), resume 12 − 2 = 10 s
+    click(10, 'b'),
+    key(12, 'b'), // switch 1 (a→b), resume 12 − 2 = 10 s
     key(20, null), // no app: ignored
     key(30, 'a'), // switch 2 (b→a), back in a 28 s after leaving it: interruption; resume 18 s
-    {s: 40, kind: 'wheel', app: 'c'}, key(41, 'c'), // switch 3, resume 11 s
+    {s: 40, kind: 'wheel', app: 'c'},
+    key(41, 'c'), // switch 3, resume 11 s
     key(200, 'a'), // switch 4; a was left 170 s ago (> 2 min): no interruption; resume 159 s
     key(250, 'b'), // switch 5, resume 50 s
-    click(300, 'a'), key(500, 'a'), // switch 6, interruption (100 s); first key 250 s after b (≥ idle): no resume
+    click(300, 'a'),
+    key(500, 'a'), // switch 6, interruption (100 s); first key 250 s after b (≥ idle): no resume
   ]
 
   test('app switches, interruptions and resume time, overall and per app', async () => {
@@ -149,8 +155,11 @@ describe('workflow metrics on hand-built events', () => {
       key(4, 'b', {modifiers: 'meta'}),
       key(5, null, {modifiers: 'ctrl'}),
       key(6, 'a', {key_class: 'modifier', modifiers: 'ctrl'}),
-      {s: 7, kind: 'key_up', app: 'a', key_class: 'letter', modifiers: 'ctrl'},
-      click(8, 'a'), click(9, 'a'),
+      {
+        s: 7, kind: 'key_up', app: 'a', key_class: 'letter', modifiers: 'ctrl',
+      },
+      click(8, 'a'),
+      click(9, 'a'),
     ])
     const summary = await summarise()
     assert.equal(summary.workflow.shortcuts, 5)
