@@ -311,7 +311,8 @@ function focusTimeline(data: ReportData): string {
   const height = top + days.length * (lane + gap) + 4
   let svg = `<svg class="chart" id="chart-focus" viewBox="0 0 ${left + width + 8} ${height}" role="img" aria-label="Stretches in one app per day">`
   for (const hour of [0, 3, 6, 9, 12, 15, 18, 21, 24]) {
-    svg += `<line class="rule" x1="${fmt(x(hour * 60))}" y1="${top - 4}" x2="${fmt(x(hour * 60))}" y2="${height}"/><text class="axis" x="${fmt(x(hour * 60))}" y="11" text-anchor="middle">${String(hour).padStart(2, '0')}</text>`
+    const at = fmt(x(hour * 60))
+    svg += `<line class="rule" x1="${at}" y1="${top - 4}" x2="${at}" y2="${height}"/><text class="axis" x="${at}" y="11" text-anchor="middle">${String(hour).padStart(2, '0')}</text>`
   }
 
   for (const [index, day] of days.entries()) {
@@ -384,7 +385,9 @@ function workflowSection(data: ReportData): string {
   return `<section id="workflow"><h2>How you move between apps</h2>
 <p class="lede">Which app had your input, when, for how long, and how often you were pulled away: the shape of a working day that monitoring software records.</p>
 <div class="cards flat">${cards}</div>
-<h3>Focus sessions, day by day</h3><p class="lede">Each bar is a stretch of input in one app (a minute or more, no idle gap), on the last ${data.timeline.days} days of the range, local time.</p>${focusTimeline(data)}
+<h3>Focus sessions, day by day</h3>
+<p class="lede">Each bar is a stretch of input in one app (a minute or more, no idle gap), on the last ${data.timeline.days} days of the range, local time.</p>
+${focusTimeline(data)}
 <h3>Per app</h3>${table}</section>`
 }
 
