@@ -10,7 +10,8 @@ import {rawPiecesSql, ROLLUP_SPLIT_SECONDS} from './workflow-sql.js'
 
 /**
  * The metrics rollup: what metrics-sql.ts computes per event, summed per 15-minute slot and app
- * (tables rollup_slots, rollup_gaps, rollup_key_intervals; schema migration 2), for every slot
+ * (tables rollup_slots, rollup_gaps, rollup_key_intervals; schema migration 2), plus the workflow
+ * runs of each slot (rollup_app_runs, migration 5; see workflow-sql.ts), for every slot
  * before `rollup_state.covered_until`. Summaries read the rollup for whole slots before that mark
  * and raw events for the rest, and get exactly what raw events alone would give.
  *

@@ -8,6 +8,7 @@ import {
   formatCount, formatPercent, formatSeconds,
 } from '../ui/charts.js'
 import {localMinute} from '../ui/summary-view.js'
+import {workflowTable} from '../ui/workflow-view.js'
 
 /**
  * The report as one self-contained HTML file: inline CSS and inline SVG, no script, no font, no
@@ -368,18 +369,7 @@ function workflowSection(data: ReportData): string {
     card('Resume time', w.resume_ms.p50 === null ? '—' : `${formatCount(w.resume_ms.p50)} ms`, 'median, switch → first key press'),
     card('Shortcuts', formatCount(w.shortcuts), `${w.shortcuts_per_click === null ? '—' : w.shortcuts_per_click.toFixed(2)} per click`),
   ].join('')
-  const head = ['app', 'switches in', 'out', 'interruptions', 'focus sessions', 'resume p50', 'shortcuts', 'per click']
-  const rows = data.summary.groups.filter(g => g.workflow).map(g => {
-    const a = g.workflow!
-    return [g.group ?? '(unknown)',
-      formatCount(a.switches_in),
-      formatCount(a.switches_out),
-      formatCount(a.interruptions),
-      formatCount(a.focus_sessions.count),
-      a.resume_ms.p50 === null ? '—' : `${formatCount(a.resume_ms.p50)} ms`,
-      formatCount(a.shortcuts),
-      a.shortcuts_per_click === null ? '—' : a.shortcuts_per_click.toFixed(2)]
-  })
+  const {head, rows} = workflowTable(data.summary)
   const cells = (values: string[], tag: string): string => values.map(value => `<${tag}>${escapeHtml(value)}</${tag}>`).join('')
   const table = `<table class="data" id="table-workflow"><thead><tr>${cells(head, 'th')}</tr></thead><tbody>${rows.map(row => `<tr>${cells(row, 'td')}</tr>`).join('')}</tbody></table>`
   return `<section id="workflow"><h2>How you move between apps</h2>

@@ -30,25 +30,32 @@ export function workflowLines(w: Workflow): Array<[string, string, string]> {
   ]
 }
 
+/** The per-app workflow table (groups of `--by app`), shared by the terminal and the report. */
+export function workflowTable(summary: Summary): {head: string[]; rows: string[][]} {
+  const apps = summary.groups.filter((g): g is typeof g & {workflow: AppWorkflow} => g.workflow !== undefined)
+  const head = ['app', 'switches in', 'out', 'interruptions', 'focus sessions', 'resume p50', 'shortcuts', 'per click']
+  const rows = apps.map(g => [
+    g.group ?? '(unknown)',
+    formatCount(g.workflow.switches_in),
+    formatCount(g.workflow.switches_out),
+    formatCount(g.workflow.interruptions),
+    formatCount(g.workflow.focus_sessions.count),
+    g.workflow.resume_ms.p50 === null ? '—' : `${formatCount(g.workflow.resume_ms.p50)} ms`,
+    formatCount(g.workflow.shortcuts),
+    perClick(g.workflow.shortcuts_per_click),
+  ])
+  return {head, rows}
+}
+
 /** `summarize` (terminal): how input moves between apps, and per app with --by app. */
 export function renderWorkflow(summary: Summary, c: ChalkInstance): string {
   const lines = workflowLines(summary.workflow)
   const width = Math.max(...lines.map(([label]) => label.length))
   let text = `\n${c.bold('Workflow')} ${c.dim('(how your input moves between apps)')}\n`
   text += lines.map(([label, value, note]) => `  ${label.padEnd(width)}  ${c.bold(value)}  ${c.dim(note)}`).join('\n') + '\n'
-  const apps = summary.groups.filter((g): g is typeof g & {workflow: AppWorkflow} => g.workflow !== undefined)
-  if (apps.length > 0) {
-    const head = ['app', 'switches in', 'out', 'interruptions', 'focus sessions', 'resume p50', 'shortcuts', 'per click']
-    const rows = apps.map(g => [
-      g.group ?? '(unknown)',
-      formatCount(g.workflow.switches_in),
-      formatCount(g.workflow.switches_out),
-      formatCount(g.workflow.interruptions),
-      formatCount(g.workflow.focus_sessions.count),
-      g.workflow.resume_ms.p50 === null ? '—' : `${formatCount(g.workflow.resume_ms.p50)} ms`,
-      formatCount(g.workflow.shortcuts),
-      perClick(g.workflow.shortcuts_per_click),
-    ])
+  const table = workflowTable(summary)
+  if (table.rows.length > 0) {
+    const {head, rows} = table
     text += '\n' + renderTable(head, rows).split('\n').map(line => `  ${line.trimEnd()}`).join('\n') + '\n'
   }
 
