@@ -4,9 +4,11 @@ import {
   afterEach, beforeEach, describe, test,
 } from 'node:test'
 
+import {computeReportData} from '../../src/analysis/report-data.js'
 import {refreshRollup} from '../../src/analysis/rollup.js'
 import {computeSummary, type Reader, type Summary} from '../../src/analysis/summary.js'
 import {planPieces} from '../../src/analysis/workflow.js'
+import {renderReport} from '../../src/report/html.js'
 import {streamQuery} from '../../src/store/query-stream.js'
 import {migrate} from '../../src/store/schema.js'
 
@@ -204,5 +206,34 @@ describe('planPieces', () => {
     }
 
     assert.equal(planPieces(10 * SLOT, undefined, undefined, 20).splitMicros, 20_000_000)
+  })
+})
+
+describe('the focus-sessions timeline in the report', () => {
+  test('stretches of a minute or more per app, drawn per local day, a stretch over midnight on both days', async () => {
+    instance = await DuckDBInstance.create(':memory:')
+    connection = await instance.connect()
+    try {
+      await migrate(connection, ':memory:')
+      const midnight = Date.UTC(2025, 2, 4) * 1000
+      const rows: Row[] = []
+      // a: 23:55–00:05 (10 min, a focus session); b: 00:06–00:08 (2 min); a: 00:09:00–00:09:30 (too short to draw).
+      for (let s = -300; s <= 300; s += 60) rows.push(key((midnight - T0) / 1e6 + s, 'a'))
+      for (let s = 360; s <= 480; s += 20) rows.push(key((midnight - T0) / 1e6 + s, 'b'))
+      for (let s = 540; s <= 570; s += 10) rows.push(key((midnight - T0) / 1e6 + s, 'a'))
+      await plant(rows)
+      const data = await computeReportData(reader, {idleSeconds: 180, timeZone: 'UTC'})
+      assert.deepEqual(data.timeline.stretches.map(s => [s.app, (s.end_us - s.start_us) / 1e6, s.focus]), [['a', 600, true], ['b', 120, false]])
+      const html = renderReport(data)
+      const chart = /<svg[^>]*id="chart-focus".*?<\/svg>/s.exec(html)?.[0] ?? ''
+      assert.equal([...chart.matchAll(/<rect /g)].length, 3)
+      assert.equal([...chart.matchAll(/fill-opacity="1"/g)].length, 2)
+      assert.match(chart, />2025-03-03</)
+      assert.match(chart, />2025-03-04</)
+      assert.match(html, /<section id="workflow">/)
+    } finally {
+      connection.closeSync()
+      instance.closeSync()
+    }
   })
 })
