@@ -183,7 +183,8 @@ async function inTransaction<T>(connection: DuckDBConnection, work: () => Promis
     await connection.run('COMMIT')
     return result
   } catch (error) {
-    await connection.run('ROLLBACK')
+    // The first error says what went wrong; a failed statement may already have ended the transaction.
+    await connection.run('ROLLBACK').catch(() => {})
     throw error
   }
 }
