@@ -156,6 +156,19 @@ wf_stretches AS (
 }
 
 /**
+ * `name` (is_all, none, key, columns…): `aggregates` over `from`, overall (is_all) and, with the
+ * app grouping set, per value of `by`. (is_all, none, key) is never NULL, so the relations join
+ * with USING: the overall row and the group of actions without an app both have no app.
+ */
+function perGroup(name: string, {from, by, byApp}: {from: string; by: string; byApp: boolean}, aggregates: string): string {
+  // GROUPING SETS (()) is one overall row (also over no rows), where grouping() is not allowed.
+  return `${name} AS (
+  SELECT ${byApp ? 'grouping(g) = 1 AS is_all, g IS NULL AS none, coalesce(g, \'\') AS key' : 'true AS is_all, true AS none, \'\' AS key'}, ${aggregates}
+  FROM (SELECT *, ${by} AS g FROM ${from}) GROUP BY GROUPING SETS (()${byApp ? ', (g)' : ''})
+)`
+}
+
+/**
  * The workflow metrics of the counted pieces, overall (`g` NULL, `is_all` true) and, with
  * `byApp`, per app (`is_all` false, `g` the app; NULL app: shortcuts only). Columns: switches_in
  * (the overall row: app_switches), switches_out, interruptions, resumes, resume_p50_ms, sessions,
@@ -163,6 +176,7 @@ wf_stretches AS (
  */
 export function workflowQuery(sources: PieceSources, options: {idleSeconds: number; byApp: boolean}): {sql: string; params: Params} {
   const raw = rawPiecesSql(sources.ranges)
+  const {byApp} = options
   const params: Params = {...raw.params, split: sources.splitMicros, idle: options.idleSeconds}
   const all = `SELECT ${PIECE_COLUMNS}, keep FROM raw_pieces ${rollupPieces(sources.rollup, params)} ${beforePiece(sources.before, params)}`
   const sql = `WITH ${raw.ctes},
@@ -189,22 +203,19 @@ wf_resumes AS MATERIALIZED (
 ),
 ${stretchesCte('wf_pieces')},
 wf_sessions AS MATERIALIZED (SELECT app, end_us - start_us AS us FROM wf_stretches WHERE focus),
-wf_groups AS (
-  SELECT true AS is_all, NULL::VARCHAR AS g
-  ${options.byApp ? 'UNION ALL SELECT DISTINCT false, app FROM wf_pieces WHERE keep' : ''}
-)
-SELECT gr.is_all, gr.g,
-  (SELECT count(*) FROM wf_flags f WHERE f.keep AND f.switch AND (gr.is_all OR f.app = gr.g))::BIGINT AS switches_in,
-  (SELECT count(*) FROM wf_flags f WHERE f.keep AND f.switch AND (gr.is_all OR f.prev_app = gr.g))::BIGINT AS switches_out,
-  (SELECT count(*) FROM wf_flags f WHERE f.keep AND f.interruption AND (gr.is_all OR f.app = gr.g))::BIGINT AS interruptions,
-  (SELECT count(*) FROM wf_resumes r WHERE gr.is_all OR r.app = gr.g)::BIGINT AS resumes,
-  (SELECT list_sort(list(ms))[(count(*) + 1) // 2] FROM wf_resumes r WHERE gr.is_all OR r.app = gr.g)::BIGINT AS resume_p50_ms,
-  (SELECT count(*) FROM wf_sessions s WHERE gr.is_all OR s.app = gr.g)::BIGINT AS sessions,
-  (SELECT list_sort(list(us))[(count(*) + 1) // 2] FROM wf_sessions s WHERE gr.is_all OR s.app = gr.g)::BIGINT AS session_median_us,
-  (SELECT max(us) FROM wf_sessions s WHERE gr.is_all OR s.app = gr.g)::BIGINT AS session_longest_us,
-  (SELECT coalesce(sum(shortcuts), 0) FROM wf_pieces p WHERE p.keep AND (gr.is_all OR p.app IS NOT DISTINCT FROM gr.g))::BIGINT AS shortcuts
-FROM wf_groups gr
-ORDER BY gr.is_all DESC, gr.g NULLS LAST`
+${perGroup('wf_in', {from: 'wf_flags WHERE keep', by: 'app', byApp}, 'count(*) FILTER (WHERE switch) AS switches_in, count(*) FILTER (WHERE interruption) AS interruptions')},
+${perGroup('wf_out', {from: 'wf_flags WHERE keep AND switch', by: 'prev_app', byApp}, 'count(*) AS switches_out')},
+${perGroup('wf_res', {from: 'wf_resumes', by: 'app', byApp}, 'count(*) AS resumes, list_sort(list(ms))[(count(*) + 1) // 2] AS resume_p50_ms')},
+${perGroup('wf_ses', {from: 'wf_sessions', by: 'app', byApp}, `count(*) AS sessions, list_sort(list(us))[(count(*) + 1) // 2] AS session_median_us,
+    max(us) AS session_longest_us`)},
+${perGroup('wf_sc', {from: 'wf_pieces WHERE keep', by: 'app', byApp}, 'sum(shortcuts) AS shortcuts')}
+SELECT is_all, CASE WHEN NOT none THEN key END AS g, coalesce(switches_in, 0)::BIGINT AS switches_in,
+  coalesce(switches_out, 0)::BIGINT AS switches_out, coalesce(interruptions, 0)::BIGINT AS interruptions,
+  coalesce(resumes, 0)::BIGINT AS resumes, resume_p50_ms::BIGINT AS resume_p50_ms, coalesce(sessions, 0)::BIGINT AS sessions,
+  session_median_us::BIGINT AS session_median_us, session_longest_us::BIGINT AS session_longest_us, coalesce(shortcuts, 0)::BIGINT AS shortcuts
+FROM wf_sc FULL JOIN wf_in USING (is_all, none, key) FULL JOIN wf_out USING (is_all, none, key)
+  FULL JOIN wf_res USING (is_all, none, key) FULL JOIN wf_ses USING (is_all, none, key)
+ORDER BY is_all DESC, none, key`
   return {sql, params}
 }
 
