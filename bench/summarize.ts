@@ -121,7 +121,7 @@ async function generate(file: string, count: number): Promise<void> {
       const shift = Math.ceil(Number(span) / WEEK_MICROS + 1) * WEEK_MICROS
       for (let copy = 1; copy < count / BLOCK; copy++) {
         await db.connection.run(`INSERT INTO events SELECT make_timestamp(epoch_us(ts) + ${copy * shift}), session_id, kind, key_code, key_class, x, y,
-          button, wheel_amount, wheel_direction, modifiers, app FROM events WHERE rowid < ${BLOCK}`)
+          button, wheel_amount, wheel_direction, modifiers, app, hold_ms FROM events WHERE rowid < ${BLOCK}`)
       }
     }
 

@@ -36,6 +36,9 @@ export const HESITATION_MAX_SECONDS = 30
 /** How far back a raw computation must look for the events before its window (see rawLookbackMicros). */
 export const ROLLUP_LOOKBACK_MICROS = MAX_IDLE_SECONDS * 1_000_000 + 4 * BURST_GAP_MICROS + 1_000_000
 export const POSITION_KINDS = ['mouse_move', 'mouse_down', 'mouse_up', 'wheel'] as const
+/** Workflow (workflow-sql.ts): focus sessions last at least this long; back within this long is an interruption. */
+export const FOCUS_MIN_SECONDS = 5 * 60
+export const INTERRUPTION_MAX_SECONDS = 2 * 60
 
 /**
  * How far before a window the raw SQL reads to find each event's predecessors. Anything further
@@ -381,5 +384,35 @@ export const METRIC_DEFINITIONS: ReadonlyArray<{json: string; label: string; def
     json: 'wheel', label: 'Scrolling', definition:
       'Wheel events (one per notch or report), and scroll_per_active_minute = wheel ÷ (active_seconds ÷ '
       + '60).',
+  },
+  // Workflow (workflow-sql.ts). An action is a key press (key_down), a click (mouse_down) or a wheel event.
+  {
+    json: 'workflow.app_switches', label: 'App switches', definition:
+      'Changes of app between consecutive actions (key presses, clicks, wheel events) in time order. Releases '
+      + '(key_up, mouse_up) do not count: a release belongs to its press, and after alt+tab it lands in the window '
+      + 'just focused. Mouse moves and actions without an app are skipped. A switch belongs to the action that ends '
+      + 'it; the action before it is looked for however far back. With --by app: switches_in and switches_out.',
+  },
+  {
+    json: 'workflow.focus_sessions', label: 'Focus sessions', definition:
+      'Stretches of actions in one app, ended by a switch or by a gap of idle_seconds or more, lasting at least '
+      + `${FOCUS_MIN_SECONDS / 60} min from first to last action: how many, the median (nearest-rank) and the longest, `
+      + 'in seconds. Stretches are cut at the edges of the range.',
+  },
+  {
+    json: 'workflow.interruptions', label: 'Interruptions', definition:
+      `Switches back into an app less than ${INTERRUPTION_MAX_SECONDS / 60} min after its last action (away and back). `
+      + 'Each return counts, for the app returned to.',
+  },
+  {
+    json: 'workflow.resume_ms.p50', label: 'Resume time', definition:
+      'After a switch, the time from the last action in the previous app to the first key press in the new one '
+      + '(before the next switch), in whole milliseconds; counted when shorter than idle_seconds. p50: nearest-rank '
+      + 'median; count: the switches that had one.',
+  },
+  {
+    json: 'workflow.shortcuts', label: 'Shortcuts', definition:
+      'Key presses with ctrl, alt or meta held (not presses of the modifier keys themselves; shift alone is typing). '
+      + 'shortcuts_per_click = shortcuts ÷ clicks, null without clicks: keyboard versus mouse navigation.',
   },
 ]

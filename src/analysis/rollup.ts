@@ -6,10 +6,12 @@ import {defineOperation} from '../store/database-access.js'
 import {
   AGGREGATE_CTES, BURST_KEYS, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
 } from './metrics-sql.js'
+import {rawPiecesSql, ROLLUP_SPLIT_SECONDS} from './workflow-sql.js'
 
 /**
  * The metrics rollup: what metrics-sql.ts computes per event, summed per 15-minute slot and app
- * (tables rollup_slots, rollup_gaps, rollup_key_intervals; schema migration 2), for every slot
+ * (tables rollup_slots, rollup_gaps, rollup_key_intervals; schema migration 2), plus the workflow
+ * runs of each slot (rollup_app_runs, migration 5; see workflow-sql.ts), for every slot
  * before `rollup_state.covered_until`. Summaries read the rollup for whole slots before that mark
  * and raw events for the rest, and get exactly what raw events alone would give.
  *
@@ -59,6 +61,11 @@ export async function hasRollupTables(connection: DuckDBConnection): Promise<boo
   const row = await one(connection, `SELECT count(*)::INTEGER AS n FROM duckdb_tables()
     WHERE schema_name = 'main' AND table_name IN ('rollup_state', 'rollup_slots', 'rollup_gaps', 'rollup_key_intervals')`)
   return Number(row?.n) === 4
+}
+
+async function hasPieceTable(connection: DuckDBConnection): Promise<boolean> {
+  const row = await one(connection, 'SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE schema_name = \'main\' AND table_name = \'rollup_app_runs\'')
+  return Number(row?.n) === 1
 }
 
 async function readState(connection: DuckDBConnection): Promise<null | {coveredUntil: number; events: number}> {
@@ -125,7 +132,9 @@ async function predecessorsFrom(connection: DuckDBConnection, a: number): Promis
 async function rebuild(connection: DuckDBConnection, from: null | number, to: number): Promise<void> {
   const range = from === null ? 'slot < make_timestamp($to::BIGINT)' : 'slot >= make_timestamp($from::BIGINT) AND slot < make_timestamp($to::BIGINT)'
   const rangeParams: Record<string, number> = from === null ? {to} : {from, to}
-  for (const table of ['rollup_slots', 'rollup_gaps', 'rollup_key_intervals']) {
+  // rollup_app_runs came with schema 5; a database opened read-only may be older.
+  const pieces = await hasPieceTable(connection)
+  for (const table of ['rollup_slots', 'rollup_gaps', 'rollup_key_intervals', ...(pieces ? ['rollup_app_runs'] : [])]) {
     await connection.run(`DELETE FROM ${table} WHERE ${range}`, rangeParams)
   }
 
@@ -141,8 +150,20 @@ async function rebuild(connection: DuckDBConnection, from: null | number, to: nu
     await connection.run(`INSERT INTO rollup_gaps ${aggregates} SELECT ${GAP_COLUMNS} FROM raw_gaps`)
     await connection.run(`INSERT INTO rollup_key_intervals ${aggregates} SELECT ${KEY_COLUMNS} FROM raw_keys`)
     await connection.run('DROP TABLE rollup_derived')
+    if (pieces) await insertPieces(connection, a, b)
     start = b >= to ? null : await firstEventFrom(connection, b, to)
   }
+}
+
+/**
+ * The workflow pieces of the slots in [a, b): a slot's pieces depend on its own events only
+ * (workflow-sql.ts), so no events before `a` are read.
+ */
+async function insertPieces(connection: DuckDBConnection, a: number, b: number): Promise<void> {
+  const pieces = rawPiecesSql([{from: a, to: b, keep: true}])
+  const sql = `INSERT INTO rollup_app_runs WITH ${pieces.ctes}
+    SELECT slot, app, make_timestamp(start_us), make_timestamp(end_us), make_timestamp(first_key_us), actions, shortcuts FROM raw_pieces`
+  await connection.run(sql, {...pieces.params, split: ROLLUP_SPLIT_SECONDS * 1_000_000})
 }
 
 async function writeState(connection: DuckDBConnection, coveredUntil: number, nowMicros: number): Promise<number> {
@@ -162,7 +183,8 @@ async function inTransaction<T>(connection: DuckDBConnection, work: () => Promis
     await connection.run('COMMIT')
     return result
   } catch (error) {
-    await connection.run('ROLLBACK')
+    // The first error says what went wrong; a failed statement may already have ended the transaction.
+    await connection.run('ROLLBACK').catch(() => {})
     throw error
   }
 }

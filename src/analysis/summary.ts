@@ -6,6 +6,9 @@ import {isoFromMicros} from '../core/values.js'
 import {
   cadenceQuery, ceilSlot, floorSlot, type Grouping, type GroupingRequest, metricsQuery, rawLookbackMicros, type Sources,
 } from './metrics-sql.js'
+import {
+  type AppWorkflow, computeWorkflow, emptyAppWorkflow, type Workflow,
+} from './workflow.js'
 
 /** All the analysis needs from a Store: read-only queries (through the daemon or from the file). */
 export type Reader = Pick<Store, 'query'>
@@ -54,10 +57,12 @@ export interface Summary {
   time_zone: string
   totals: Metrics
   by: Breakdown | null
-  groups: Array<Metrics & {group: null | string}>
+  groups: Array<Metrics & {group: null | string; workflow?: AppWorkflow}>
   hour_of_day: HourPoint[]
   days: DayPoint[]
   cadence: CadenceBin[]
+  // Workflow metrics (workflow.ts): the whole range, and per app group with `--by app`.
+  workflow: Workflow
   /** Where the numbers came from: whole slots from the rollup up to this instant, the rest from raw events. */
   rollup_until: null | string
 }
@@ -231,6 +236,16 @@ export async function computeSummary(store: Reader, options: SummaryOptions): Pr
     }
   }))
   const {rollup} = context.sources
+  const totals = metricsFromRow(total)
+  const byApp = options.by === 'app'
+  const flow = await computeWorkflow((sql, params) => collect(store, sql, params), {
+    sinceMicros: options.sinceMicros,
+    untilMicros: options.untilMicros,
+    idleSeconds: options.idleSeconds,
+    rollup: options.rollup,
+    clicks: totals.clicks,
+    clicksByApp: byApp ? new Map(groups.map(row => [row.g === null ? '' : String(row.g), n(row.clicks)])) : undefined,
+  })
   return {
     range: {
       since: options.sinceMicros === undefined ? null : isoFromMicros(options.sinceMicros),
@@ -238,12 +253,16 @@ export async function computeSummary(store: Reader, options: SummaryOptions): Pr
     },
     idle_seconds: options.idleSeconds,
     time_zone: context.timeZone,
-    totals: metricsFromRow(total),
+    totals,
     by: options.by ?? null,
-    groups: groups.map(row => ({group: row.g === null ? null : String(row.g), ...metricsFromRow(row)})),
+    groups: groups.map(row => {
+      const group = {group: row.g === null ? null : String(row.g), ...metricsFromRow(row)}
+      return byApp ? {...group, workflow: flow.byApp.get(group.group ?? '') ?? emptyAppWorkflow(group.clicks)} : group
+    }),
     hour_of_day: charts ? hours : [],
     days,
     cadence: charts ? await cadenceBins(context) : [],
+    workflow: flow.workflow,
     rollup_until: rollup ? isoFromMicros(rollup.to) : null,
   }
 }

@@ -18,6 +18,7 @@ export default class Summarize extends BaseCommand {
     {command: '<%= config.bin %> summarize', description: 'Everything recorded so far.'},
     {command: '<%= config.bin %> summarize --since 7d --by day', description: 'The last week, one row per day.'},
     {command: '<%= config.bin %> summarize --since today --by app', description: 'Today, per app.'},
+    {command: '<%= config.bin %> summarize --json | jq .workflow', description: 'App switches, focus sessions, interruptions, resume time and shortcuts.'},
     {command: '<%= config.bin %> summarize --json | jq .totals.inter_key_ms', description: 'For scripts: SPEC names under totals (and groups with --by).'},
     {command: '<%= config.bin %> summarize --demo', description: 'The demo database (see `devtrace demo`).'},
   ]

@@ -1,11 +1,14 @@
 import type {ReportData} from '../analysis/report-data.js'
 import type {Metrics} from '../analysis/summary.js'
+import type {Workflow} from '../analysis/workflow.js'
 
 import {METRIC_DEFINITIONS} from '../analysis/metrics-sql.js'
+import {isoFromMicros} from '../core/values.js'
 import {
   formatCount, formatPercent, formatSeconds,
 } from '../ui/charts.js'
 import {localMinute} from '../ui/summary-view.js'
+import {workflowTable} from '../ui/workflow-view.js'
 
 /**
  * The report as one self-contained HTML file: inline CSS and inline SVG, no script, no font, no
@@ -263,6 +266,121 @@ function appTable(data: ReportData): string {
   return `<table class="data" id="table-apps"><thead><tr>${cells(head, 'th')}</tr></thead><tbody>${body}</tbody></table>`
 }
 
+// Workflow: the focus-sessions timeline and the per-app workflow table.
+const APP_COLOURS = ['#4f46e5', '#f97316', '#059669', '#db2777', '#0891b2', '#ca8a04', '#7c3aed', '#dc2626']
+const OTHER_APP_COLOUR = '#94a3b8'
+
+/** Local day (YYYY-MM-DD) and minute of the day of an instant (µs) in `timeZone`. */
+function localDayMinute(micros: number, format: Intl.DateTimeFormat): {day: string; minute: number} {
+  const parts = Object.fromEntries(format.formatToParts(new Date(Math.floor(micros / 1000))).map(part => [part.type, part.value]))
+  return {day: `${parts.year}-${parts.month}-${parts.day}`, minute: Number(parts.hour) * 60 + Number(parts.minute) + Number(parts.second) / 60}
+}
+
+function focusTimeline(data: ReportData): string {
+  const {stretches} = data.timeline
+  if (stretches.length === 0) return '<p class="empty">No minute or more in one app in this range.</p>'
+  const format = new Intl.DateTimeFormat('en-CA', {
+    timeZone: data.summary.time_zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  })
+  const totals = new Map<string, number>()
+  for (const s of stretches) totals.set(s.app, (totals.get(s.app) ?? 0) + s.end_us - s.start_us)
+  const apps = [...totals.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([app]) => app)
+  const colour = (app: string): string => APP_COLOURS[apps.indexOf(app)] ?? OTHER_APP_COLOUR
+  // A stretch over midnight is drawn on both days.
+  const bars: Array<{day: string; from: number; to: number; app: string; focus: boolean; title: string}> = []
+  for (const s of stretches) {
+    const start = localDayMinute(s.start_us, format)
+    const end = localDayMinute(s.end_us, format)
+    const minutes = `${formatSeconds((s.end_us - s.start_us) / 1e6)}${s.focus ? ' · focus session' : ''}`
+    const title = `${s.app}: ${localMinute(isoFromMicros(s.start_us), data.summary.time_zone)} → ${localMinute(isoFromMicros(s.end_us), data.summary.time_zone).slice(11)} (${minutes})`
+    if (start.day === end.day) {
+      bars.push({
+        day: start.day, from: start.minute, to: end.minute, app: s.app, focus: s.focus, title,
+      })
+    } else {
+      bars.push({
+        day: start.day, from: start.minute, to: 1440, app: s.app, focus: s.focus, title,
+      }, {
+        day: end.day, from: 0, to: end.minute, app: s.app, focus: s.focus, title,
+      })
+    }
+  }
+
+  const days = [...new Set(bars.map(bar => bar.day))].sort()
+  const [left, width, lane, gap, top] = [92, 860, 20, 8, 18]
+  const x = (minute: number): number => left + (minute / 1440) * width
+  const height = top + days.length * (lane + gap) + 4
+  let svg = `<svg class="chart" id="chart-focus" viewBox="0 0 ${left + width + 8} ${height}" role="img" aria-label="Stretches in one app per day">`
+  for (const hour of [0, 3, 6, 9, 12, 15, 18, 21, 24]) {
+    const at = fmt(x(hour * 60))
+    svg += `<line class="rule" x1="${at}" y1="${top - 4}" x2="${at}" y2="${height}"/><text class="axis" x="${at}" y="11" text-anchor="middle">${String(hour).padStart(2, '0')}</text>`
+  }
+
+  for (const [index, day] of days.entries()) {
+    const y = top + index * (lane + gap)
+    svg += `<text class="axis" x="0" y="${y + lane - 6}">${escapeHtml(day)}</text>`
+    for (const bar of bars.filter(b => b.day === day)) {
+      svg += rect({
+        x: x(bar.from), y, width: Math.max(x(bar.to) - x(bar.from), 1), height: lane, rx: 3, fill: colour(bar.app), 'fill-opacity': bar.focus ? 1 : 0.4,
+      }, bar.title)
+    }
+  }
+
+  svg += '</svg>'
+  const legend = apps.slice(0, APP_COLOURS.length).map(app => `<span><span class="swatch" style="background:${colour(app)}"></span>${escapeHtml(app)}</span>`).join('')
+  const others = apps.length > APP_COLOURS.length ? `<span><span class="swatch" style="background:${OTHER_APP_COLOUR}"></span>other apps</span>` : ''
+  return `${svg}<div class="legend">${legend}${others}<span>solid: focus session (≥ 5 min); pale: shorter</span></div>`
+}
+
+function workflowValue(json: string, w: Workflow): string {
+  switch (json) {
+  case 'workflow.app_switches': {
+    return formatCount(w.app_switches)
+  }
+
+  case 'workflow.focus_sessions': {
+    const f = w.focus_sessions
+    return f.count === 0 ? '0' : `${formatCount(f.count)} · median ${formatSeconds(f.median_seconds ?? 0)}`
+  }
+
+  case 'workflow.interruptions': {
+    return formatCount(w.interruptions)
+  }
+
+  case 'workflow.resume_ms.p50': {
+    return w.resume_ms.p50 === null ? '—' : `${formatCount(w.resume_ms.p50)} ms`
+  }
+
+  case 'workflow.shortcuts': {
+    return `${formatCount(w.shortcuts)} · ${w.shortcuts_per_click === null ? '—' : w.shortcuts_per_click.toFixed(2)} per click`
+  }
+
+  default: {
+    return ''
+  }
+  }
+}
+
+function workflowSection(data: ReportData): string {
+  const w = data.summary.workflow
+  const cards = [
+    card('App switches', formatCount(w.app_switches), `${formatCount(w.interruptions)} interruptions (back within 2 min)`),
+    card('Focus sessions', formatCount(w.focus_sessions.count), w.focus_sessions.longest_seconds === null ? '≥ 5 min in one app' : `longest ${formatSeconds(w.focus_sessions.longest_seconds)}`),
+    card('Resume time', w.resume_ms.p50 === null ? '—' : `${formatCount(w.resume_ms.p50)} ms`, 'median, switch → first key press'),
+    card('Shortcuts', formatCount(w.shortcuts), `${w.shortcuts_per_click === null ? '—' : w.shortcuts_per_click.toFixed(2)} per click`),
+  ].join('')
+  const {head, rows} = workflowTable(data.summary)
+  const cells = (values: string[], tag: string): string => values.map(value => `<${tag}>${escapeHtml(value)}</${tag}>`).join('')
+  const table = `<table class="data" id="table-workflow"><thead><tr>${cells(head, 'th')}</tr></thead><tbody>${rows.map(row => `<tr>${cells(row, 'td')}</tr>`).join('')}</tbody></table>`
+  return `<section id="workflow"><h2>How you move between apps</h2>
+<p class="lede">Which app had your input, when, for how long, and how often you were pulled away: the shape of a working day that monitoring software records.</p>
+<div class="cards flat">${cards}</div>
+<h3>Focus sessions, day by day</h3>
+<p class="lede">Each bar is a stretch of input in one app (a minute or more, no idle gap), on the last ${data.timeline.days} days of the range, local time.</p>
+${focusTimeline(data)}
+<h3>Per app</h3>${table}</section>`
+}
+
 const STYLE = `
 :root { --ink: #0f172a; --muted: #64748b; --line: #e2e8f0; --accent: #4f46e5; --accent-2: #f97316; --bg: #f8fafc; }
 * { box-sizing: border-box; }
@@ -303,6 +421,8 @@ table.data td.def { color: #334155; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; background: #f1f5f9; padding: 1px 5px; border-radius: 4px; }
 footer { color: var(--muted); font-size: 13px; padding: 8px 0 40px; }
 .empty { color: var(--muted); }
+.cards.flat { margin: 0 0 16px; }
+section h3 { margin: 18px 0 4px; font-size: 15px; }
 `
 
 /** The report for `data`, as a complete HTML document; `sections`: more sections (HTML) before the definitions. */
@@ -324,7 +444,7 @@ export function renderReport(data: ReportData, sections = ''): string {
   ].join('')
   const definitions = METRIC_DEFINITIONS.map(d => {
     const name = `<td><strong>${escapeHtml(d.label)}</strong><br><code>${escapeHtml(d.json)}</code></td>`
-    return `<tr>${name}<td>${escapeHtml(metricValue(d.json, t))}</td><td class="def">${escapeHtml(d.definition)}</td></tr>`
+    return `<tr>${name}<td>${escapeHtml(metricValue(d.json, t) || workflowValue(d.json, summary.workflow))}</td><td class="def">${escapeHtml(d.definition)}</td></tr>`
   }).join('')
   return `<!doctype html>
 <html lang="en">
@@ -354,6 +474,7 @@ export function renderReport(data: ReportData, sections = ''): string {
 <section id="clicks"><h2>Where you click</h2>
 <p class="lede">${formatCount(data.clicks.total)} clicks on a ${data.clicks.width}×${data.clicks.height} px area, in ${data.clicks.cell} px squares.</p>${clickHeatmap(data)}</section>
 </div>
+${workflowSection(data)}
 <section id="apps"><h2>By app</h2><p class="lede">Each gap, step and interval counts for the app of the event that ends it.</p>${appTable(data)}</section>
 ${sections}<section id="metrics"><h2>The metrics, defined</h2><p class="lede">Computed in SQL over your events (devtrace summarize prints the same numbers).</p>
 <table class="data" id="table-metrics"><thead><tr><th>metric</th><th>value</th><th>definition</th></tr></thead><tbody>${definitions}</tbody></table></section>

@@ -123,7 +123,23 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => strin
     // code as events arrive (src/capture/key-pairing.ts), so `standard` gets the strongest typing
     // rhythm feature without key identity. NULL on other rows, at `minimal`, and in older rows.
     version: 5,
-    statements: ['ALTER TABLE events ADD COLUMN hold_ms INTEGER'],
+    statements: [
+      'ALTER TABLE events ADD COLUMN hold_ms INTEGER',
+      // Workflow metrics (src/analysis/workflow-sql.ts): runs of consecutive actions in one app,
+      // cut at app changes, pauses and slot boundaries, so app switches, focus sessions and
+      // interruptions over a year read these rows, not every event. Derived data, like rollup_*.
+      `CREATE TABLE rollup_app_runs (
+        slot TIMESTAMP NOT NULL,
+        app VARCHAR,
+        start_ts TIMESTAMP NOT NULL,
+        end_ts TIMESTAMP NOT NULL,
+        first_key_ts TIMESTAMP,
+        actions BIGINT NOT NULL,
+        shortcuts BIGINT NOT NULL
+      )`,
+      // A rollup built before this table has no runs for the slots it covers: build it all again.
+      'DELETE FROM rollup_state',
+    ],
   },
 ]
 

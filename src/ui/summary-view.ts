@@ -6,6 +6,7 @@ import {
   bar, formatCount, formatPercent, formatSeconds, sparkline,
 } from './charts.js'
 import {renderTable} from './table.js'
+import {renderWorkflow} from './workflow-view.js'
 
 /** `2025-03-03T09:02:11.123456Z` → `2025-03-03 10:02` in `timeZone`. */
 export function localMinute(iso: null | string, timeZone: string): string {
@@ -114,5 +115,6 @@ export function renderSummary(summary: Summary, c: ChalkInstance): string {
   text += section(c, 'Typing cadence', '(time from one key press to the next)') + cadenceChart(summary, c)
   text += section(c, 'Per day', '(keys)') + dayChart(summary, c)
   if (summary.by) text += section(c, `By ${summary.by}`) + groupTable(summary)
+  text += renderWorkflow(summary, c)
   return text
 }

@@ -124,14 +124,15 @@ describe('demo, summarize --demo and report', () => {
       assert.deepEqual(requests, [url], 'the only request is the file itself')
       assert.deepEqual(problems, [])
       const charts = await page.$$eval('svg.chart', nodes => nodes.map(node => ({id: node.id, width: node.getBoundingClientRect().width, shapes: node.querySelectorAll('rect, polyline').length})))
-      assert.deepEqual(charts.map(chart => chart.id), ['chart-week', 'chart-cadence', 'chart-days', 'chart-hours', 'chart-clicks'])
+      assert.deepEqual(charts.map(chart => chart.id), ['chart-week', 'chart-cadence', 'chart-days', 'chart-hours', 'chart-clicks', 'chart-focus'])
       for (const chart of charts) assert.ok(chart.width > 300, `${chart.id} is drawn (${chart.width} px wide)`)
       // 7 × 24 heatmap cells; 50 cadence bins of 20 ms and one for ≥ 1 s; a bar per day and the
-      // active-time line; 24 hour bars; the screen and at least one square of clicks.
-      assert.deepEqual(charts.map(chart => chart.shapes), [168, 51, demo.summary.days.length + 1, 24, charts[4].shapes])
+      // active-time line; 24 hour bars; the screen and at least one square of clicks; a bar per stretch in one app.
+      assert.deepEqual(charts.map(chart => chart.shapes), [168, 51, demo.summary.days.length + 1, 24, charts[4].shapes, charts[5].shapes])
       assert.ok(charts[4].shapes >= 2)
+      assert.ok(charts[5].shapes >= 1)
 
-      assert.equal(await page.$$eval('#table-metrics tbody tr', rows => rows.length), 10)
+      assert.equal(await page.$$eval('#table-metrics tbody tr', rows => rows.length), 10 + 5) // + 5 workflow metrics
       const shot = path.join(s.home, 'report.png')
       await page.screenshot({path: shot, fullPage: true})
       assert.ok(statSync(shot).size > 50_000)

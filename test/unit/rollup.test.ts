@@ -47,6 +47,8 @@ describe('the rollup gives exactly what raw events give', () => {
       },
     },
     {label: 'a range inside one slot', options: {sinceMicros: START + 2.01 * HOUR, untilMicros: START + 2.2 * HOUR}},
+    // Below the rollup's workflow cut (30 s), workflow pieces come from raw events.
+    {label: 'by app, idle 20 s', options: {by: 'app', idleSeconds: 20, sinceMicros: START + 1.7 * HOUR}},
   ]
 
   async function compareAll(): Promise<void> {
