@@ -123,7 +123,25 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => strin
     // code as events arrive (src/capture/key-pairing.ts), so `standard` gets the strongest typing
     // rhythm feature without key identity. NULL on other rows, at `minimal`, and in older rows.
     version: 5,
-    statements: ['ALTER TABLE events ADD COLUMN hold_ms INTEGER'],
+    statements: [
+      'ALTER TABLE events ADD COLUMN hold_ms INTEGER',
+      // Keystroke dynamics rollup (src/analysis/dynamics-sql.ts): hold, flight and digraph
+      // interval histograms per slot and app, in whole ms. Emptying rollup_state makes the next
+      // refresh rebuild every slot, so slots rolled up before this migration gain them too.
+      'CREATE TABLE rollup_holds (slot TIMESTAMP NOT NULL, app VARCHAR, ms INTEGER NOT NULL, n BIGINT NOT NULL)',
+      'CREATE TABLE rollup_flights (slot TIMESTAMP NOT NULL, app VARCHAR, ms INTEGER NOT NULL, n BIGINT NOT NULL)',
+      `CREATE TABLE rollup_digraphs (
+        slot TIMESTAMP NOT NULL,
+        app VARCHAR,
+        from_class VARCHAR NOT NULL,
+        to_class VARCHAR NOT NULL,
+        from_code INTEGER,
+        to_code INTEGER,
+        ms INTEGER NOT NULL,
+        n BIGINT NOT NULL
+      )`,
+      'DELETE FROM rollup_state',
+    ],
   },
 ]
 
