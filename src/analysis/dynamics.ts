@@ -2,7 +2,7 @@ import type {JsonValue} from '../core/values.js'
 import type {Grouping, Sources} from './metrics-sql.js'
 
 import {keyNameOf} from '../capture/key-names.js'
-import {digraphQuery, timingQuery, type TimingOptions} from './dynamics-sql.js'
+import {digraphQuery, type TimingOptions, timingQuery} from './dynamics-sql.js'
 
 /**
  * Keystroke dynamics for `summarize` and `report`: hold and flight percentiles per group, digraphs

@@ -389,6 +389,28 @@ export const METRIC_DEFINITIONS: ReadonlyArray<{json: string; label: string; def
       + 'not exceed).',
   },
   {
+    json: 'hold_ms.p50 / .p90', label: 'Hold time', definition:
+      'How long a key stays down, press to release of the same key, in ms: hold_ms on key_up rows (levels '
+      + 'standard and full; paired by key code as input arrives, the code itself is not stored). Nearest-rank p50/p90.',
+  },
+  {
+    json: 'flight_ms.p50 / .p90', label: 'Flight time', definition:
+      'For each key release with a hold time, the key released just before it in the same session: this key\'s '
+      + 'press (release − hold) minus that key\'s release, in whole ms rounded down; negative when the two keys '
+      + 'were down at once. Counted when between −idle_seconds and +idle_seconds. Nearest-rank p50/p90.',
+  },
+  {
+    json: 'digraphs[].from / .to / .count / .p50_ms', label: 'Digraphs', definition:
+      `Pairs of consecutive key_downs in the same session and app, less than ${DIGRAPH_MAX_MS / 1000} s apart (and `
+      + 'shorter than idle_seconds), grouped by the key classes of the two keys (with summarize --by-key, by key, '
+      + 'on rows that store key codes: level full): how many, and the nearest-rank median interval. Most frequent first.',
+  },
+  {
+    json: 'rhythm.by_hour[]', label: 'Rhythm by hour', definition:
+      'For each local hour of the day (0–23, all days together): inter_key_p50_ms, hold_p50_ms and '
+      + 'correction_ratio, as defined here, of the key presses in that hour.',
+  },
+  {
     json: 'bursts', label: 'Typing bursts', definition:
       `Runs of at least ${BURST_KEYS} key_downs, each less than ${BURST_GAP_MICROS / 1e6} s after the one `
       + 'before; each run counts once.',

@@ -3,10 +3,10 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import {z} from 'zod'
 
 import {defineOperation} from '../store/database-access.js'
+import {DYNAMICS_CTES, DYNAMICS_ROLLUP} from './dynamics-sql.js'
 import {
   AGGREGATE_CTES, BURST_KEYS, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
 } from './metrics-sql.js'
-import {DYNAMICS_CTES, DYNAMICS_ROLLUP} from './dynamics-sql.js'
 
 /**
  * The metrics rollup: what metrics-sql.ts computes per event, summed per 15-minute slot and app
@@ -149,6 +149,7 @@ async function rebuild(connection: DuckDBConnection, from: null | number, to: nu
     for (const {table, relation, columns} of DYNAMICS_ROLLUP) {
       await connection.run(`INSERT INTO ${table} WITH raw_derived AS (SELECT * FROM rollup_derived), ${DYNAMICS_CTES} SELECT ${columns} FROM ${relation}`)
     }
+
     await connection.run('DROP TABLE rollup_derived')
     start = b >= to ? null : await firstEventFrom(connection, b, to)
   }

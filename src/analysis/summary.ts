@@ -4,7 +4,7 @@ import type {Store} from '../store/store.js'
 
 import {isoFromMicros} from '../core/values.js'
 import {
-  type Digraph, digraphs, groupKey, type KeyTimings, NO_TIMINGS, type RhythmHour, rhythmByHour, timingsByGroup,
+  type Digraph, digraphs, groupKey, type KeyTimings, NO_TIMINGS, rhythmByHour, type RhythmHour, timingsByGroup,
 } from './dynamics.js'
 import {
   cadenceQuery, ceilSlot, floorSlot, type Grouping, type GroupingRequest, metricsQuery, rawLookbackMicros, type Sources,

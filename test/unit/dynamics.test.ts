@@ -110,10 +110,18 @@ describe('keystroke dynamics SQL on hand-built events', () => {
     await insert(STROKES)
     const {digraphs, digraphs_by_key: byKey} = await summary()
     assert.deepEqual(digraphs, [
-      {from: 'letter', to: 'letter', count: 2, p50_ms: 200},
-      {from: 'correction', to: 'letter', count: 1, p50_ms: 300},
-      {from: 'letter', to: 'space', count: 1, p50_ms: 80},
-      {from: 'space', to: 'correction', count: 1, p50_ms: 320},
+      {
+        from: 'letter', to: 'letter', count: 2, p50_ms: 200,
+      },
+      {
+        from: 'correction', to: 'letter', count: 1, p50_ms: 300,
+      },
+      {
+        from: 'letter', to: 'space', count: 1, p50_ms: 80,
+      },
+      {
+        from: 'space', to: 'correction', count: 1, p50_ms: 320,
+      },
     ])
     assert.equal(byKey, null)
   })
@@ -121,7 +129,9 @@ describe('keystroke dynamics SQL on hand-built events', () => {
   test('a change of app between two presses is not a digraph', async () => {
     await insert(STROKES.map((stroke, index) => (index === 5 ? {...stroke, app: 'firefox'} : stroke)))
     const {digraphs} = await summary()
-    assert.deepEqual(digraphs[0], {from: 'correction', to: 'letter', count: 1, p50_ms: 300})
+    assert.deepEqual(digraphs[0], {
+      from: 'correction', to: 'letter', count: 1, p50_ms: 300,
+    })
     assert.equal(digraphs.reduce((sum, pair) => sum + pair.count, 0), 4)
   })
 
@@ -135,11 +145,19 @@ describe('keystroke dynamics SQL on hand-built events', () => {
     await insert(word(600_000, false), 2)
     const {digraphs, digraphs_by_key: byKey} = await summary({byKey: true})
     assert.deepEqual(byKey, [
-      {from: 'h', to: 'e', count: 2, p50_ms: 150},
-      {from: 't', to: 'h', count: 2, p50_ms: 150},
-      {from: 'e', to: 't', count: 1, p50_ms: 700},
+      {
+        from: 'h', to: 'e', count: 2, p50_ms: 150,
+      },
+      {
+        from: 't', to: 'h', count: 2, p50_ms: 150,
+      },
+      {
+        from: 'e', to: 't', count: 1, p50_ms: 700,
+      },
     ])
-    assert.deepEqual(digraphs, [{from: 'letter', to: 'letter', count: 7, p50_ms: 150}])
+    assert.deepEqual(digraphs, [{
+      from: 'letter', to: 'letter', count: 7, p50_ms: 150,
+    }])
     const none = await summary({byKey: true, untilMicros: T0 + 500_000 * MS, sinceMicros: T0 + 500_000 * MS - 1})
     assert.deepEqual(none.digraphs_by_key, [])
   })
@@ -152,13 +170,17 @@ describe('keystroke dynamics SQL on hand-built events', () => {
     assert.deepEqual(rhythm.by_hour[10], {
       hour: 10, inter_key_p50_ms: 200, hold_p50_ms: 80, correction_ratio: 0.1429,
     })
-    assert.deepEqual(rhythm.by_hour.filter(hour => hour.hour !== 10).map(hour => [hour.inter_key_p50_ms, hour.hold_p50_ms, hour.correction_ratio]),
-      Array.from({length: 23}, () => [null, null, null]))
+    assert.deepEqual(
+      rhythm.by_hour.filter(hour => hour.hour !== 10).map(hour => [hour.inter_key_p50_ms, hour.hold_p50_ms, hour.correction_ratio]),
+      Array.from({length: 23}, () => [null, null, null]),
+    )
   })
 
   test('the rollup gives the same dynamics as raw events', async () => {
     await insert(STROKES)
-    await insert(STROKES.map(stroke => ({...stroke, down: stroke.down + 3_600_000, up: stroke.up + 3_600_000, code: UiohookKey.A})), 2)
+    await insert(STROKES.map(stroke => ({
+      ...stroke, down: stroke.down + 3_600_000, up: stroke.up + 3_600_000, code: UiohookKey.A,
+    })), 2)
     const raw = await summary({byKey: true, by: 'hour', rollup: false})
     await refreshRollup(connection, {nowMicros: Date.UTC(2030, 0, 1) * 1000})
     const rolled = await summary({byKey: true, by: 'hour'})
@@ -171,9 +193,20 @@ describe('keystroke dynamics SQL on hand-built events', () => {
 describe('key names', () => {
   test('agree with uiohook-napi\'s own key table', () => {
     const expected: Array<[number, string]> = [
-      [UiohookKey.A, 'a'], [UiohookKey.Z, 'z'], [UiohookKey.Q, 'q'], [UiohookKey.M, 'm'], [UiohookKey[1], '1'], [UiohookKey[0], '0'],
-      [UiohookKey.Space, 'space'], [UiohookKey.Backspace, 'backspace'], [UiohookKey.Enter, 'enter'], [UiohookKey.Shift, 'shift'],
-      [UiohookKey.ArrowUp, 'up'], [UiohookKey.Delete, 'delete'], [UiohookKey.F12, 'f12'], [UiohookKey.Comma, ','],
+      [UiohookKey.A, 'a'],
+      [UiohookKey.Z, 'z'],
+      [UiohookKey.Q, 'q'],
+      [UiohookKey.M, 'm'],
+      [UiohookKey[1], '1'],
+      [UiohookKey[0], '0'],
+      [UiohookKey.Space, 'space'],
+      [UiohookKey.Backspace, 'backspace'],
+      [UiohookKey.Enter, 'enter'],
+      [UiohookKey.Shift, 'shift'],
+      [UiohookKey.ArrowUp, 'up'],
+      [UiohookKey.Delete, 'delete'],
+      [UiohookKey.F12, 'f12'],
+      [UiohookKey.Comma, ','],
     ]
     for (const [code, name] of expected) assert.equal(keyNameOf(code), name, `code ${code}`)
     assert.equal(keyNameOf(9999), '#9999')

@@ -68,7 +68,7 @@ describe('the rollup gives exactly what raw events give', () => {
     writer.close()
     // Keystroke dynamics: holds on key_up rows (some long enough to overlap the next press), key
     // codes on the letters of the first 10 hours (level full), a second session from hour 14.
-    await connection.run(`UPDATE events SET hold_ms = 30 + (epoch_us(ts) // 1000) % 170 WHERE kind = 'key_up'`)
+    await connection.run('UPDATE events SET hold_ms = 30 + (epoch_us(ts) // 1000) % 170 WHERE kind = \'key_up\'')
     await connection.run(`UPDATE events SET key_code = 16 + (epoch_us(ts) // 1000) % 10
       WHERE kind IN ('key_down', 'key_up') AND key_class = 'letter' AND ts < make_timestamp(${START + 10 * HOUR})`)
     await connection.run(`UPDATE events SET session_id = 2 WHERE ts >= make_timestamp(${START + 14 * HOUR})`)
