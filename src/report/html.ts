@@ -210,40 +210,29 @@ function digraphTable(data: ReportData): string {
   return `<table class="data heat" id="table-digraphs"><thead>${head}</thead><tbody>${body}</tbody></table>`
 }
 
-/** The rhythm of the day: one row of bars per measure, 24 local hours across, each row on its own scale. */
-function rhythmChart(data: ReportData): string {
+/**
+ * The rhythm of the day as a heat strip: one row per measure, 24 local hours across, each cell
+ * shaded against its row's largest value (a table, like the key pairs, so the numbers are readable).
+ */
+function rhythmTable(data: ReportData): string {
   const hours = data.summary.rhythm.by_hour
   if (hours.every(point => point.inter_key_p50_ms === null)) return '<p class="empty">No typing in this range.</p>'
   const rows: Array<{label: string; value: (point: (typeof hours)[number]) => null | number; text: (value: number) => string}> = [
-    {label: 'inter-key p50', value: point => point.inter_key_p50_ms, text: value => `${value} ms`},
-    {label: 'hold p50', value: point => point.hold_p50_ms, text: value => `${value} ms`},
-    {label: 'corrections', value: point => point.correction_ratio, text: value => formatPercent(value)},
+    {label: 'inter-key p50 ms', value: point => point.inter_key_p50_ms, text: String},
+    {label: 'hold p50 ms', value: point => point.hold_p50_ms, text: String},
+    {label: 'corrections %', value: point => point.correction_ratio, text: value => (value * 100).toFixed(1)},
   ]
-  const width = 960
-  const labelWidth = 110
-  const rowHeight = 70
-  const step = (width - labelWidth) / 24
-  let svg = ''
-  for (const [index, row] of rows.entries()) {
-    const top = index * rowHeight + 6
-    const base = top + rowHeight - 18
+  const head = `<tr><th>hour</th>${hours.map(point => `<th>${String(point.hour).padStart(2, '0')}</th>`).join('')}</tr>`
+  const body = rows.map(row => {
     const max = Math.max(0, ...hours.map(point => row.value(point) ?? 0))
-    svg += `<text x="0" y="${top + 30}" class="axis">${escapeHtml(row.label)}</text><line x1="${labelWidth}" y1="${base}" x2="${width}" y2="${base}" class="rule"/>`
-    for (const point of hours) {
+    return `<tr><th>${escapeHtml(row.label)}</th>${hours.map(point => {
       const value = row.value(point)
-      if (value === null || max <= 0) continue
-      const h = Math.max(1, (value / max) * (rowHeight - 26))
-      svg += rect({
-        class: 'bar', x: labelWidth + point.hour * step + 2, y: base - h, width: step - 4, height: h, rx: 2,
-      }, `${String(point.hour).padStart(2, '0')}:00 — ${row.label} ${row.text(value)}`)
-    }
-  }
-
-  for (let hour = 0; hour < 24; hour += 3) {
-    svg += `<text x="${fmt(labelWidth + hour * step + step / 2)}" y="${rows.length * rowHeight + 8}" class="axis" text-anchor="middle">${String(hour).padStart(2, '0')}</text>`
-  }
-
-  return `<svg class="chart" id="chart-rhythm" viewBox="0 0 ${width} ${rows.length * rowHeight + 14}" role="img" aria-label="Typing rhythm by hour of day">${svg}</svg>`
+      if (value === null) return '<td class="empty">·</td>'
+      const title = `${String(point.hour).padStart(2, '0')}:00 — ${row.label} ${row.text(value)}`
+      return `<td style="background:${shade(value, max)}" title="${escapeHtml(title)}">${row.text(value)}</td>`
+    }).join('')}</tr>`
+  }).join('')
+  return `<table class="data heat rhythm" id="table-rhythm"><thead>${head}</thead><tbody>${body}</tbody></table>`
 }
 
 function card(label: string, value: string, note = ''): string {
@@ -370,6 +359,7 @@ table.data td { border-bottom: 1px solid var(--line); padding: 8px 10px; vertica
 table.data td.def { white-space: normal; }
 table.heat td { text-align: center; font-size: 13px; }
 table.heat td small { color: var(--muted); }
+table.rhythm th, table.rhythm td { padding: 6px 3px; font-size: 11px; text-align: center; }
 table.data td.def { color: #334155; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; background: #f1f5f9; padding: 1px 5px; border-radius: 4px; }
 footer { color: var(--muted); font-size: 13px; padding: 8px 0 40px; }
@@ -430,7 +420,7 @@ export function renderReport(data: ReportData): string {
 Darker pairs are more frequent. Per-pair timing is the core of keystroke biometrics.</p>${digraphTable(data)}</section>
 <section id="rhythm"><h2>Rhythm across the day</h2>
 <p class="lede">Per local hour, all days together: median inter-key interval, median hold time and share of correction keys.
-Slower typing and more corrections late in the day are what fatigue looks like.</p>${rhythmChart(data)}</section>
+Slower typing and more corrections late in the day are what fatigue looks like.</p>${rhythmTable(data)}</section>
 <section id="apps"><h2>By app</h2><p class="lede">Each gap, step and interval counts for the app of the event that ends it.</p>${appTable(data)}</section>
 <section id="metrics"><h2>The metrics, defined</h2><p class="lede">Computed in SQL over your events (devtrace summarize prints the same numbers).</p>
 <table class="data" id="table-metrics"><thead><tr><th>metric</th><th>value</th><th>definition</th></tr></thead><tbody>${definitions}</tbody></table></section>

@@ -6,12 +6,15 @@ import {
 
 import type {CapturedEvent, KeyClass} from '../../src/capture/event.js'
 
+import {computeReportData} from '../../src/analysis/report-data.js'
 import {refreshRollup} from '../../src/analysis/rollup.js'
 import {computeSummary, type Reader, type SummaryOptions} from '../../src/analysis/summary.js'
 import {keyNameOf} from '../../src/capture/key-names.js'
+import {renderReport} from '../../src/report/html.js'
 import {EventWriter} from '../../src/store/event-writer.js'
 import {streamQuery} from '../../src/store/query-stream.js'
 import {migrate} from '../../src/store/schema.js'
+import {renderSummary} from '../../src/ui/summary-view.js'
 import {UiohookKey} from './uiohook-keys.js'
 
 /** 2025-03-03T09:00:00Z, a Monday. */
@@ -174,6 +177,22 @@ describe('keystroke dynamics SQL on hand-built events', () => {
       rhythm.by_hour.filter(hour => hour.hour !== 10).map(hour => [hour.inter_key_p50_ms, hour.hold_p50_ms, hour.correction_ratio]),
       Array.from({length: 23}, () => [null, null, null]),
     )
+  })
+
+  test('the terminal view and the report show hold, flight, key pairs and the rhythm', async () => {
+    await insert(STROKES)
+    const {Chalk} = await import('chalk')
+    const text = renderSummary(await summary({byKey: true}), new Chalk({level: 0}))
+    assert.match(text, /hold time +p50 80 ms · p90 120 ms/)
+    assert.match(text, /flight time +p50 120 ms · p90 240 ms/)
+    assert.match(text, /letter → letter +█+ +2 +p50 200 ms/)
+    assert.match(text, /Rhythm across the day[^\n]*\n +hour +inter-key p50 ms +hold p50 ms +corrections\n[-─ ]*\n? *09 +200 +80 +14\.3 %/)
+    assert.match(text, /Key pairs by key\n +no key codes in this range/)
+    const html = renderReport(await computeReportData(reader, {idleSeconds: 180, timeZone: 'UTC'}))
+    const shaded = '<td style="background:#[0-9a-f]{6}"'
+    assert.match(html, new RegExp(`<table class="data heat" id="table-digraphs">.*<th>letter</th>${shaded} title="letter → letter: 2 pairs, median 200 ms">200 ms<br><small>2</small></td>`, 's'))
+    assert.match(html, new RegExp(`<table class="data heat rhythm" id="table-rhythm">.*${shaded} title="09:00 — hold p50 ms 80">80</td>.*title="09:00 — corrections % 14\\.3">14\\.3</td>`, 's'))
+    assert.match(html, /<code>flight_ms\.p50 \/ \.p90<\/code><\/td><td>120 ms \/ 240 ms<\/td>/)
   })
 
   test('the rollup gives the same dynamics as raw events', async () => {
