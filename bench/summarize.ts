@@ -34,7 +34,8 @@ import {migrate} from '../src/store/schema.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = join(ROOT, 'bin', 'run.js')
-const WORK = '/tmp/devtrace-bench-summarize'
+/** BENCH_WORK: another folder, when another run of this benchmark may be using the default one. */
+const WORK = process.env.BENCH_WORK ?? '/tmp/devtrace-bench-summarize'
 const BLOCK = 10_000_000
 const WEEK_MICROS = 7 * 86_400 * 1_000_000
 
