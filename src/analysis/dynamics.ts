@@ -2,7 +2,9 @@ import type {JsonValue} from '../core/values.js'
 import type {Grouping, Sources} from './metrics-sql.js'
 
 import {keyNameOf} from '../capture/key-names.js'
-import {digraphQuery, type TimingOptions, timingQuery} from './dynamics-sql.js'
+import {
+  digraphQuery, type TimingOptions, timingQuery, type TimingRequest,
+} from './dynamics-sql.js'
 
 /**
  * Keystroke dynamics for `summarize` and `report`: hold and flight percentiles per group, digraphs
@@ -42,8 +44,8 @@ function optional(value: JsonValue | undefined): null | number {
 }
 
 /** Hold and flight percentiles for every group of each grouping, keyed by groupKey. */
-export async function timingsByGroup(query: RowQuery, sources: Sources, groupings: readonly Grouping[], options: TimingOptions): Promise<Map<string, KeyTimings>> {
-  const {sql, params} = timingQuery(sources, groupings, options)
+export async function timingsByGroup(query: RowQuery, sources: Sources, requests: readonly TimingRequest[], options: TimingOptions): Promise<Map<string, KeyTimings>> {
+  const {sql, params} = timingQuery(sources, requests, options)
   const timings = new Map<string, KeyTimings>()
   for (const row of await query(sql, params)) {
     const key = groupKey(row.grouping as Grouping, row.g)

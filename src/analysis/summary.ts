@@ -224,7 +224,10 @@ export async function computeSummary(store: Reader, options: SummaryOptions): Pr
   if (charts && options.by !== 'day') requests.push({grouping: 'day', percentiles: false})
   const rows = await groupRows(context, requests)
   const query = (sql: string, params: QueryParams): Promise<Array<Record<string, JsonValue>>> => collect(store, sql, params)
-  const timed = requests.filter(request => request.percentiles).map(request => request.grouping)
+  // Totals and groups get holds and flights; the rhythm of the day (hours, without --by hour) only holds.
+  const timed = requests.filter(request => request.percentiles).map(({grouping}) => ({
+    grouping, measures: grouping === 'hour' && options.by !== 'hour' ? ['holds' as const] : ['holds' as const, 'flights' as const],
+  }))
   const timings = await timingsByGroup(query, context.sources, timed, {idleSeconds: options.idleSeconds, timeZone: context.timeZone})
   const timingsOf = (grouping: Grouping, row: Record<string, JsonValue> | undefined): KeyTimings => timings.get(groupKey(grouping, row?.g)) ?? NO_TIMINGS
   const [total] = rows.get('all')!

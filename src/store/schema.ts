@@ -126,13 +126,12 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => strin
     statements: [
       'ALTER TABLE events ADD COLUMN hold_ms INTEGER',
       // Keystroke dynamics rollup (src/analysis/dynamics-sql.ts): hold, flight and digraph
-      // interval histograms per slot and app, in whole ms. Emptying rollup_state makes the next
-      // refresh rebuild every slot, so slots rolled up before this migration gain them too.
+      // interval histograms per slot (and app, for holds and flights), in whole ms. Emptying
+      // rollup_state makes the next refresh rebuild every slot, so older slots gain them too.
       'CREATE TABLE rollup_holds (slot TIMESTAMP NOT NULL, app VARCHAR, ms INTEGER NOT NULL, n BIGINT NOT NULL)',
       'CREATE TABLE rollup_flights (slot TIMESTAMP NOT NULL, app VARCHAR, ms INTEGER NOT NULL, n BIGINT NOT NULL)',
       `CREATE TABLE rollup_digraphs (
         slot TIMESTAMP NOT NULL,
-        app VARCHAR,
         from_class VARCHAR NOT NULL,
         to_class VARCHAR NOT NULL,
         from_code INTEGER,
