@@ -23,6 +23,15 @@
  * - typing burst: a run of at least 5 key_downs each less than 2 s after the one before; it is
  *   counted once, at its 5th key.
  * - correction ratio: key_downs of class `correction` / key_downs.
+ * - hold: `hold_ms` of a key_up row (press to release of that key, paired at capture).
+ * - flight: for a key_up with hold_ms, the key released just before it in the same session (by
+ *   release time, so only backward looks are needed): this key's press (its release − hold_ms) −
+ *   that key's release, in whole ms rounded down; negative when the keys overlapped. It counts
+ *   when −idle_seconds < flight < idle_seconds.
+ * - digraph: a key_down and the key_down before it, in the same session and app, less than
+ *   DIGRAPH_MAX_MS (2 s) apart; its interval is the inter-key interval, its pair the two key
+ *   classes (and the two key codes when both rows have one: level `full`).
+ * The sums of hold, flight and digraph live in dynamics-sql.ts.
  */
 
 /** The rollup's (and the raw sums') time unit. 15 minutes lines up with local hours and days in every time zone. */
@@ -33,20 +42,28 @@ export const BURST_KEYS = 5
 export const BURST_GAP_MICROS = 2_000_000
 export const HESITATION_MIN_SECONDS = 2
 export const HESITATION_MAX_SECONDS = 30
+/**
+ * The longest hold capture stores (MAX_HOLD_MS in src/capture/key-pairing.ts). A flight can end
+ * this long after its previous release plus idle_seconds, so lookbacks include it.
+ */
+export const MAX_HOLD_MICROS = 60_000_000
 /** How far back a raw computation must look for the events before its window (see rawLookbackMicros). */
-export const ROLLUP_LOOKBACK_MICROS = MAX_IDLE_SECONDS * 1_000_000 + 4 * BURST_GAP_MICROS + 1_000_000
+export const ROLLUP_LOOKBACK_MICROS = MAX_IDLE_SECONDS * 1_000_000 + Math.max(4 * BURST_GAP_MICROS + 1_000_000, MAX_HOLD_MICROS)
 export const POSITION_KINDS = ['mouse_move', 'mouse_down', 'mouse_up', 'wheel'] as const
 /** Workflow (workflow-sql.ts): focus sessions last at least this long; back within this long is an interruption. */
 export const FOCUS_MIN_SECONDS = 5 * 60
 export const INTERRUPTION_MAX_SECONDS = 2 * 60
+/** Key presses further apart than this are not a digraph: the pair was not typed as one movement. */
+export const DIGRAPH_MAX_MS = 2000
 
 /**
  * How far before a window the raw SQL reads to find each event's predecessors. Anything further
  * back cannot change a metric: such a gap, step or interval is not shorter than idle_seconds, and
- * a key press more than 8 s before a burst's first key cannot be within 2 s of it.
+ * a key press more than 8 s before a burst's first key cannot be within 2 s of it, and a release
+ * more than idle_seconds + the longest hold before another cannot start a counted flight.
  */
 export function rawLookbackMicros(idleSeconds: number): number {
-  return Math.max(idleSeconds * 1_000_000, 4 * BURST_GAP_MICROS + 1_000_000)
+  return Math.max(idleSeconds * 1_000_000 + MAX_HOLD_MICROS, 4 * BURST_GAP_MICROS + 1_000_000)
 }
 
 export function floorSlot(micros: number): number {
@@ -108,24 +125,29 @@ export function derivedSql(windows: readonly RawWindow[]): {ctes: string; params
   const positions = POSITION_KINDS.map(kind => `'${kind}'`).join(', ')
   const ctes = `
 raw_read AS (
-  SELECT epoch_us(ts) AS t, rowid AS rid, kind, key_class, x, y, app,
+  SELECT epoch_us(ts) AS t, rowid AS rid, kind, key_class, key_code, x, y, app, session_id, hold_ms,
     ${seg} AS seg,
     (${keep}) AS keep,
     (kind IN (${positions}) AND x IS NOT NULL AND y IS NOT NULL) AS pos,
-    kind = 'key_down' AS kd
+    kind = 'key_down' AS kd,
+    (kind = 'key_up' AND hold_ms IS NOT NULL) AS ku
   FROM events
   WHERE ${windows.length > 0 ? read : 'false'}
 ),
 raw_lagged AS (
-  SELECT t, kind, key_class, app, keep, pos, kd, x, y,
+  SELECT t, kind, key_class, key_code, app, session_id, hold_ms, keep, pos, kd, ku, x, y,
     t - lag(t) OVER w_all AS gap_us,
     lag(t) OVER w_pos AS pos_t, lag(x) OVER w_pos AS pos_x, lag(y) OVER w_pos AS pos_y,
     lag(t, 1) OVER w_key AS k1, lag(t, 2) OVER w_key AS k2, lag(t, 3) OVER w_key AS k3,
-    lag(t, 4) OVER w_key AS k4, lag(t, 5) OVER w_key AS k5
+    lag(t, 4) OVER w_key AS k4, lag(t, 5) OVER w_key AS k5,
+    lag(key_class) OVER w_key AS k1_class, lag(key_code) OVER w_key AS k1_code,
+    lag(app) OVER w_key AS k1_app, lag(session_id) OVER w_key AS k1_session,
+    lag(t) OVER w_up AS up_prev
   FROM raw_read
   WINDOW w_all AS (PARTITION BY seg ORDER BY t, rid),
     w_pos AS (PARTITION BY seg, pos ORDER BY t, rid),
-    w_key AS (PARTITION BY seg, kd ORDER BY t, rid)
+    w_key AS (PARTITION BY seg, kd ORDER BY t, rid),
+    w_up AS (PARTITION BY seg, ku, session_id ORDER BY t, rid)
 ),
 raw_derived AS (
   SELECT make_timestamp((t // ${SLOT_MICROS}) * ${SLOT_MICROS}) AS slot, app, t, kind, key_class, kd,
@@ -134,7 +156,14 @@ raw_derived AS (
     CASE WHEN pos THEN sqrt(((x - pos_x)::DOUBLE) ** 2 + ((y - pos_y)::DOUBLE) ** 2) END AS step_px,
     CASE WHEN kd THEN t - k1 END AS key_us,
     coalesce(kd AND t - k1 < ${BURST_GAP_MICROS} AND k1 - k2 < ${BURST_GAP_MICROS} AND k2 - k3 < ${BURST_GAP_MICROS}
-      AND k3 - k4 < ${BURST_GAP_MICROS} AND (k5 IS NULL OR k4 - k5 >= ${BURST_GAP_MICROS}), false) AS burst
+      AND k3 - k4 < ${BURST_GAP_MICROS} AND (k5 IS NULL OR k4 - k5 >= ${BURST_GAP_MICROS}), false) AS burst,
+    CASE WHEN ku THEN hold_ms END AS hold_ms,
+    CASE WHEN ku THEN floor((t - hold_ms * 1000 - up_prev) / 1000)::INTEGER END AS flight_ms,
+    coalesce(kd AND t - k1 < ${DIGRAPH_MAX_MS * 1000} AND session_id = k1_session AND app IS NOT DISTINCT FROM k1_app
+      AND key_class IS NOT NULL AND k1_class IS NOT NULL, false) AS digraph,
+    k1_class AS from_class,
+    CASE WHEN key_code IS NOT NULL AND k1_code IS NOT NULL THEN k1_code END AS from_code,
+    CASE WHEN key_code IS NOT NULL AND k1_code IS NOT NULL THEN key_code END AS to_code
   FROM raw_lagged
   WHERE keep
 )`
@@ -183,7 +212,7 @@ export const KEY_COLUMNS = 'slot, app, ms, n'
 export type Grouping = 'all' | 'app' | 'day' | 'hour' | 'weekday_hour'
 
 /** The group of a slot in local time ($tz): slots are 15 minutes, so they never straddle a local hour. */
-function slotGroupExpr(grouping: Exclude<Grouping, 'all' | 'app'>): string {
+export function slotGroupExpr(grouping: Exclude<Grouping, 'all' | 'app'>): string {
   const local = 'timezone($tz, timezone(\'UTC\', slot))'
   switch (grouping) {
   case 'day': {
@@ -207,7 +236,7 @@ export interface Sources {
   rollup?: {from?: number; to: number}
 }
 
-function rollupFilter(rollup: Sources['rollup']): string {
+export function rollupFilter(rollup: Sources['rollup']): string {
   if (!rollup) return 'false'
   const lower = rollup.from === undefined ? '' : 'slot >= make_timestamp($r_from::BIGINT) AND '
   return `${lower}slot < make_timestamp($r_to::BIGINT)`
@@ -220,6 +249,18 @@ export interface QueryOptions {
 }
 
 export type SqlParams = Record<string, number | string>
+
+/**
+ * Nearest-rank p50 and p90 per group `g` of a histogram relation (g, ms, n): the smallest `ms`
+ * that at least 50 % (90 %) of the counted values do not exceed. Columns g, <count>, p50_ms, p90_ms.
+ */
+export function nearestRankSql(histogram: string, count: string): string {
+  return `SELECT g, max(total)::BIGINT AS ${count},
+    min(ms) FILTER (WHERE c >= (total + 1) // 2) AS p50_ms,
+    min(ms) FILTER (WHERE c >= (9 * total + 9) // 10) AS p90_ms
+  FROM (SELECT g, ms, sum(n) OVER (PARTITION BY g ORDER BY ms) AS c, sum(n) OVER (PARTITION BY g) AS total FROM ${histogram})
+  GROUP BY g`
+}
 
 /** One grouping to compute in a metrics query, with or without inter-key percentiles. */
 export interface GroupingRequest {
@@ -281,13 +322,7 @@ export function metricsQuery(sources: Sources, requests: readonly GroupingReques
       ctes.push(`kh${index} AS (
   SELECT ${groupOf} AS g, ms, sum(n)::BIGINT AS n
   FROM all_keys a ${join} WHERE ms < $idle * 1000 GROUP BY 1, 2
-)`, `kp${index} AS (
-  SELECT g, max(total)::BIGINT AS intervals,
-    min(ms) FILTER (WHERE c >= (total + 1) // 2) AS p50_ms,
-    min(ms) FILTER (WHERE c >= (9 * total + 9) // 10) AS p90_ms
-  FROM (SELECT g, ms, sum(n) OVER (PARTITION BY g ORDER BY ms) AS c, sum(n) OVER (PARTITION BY g) AS total FROM kh${index})
-  GROUP BY g
-)`)
+)`, `kp${index} AS (${nearestRankSql(`kh${index}`, 'intervals')})`)
     }
 
     const keyColumns = percentiles
@@ -309,7 +344,7 @@ ORDER BY grouping, g NULLS LAST`
   return {sql, params}
 }
 
-function rollupParams(sources: Sources): SqlParams {
+export function rollupParams(sources: Sources): SqlParams {
   const params: SqlParams = {}
   if (sources.rollup) {
     if (sources.rollup.from !== undefined) params.r_from = sources.rollup.from
@@ -355,6 +390,28 @@ export const METRIC_DEFINITIONS: ReadonlyArray<{json: string; label: string; def
       'Time from one key_down to the next, in whole milliseconds, counted when shorter than idle_seconds. '
       + 'p50/p90: nearest-rank percentiles (the smallest interval that at least 50 % / 90 % of intervals do '
       + 'not exceed).',
+  },
+  {
+    json: 'hold_ms.p50 / .p90', label: 'Hold time', definition:
+      'How long a key stays down, press to release of the same key, in ms: hold_ms on key_up rows (levels '
+      + 'standard and full; paired by key code as input arrives, the code itself is not stored). Nearest-rank p50/p90.',
+  },
+  {
+    json: 'flight_ms.p50 / .p90', label: 'Flight time', definition:
+      'For each key release with a hold time, the key released just before it in the same session: this key\'s '
+      + 'press (release − hold) minus that key\'s release, in whole ms rounded down; negative when the two keys '
+      + 'were down at once. Counted when between −idle_seconds and +idle_seconds. Nearest-rank p50/p90.',
+  },
+  {
+    json: 'digraphs[].from / .to / .count / .p50_ms', label: 'Digraphs', definition:
+      `Pairs of consecutive key_downs in the same session and app, less than ${DIGRAPH_MAX_MS / 1000} s apart (and `
+      + 'shorter than idle_seconds), grouped by the key classes of the two keys (with summarize --by-key, by key, '
+      + 'on rows that store key codes: level full): how many, and the nearest-rank median interval. Most frequent first.',
+  },
+  {
+    json: 'rhythm.by_hour[]', label: 'Rhythm by hour', definition:
+      'For each local hour of the day (0–23, all days together): inter_key_p50_ms, hold_p50_ms and '
+      + 'correction_ratio, as defined here, of the key presses in that hour.',
   },
   {
     json: 'bursts', label: 'Typing bursts', definition:

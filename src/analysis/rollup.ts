@@ -3,6 +3,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import {z} from 'zod'
 
 import {defineOperation} from '../store/database-access.js'
+import {DYNAMICS_CTES, DYNAMICS_ROLLUP} from './dynamics-sql.js'
 import {
   AGGREGATE_CTES, BURST_KEYS, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
 } from './metrics-sql.js'
@@ -39,6 +40,9 @@ export interface RollupResult {
   rebuilt: null | {from: number; to: number}
 }
 
+/** Every table of per-slot sums, replaced together when slots are rebuilt. */
+const ROLLUP_TABLES = ['rollup_slots', 'rollup_gaps', 'rollup_key_intervals', ...DYNAMICS_ROLLUP.map(({table}) => table)]
+
 let queue: Promise<unknown> = Promise.resolve()
 
 /** One rollup change at a time in this process (the daemon's timer and an `operate` request can overlap). */
@@ -59,8 +63,8 @@ function num(value: unknown): null | number {
 
 export async function hasRollupTables(connection: DuckDBConnection): Promise<boolean> {
   const row = await one(connection, `SELECT count(*)::INTEGER AS n FROM duckdb_tables()
-    WHERE schema_name = 'main' AND table_name IN ('rollup_state', 'rollup_slots', 'rollup_gaps', 'rollup_key_intervals')`)
-  return Number(row?.n) === 4
+    WHERE schema_name = 'main' AND table_name IN ('rollup_state', ${ROLLUP_TABLES.map(table => `'${table}'`).join(', ')})`)
+  return Number(row?.n) === ROLLUP_TABLES.length + 1
 }
 
 async function hasPieceTable(connection: DuckDBConnection): Promise<boolean> {
@@ -101,7 +105,8 @@ async function firstEventFrom(connection: DuckDBConnection, from: null | number,
 
 /**
  * The events next to a window's edge that a slot's metrics depend on: the nearest event, the
- * nearest position row and the BURST_KEYS (5) nearest key presses (a burst), looked for in [lo, hi).
+ * nearest position row, the BURST_KEYS (5) nearest key presses (a burst) and the nearest key
+ * release with a hold (a flight), looked for in [lo, hi).
  * Side 'before' (the window ends at the edge): the earliest of them; 'after' (it starts there):
  * the latest. Null when the window holds no event.
  */
@@ -109,10 +114,11 @@ async function neighboursReach(connection: DuckDBConnection, side: 'after' | 'be
   const positions = POSITION_KINDS.map(kind => `'${kind}'`).join(', ')
   const [pick, nearest, farthest, order] = side === 'before' ? ['least', 'max', 'min', 'DESC'] : ['greatest', 'min', 'max', 'ASC']
   const row = await one(connection, `
-    WITH near AS (SELECT ts, kind, x FROM events WHERE ts >= make_timestamp($lo::BIGINT) AND ts < make_timestamp($hi::BIGINT))
+    WITH near AS (SELECT ts, kind, x, hold_ms FROM events WHERE ts >= make_timestamp($lo::BIGINT) AND ts < make_timestamp($hi::BIGINT))
     SELECT ${pick}(
       (SELECT epoch_us(${nearest}(ts)) FROM near),
       (SELECT epoch_us(${nearest}(ts)) FROM near WHERE kind IN (${positions}) AND x IS NOT NULL),
+      (SELECT epoch_us(${nearest}(ts)) FROM near WHERE kind = 'key_up' AND hold_ms IS NOT NULL),
       (SELECT epoch_us(${farthest}(ts)) FROM (SELECT ts FROM near WHERE kind = 'key_down' ORDER BY ts ${order} LIMIT ${BURST_KEYS}))) AS t`, {lo, hi})
   return num(row?.t)
 }
@@ -134,7 +140,7 @@ async function rebuild(connection: DuckDBConnection, from: null | number, to: nu
   const rangeParams: Record<string, number> = from === null ? {to} : {from, to}
   // rollup_app_runs came with schema 5; a database opened read-only may be older.
   const pieces = await hasPieceTable(connection)
-  for (const table of ['rollup_slots', 'rollup_gaps', 'rollup_key_intervals', ...(pieces ? ['rollup_app_runs'] : [])]) {
+  for (const table of [...ROLLUP_TABLES, ...(pieces ? ['rollup_app_runs'] : [])]) {
     await connection.run(`DELETE FROM ${table} WHERE ${range}`, rangeParams)
   }
 
@@ -149,6 +155,10 @@ async function rebuild(connection: DuckDBConnection, from: null | number, to: nu
       SELECT slot, app, events, keys, corrections, clicks, wheel, bursts, make_timestamp(first_us), make_timestamp(last_us) FROM raw_slots`)
     await connection.run(`INSERT INTO rollup_gaps ${aggregates} SELECT ${GAP_COLUMNS} FROM raw_gaps`)
     await connection.run(`INSERT INTO rollup_key_intervals ${aggregates} SELECT ${KEY_COLUMNS} FROM raw_keys`)
+    for (const {table, relation, columns} of DYNAMICS_ROLLUP) {
+      await connection.run(`INSERT INTO ${table} WITH raw_derived AS (SELECT * FROM rollup_derived), ${DYNAMICS_CTES} SELECT ${columns} FROM ${relation}`)
+    }
+
     await connection.run('DROP TABLE rollup_derived')
     if (pieces) await insertPieces(connection, a, b)
     start = b >= to ? null : await firstEventFrom(connection, b, to)

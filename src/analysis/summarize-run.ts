@@ -3,7 +3,7 @@ import type {StatePaths} from '../config/paths.js'
 import {openAnalysisStore} from './reader.js'
 import {computeSummary, type Summary, type SummaryOptions} from './summary.js'
 
-export interface SummarizeOptions extends Pick<SummaryOptions, 'by' | 'idleSeconds' | 'sinceMicros' | 'untilMicros'> {
+export interface SummarizeOptions extends Pick<SummaryOptions, 'by' | 'byKey' | 'idleSeconds' | 'sinceMicros' | 'untilMicros'> {
   paths: StatePaths
   /** Summarise the demo database instead of the user's. */
   demo: boolean
@@ -20,6 +20,7 @@ export async function summarizeRun(options: SummarizeOptions): Promise<Summary> 
       untilMicros: options.untilMicros,
       idleSeconds: options.idleSeconds,
       by: options.by,
+      byKey: options.byKey,
       rollup: !options.raw,
     })
   } finally {

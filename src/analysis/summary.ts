@@ -4,6 +4,9 @@ import type {Store} from '../store/store.js'
 
 import {isoFromMicros} from '../core/values.js'
 import {
+  type Digraph, digraphs, groupKey, type KeyTimings, NO_TIMINGS, rhythmByHour, type RhythmHour, timingsByGroup,
+} from './dynamics.js'
+import {
   cadenceQuery, ceilSlot, floorSlot, type Grouping, type GroupingRequest, metricsQuery, rawLookbackMicros, type Sources,
 } from './metrics-sql.js'
 import {
@@ -14,7 +17,7 @@ import {
 export type Reader = Pick<Store, 'query'>
 
 /** The metrics of one group (or of everything). JSON names follow SPEC.md. */
-export interface Metrics {
+export interface Metrics extends KeyTimings {
   events: number
   active_seconds: number
   keys: number
@@ -45,6 +48,8 @@ export interface SummaryOptions {
   charts?: boolean
   /** Use the rollup where it covers the range (default true); false computes everything from raw events. */
   rollup?: boolean
+  /** Also list digraphs by key (rows with key codes only). */
+  byKey?: boolean
 }
 
 export interface HourPoint {hour: number; keys: number; clicks: number; active_seconds: number}
@@ -63,6 +68,12 @@ export interface Summary {
   cadence: CadenceBin[]
   // Workflow metrics (workflow.ts): the whole range, and per app group with `--by app`.
   workflow: Workflow
+  // Keystroke dynamics (issue 13): hold_ms and flight_ms are in totals and groups (KeyTimings).
+  /** Key-class pairs, most frequent first. */
+  digraphs: Digraph[]
+  /** Key pairs (with `byKey`; null without), most frequent first. */
+  digraphs_by_key: Digraph[] | null
+  rhythm: {by_hour: RhythmHour[]}
   /** Where the numbers came from: whole slots from the rollup up to this instant, the rest from raw events. */
   rollup_until: null | string
 }
@@ -128,7 +139,7 @@ function optional(value: JsonValue | undefined): null | number {
   return value === null || value === undefined ? null : Number(value)
 }
 
-export function metricsFromRow(row: Record<string, JsonValue> | undefined): Metrics {
+export function metricsFromRow(row: Record<string, JsonValue> | undefined, timings: KeyTimings = NO_TIMINGS): Metrics {
   const activeSeconds = n(row?.active_us) / 1e6
   const activeMinutes = activeSeconds / 60
   const keys = n(row?.keys)
@@ -151,6 +162,7 @@ export function metricsFromRow(row: Record<string, JsonValue> | undefined): Metr
     mouse_distance_px: round(n(row?.distance_px), 1),
     first_event: first === null ? null : isoFromMicros(first),
     last_event: last === null ? null : isoFromMicros(last),
+    ...timings,
   }
 }
 
@@ -212,9 +224,17 @@ export async function computeSummary(store: Reader, options: SummaryOptions): Pr
   const charts = options.charts ?? true
   const requests: GroupingRequest[] = [{grouping: 'all', percentiles: true}]
   if (options.by) requests.push({grouping: options.by, percentiles: true})
-  if (charts && options.by !== 'hour') requests.push({grouping: 'hour', percentiles: false})
+  // The hour grouping has percentiles for the rhythm of the day.
+  if (charts && options.by !== 'hour') requests.push({grouping: 'hour', percentiles: true})
   if (charts && options.by !== 'day') requests.push({grouping: 'day', percentiles: false})
   const rows = await groupRows(context, requests)
+  const query = (sql: string, params: QueryParams): Promise<Array<Record<string, JsonValue>>> => collect(store, sql, params)
+  // Totals and groups get holds and flights; the rhythm of the day (hours, without --by hour) only holds.
+  const timed = requests.filter(request => request.percentiles).map(({grouping}) => ({
+    grouping, measures: grouping === 'hour' && options.by !== 'hour' ? ['holds' as const] : ['holds' as const, 'flights' as const],
+  }))
+  const timings = await timingsByGroup(query, context.sources, timed, {idleSeconds: options.idleSeconds, timeZone: context.timeZone})
+  const timingsOf = (grouping: Grouping, row: Record<string, JsonValue> | undefined): KeyTimings => timings.get(groupKey(grouping, row?.g)) ?? NO_TIMINGS
   const [total] = rows.get('all')!
   const groups = options.by ? rows.get(options.by)! : []
   const hourRows = charts ? rows.get('hour')! : []
@@ -236,7 +256,7 @@ export async function computeSummary(store: Reader, options: SummaryOptions): Pr
     }
   }))
   const {rollup} = context.sources
-  const totals = metricsFromRow(total)
+  const totals = metricsFromRow(total, timingsOf('all', total))
   const byApp = options.by === 'app'
   const flow = await computeWorkflow((sql, params) => collect(store, sql, params), {
     sinceMicros: options.sinceMicros,
@@ -256,13 +276,23 @@ export async function computeSummary(store: Reader, options: SummaryOptions): Pr
     totals,
     by: options.by ?? null,
     groups: groups.map(row => {
-      const group = {group: row.g === null ? null : String(row.g), ...metricsFromRow(row)}
+      const group = {group: row.g === null ? null : String(row.g), ...metricsFromRow(row, timingsOf(options.by!, row))}
       return byApp ? {...group, workflow: flow.byApp.get(group.group ?? '') ?? emptyAppWorkflow(group.clicks)} : group
     }),
     hour_of_day: charts ? hours : [],
     days,
     cadence: charts ? await cadenceBins(context) : [],
     workflow: flow.workflow,
+    digraphs: await digraphs(query, context.sources, options.idleSeconds, false),
+    digraphs_by_key: options.byKey ? await digraphs(query, context.sources, options.idleSeconds, true) : null,
+    rhythm: {
+      by_hour: charts
+        ? rhythmByHour(hourRows.map(row => {
+          const m = metricsFromRow(row)
+          return {hour: Number(row.g), inter_key_p50_ms: m.inter_key_ms.p50, correction_ratio: m.correction_ratio}
+        }), hour => timings.get(groupKey('hour', String(hour).padStart(2, '0')))?.hold_ms.p50 ?? null)
+        : [],
+    },
     rollup_until: rollup ? isoFromMicros(rollup.to) : null,
   }
 }

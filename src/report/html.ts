@@ -190,6 +190,54 @@ function clickHeatmap(data: ReportData): string {
   return `<svg class="chart" id="chart-clicks" viewBox="0 0 ${width} ${height}" role="img" aria-label="Where you click">${svg}</svg>`
 }
 
+/** The order key classes are listed in: typing first, then editing and control keys. */
+const KEY_CLASS_ORDER = ['letter', 'space', 'punctuation', 'digit', 'correction', 'navigation', 'modifier', 'function', 'other']
+
+/** Digraphs as a key class × key class table: p50 interval in each cell, shaded by how often the pair occurs. */
+function digraphTable(data: ReportData): string {
+  const {digraphs} = data.summary
+  if (digraphs.length === 0) return '<p class="empty">No key pairs in this range.</p>'
+  const rank = (name: string): number => (KEY_CLASS_ORDER.includes(name) ? KEY_CLASS_ORDER.indexOf(name) : KEY_CLASS_ORDER.length)
+  const classes = (pick: (pair: (typeof digraphs)[number]) => string): string[] => [...new Set(digraphs.map(pair => pick(pair)))].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))
+  const froms = classes(pair => pair.from)
+  const tos = classes(pair => pair.to)
+  const cell = new Map(digraphs.map(pair => [`${pair.from} ${pair.to}`, pair]))
+  const max = Math.max(...digraphs.map(pair => pair.count))
+  const head = `<tr><th>from ↓ to →</th>${tos.map(to => `<th>${escapeHtml(to)}</th>`).join('')}</tr>`
+  const body = froms.map(from => `<tr><th>${escapeHtml(from)}</th>${tos.map(to => {
+    const pair = cell.get(`${from} ${to}`)
+    if (!pair) return '<td class="empty">—</td>'
+    const title = `${from} → ${to}: ${formatCount(pair.count)} pairs, median ${pair.p50_ms} ms`
+    return `<td style="background:${shade(pair.count, max)}" title="${escapeHtml(title)}">${pair.p50_ms} ms<br><small>${formatCount(pair.count)}</small></td>`
+  }).join('')}</tr>`).join('')
+  return `<table class="data heat" id="table-digraphs"><thead>${head}</thead><tbody>${body}</tbody></table>`
+}
+
+/**
+ * The rhythm of the day as a heat strip: one row per measure, 24 local hours across, each cell
+ * shaded against its row's largest value (a table, like the key pairs, so the numbers are readable).
+ */
+function rhythmTable(data: ReportData): string {
+  const hours = data.summary.rhythm.by_hour
+  if (hours.every(point => point.inter_key_p50_ms === null)) return '<p class="empty">No typing in this range.</p>'
+  const rows: Array<{label: string; value: (point: (typeof hours)[number]) => null | number; text: (value: number) => string}> = [
+    {label: 'inter-key p50 ms', value: point => point.inter_key_p50_ms, text: String},
+    {label: 'hold p50 ms', value: point => point.hold_p50_ms, text: String},
+    {label: 'corrections %', value: point => point.correction_ratio, text: value => (value * 100).toFixed(1)},
+  ]
+  const head = `<tr><th>hour</th>${hours.map(point => `<th>${String(point.hour).padStart(2, '0')}</th>`).join('')}</tr>`
+  const body = rows.map(row => {
+    const max = Math.max(0, ...hours.map(point => row.value(point) ?? 0))
+    return `<tr><th>${escapeHtml(row.label)}</th>${hours.map(point => {
+      const value = row.value(point)
+      if (value === null) return '<td class="empty">·</td>'
+      const title = `${String(point.hour).padStart(2, '0')}:00 — ${row.label} ${row.text(value)}`
+      return `<td style="background:${shade(value, max)}" title="${escapeHtml(title)}">${row.text(value)}</td>`
+    }).join('')}</tr>`
+  }).join('')
+  return `<table class="data heat rhythm" id="table-rhythm"><thead>${head}</thead><tbody>${body}</tbody></table>`
+}
+
 function card(label: string, value: string, note = ''): string {
   return `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div>${note ? `<div class="note">${escapeHtml(note)}</div>` : ''}</div>`
 }
@@ -216,8 +264,16 @@ function metricValue(json: string, m: Metrics): string {
     return m.correction_ratio === null ? '—' : formatPercent(m.correction_ratio)
   }
 
+  case 'flight_ms.p50 / .p90': {
+    return m.flight_ms.p50 === null ? '—' : `${m.flight_ms.p50} ms / ${m.flight_ms.p90} ms`
+  }
+
   case 'hesitations.count / .seconds': {
     return `${formatCount(m.hesitations.count)} · ${formatSeconds(m.hesitations.seconds)}`
+  }
+
+  case 'hold_ms.p50 / .p90': {
+    return m.hold_ms.p50 === null ? '—' : `${m.hold_ms.p50} ms / ${m.hold_ms.p90} ms`
   }
 
   case 'inter_key_ms.p50 / .p90': {
@@ -247,7 +303,7 @@ function metricValue(json: string, m: Metrics): string {
 }
 
 function appTable(data: ReportData): string {
-  const head = ['app', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hesitations', 'corrections', 'clicks', 'distance px', 'scroll/min']
+  const head = ['app', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hold p50', 'flight p50', 'hesitations', 'corrections', 'clicks', 'distance px', 'scroll/min']
   const rows = data.summary.groups.map(g => [
     g.group ?? '(unknown)',
     formatSeconds(g.active_seconds),
@@ -255,6 +311,8 @@ function appTable(data: ReportData): string {
     perMinute(g.keys_per_active_minute),
     String(g.inter_key_ms.p50 ?? '—'),
     String(g.inter_key_ms.p90 ?? '—'),
+    String(g.hold_ms.p50 ?? '—'),
+    String(g.flight_ms.p50 ?? '—'),
     formatCount(g.hesitations.count),
     g.correction_ratio === null ? '—' : formatPercent(g.correction_ratio),
     formatCount(g.clicks),
@@ -417,6 +475,9 @@ table.data { width: 100%; border-collapse: collapse; font-size: 14px; font-varia
 table.data th { text-align: left; font-weight: 600; color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; border-bottom: 1px solid var(--line); padding: 8px 10px; }
 table.data td { border-bottom: 1px solid var(--line); padding: 8px 10px; vertical-align: top; white-space: nowrap; }
 table.data td.def { white-space: normal; }
+table.heat td { text-align: center; font-size: 13px; }
+table.heat td small { color: var(--muted); }
+table.rhythm th, table.rhythm td { padding: 6px 3px; font-size: 11px; text-align: center; }
 table.data td.def { color: #334155; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12.5px; background: #f1f5f9; padding: 1px 5px; border-radius: 4px; }
 footer { color: var(--muted); font-size: 13px; padding: 8px 0 40px; }
@@ -475,6 +536,12 @@ export function renderReport(data: ReportData, sections = ''): string {
 <p class="lede">${formatCount(data.clicks.total)} clicks on a ${data.clicks.width}×${data.clicks.height} px area, in ${data.clicks.cell} px squares.</p>${clickHeatmap(data)}</section>
 </div>
 ${workflowSection(data)}
+<section id="digraphs"><h2>Key pairs</h2>
+<p class="lede">Median time from one key press to the next, by the kinds of the two keys (presses less than 2 s apart, in one app).
+Darker pairs are more frequent. Per-pair timing is the core of keystroke biometrics.</p>${digraphTable(data)}</section>
+<section id="rhythm"><h2>Rhythm across the day</h2>
+<p class="lede">Per local hour, all days together: median inter-key interval, median hold time and share of correction keys.
+Slower typing and more corrections late in the day are what fatigue looks like.</p>${rhythmTable(data)}</section>
 <section id="apps"><h2>By app</h2><p class="lede">Each gap, step and interval counts for the app of the event that ends it.</p>${appTable(data)}</section>
 ${sections}<section id="metrics"><h2>The metrics, defined</h2><p class="lede">Computed in SQL over your events (devtrace summarize prints the same numbers).</p>
 <table class="data" id="table-metrics"><thead><tr><th>metric</th><th>value</th><th>definition</th></tr></thead><tbody>${definitions}</tbody></table></section>

@@ -137,7 +137,21 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => strin
         actions BIGINT NOT NULL,
         shortcuts BIGINT NOT NULL
       )`,
-      // A rollup built before this table has no runs for the slots it covers: build it all again.
+      // Keystroke dynamics rollup (src/analysis/dynamics-sql.ts): hold, flight and digraph
+      // interval histograms per slot (and app, for holds and flights), in whole ms.
+      'CREATE TABLE rollup_holds (slot TIMESTAMP NOT NULL, app VARCHAR, ms INTEGER NOT NULL, n BIGINT NOT NULL)',
+      'CREATE TABLE rollup_flights (slot TIMESTAMP NOT NULL, app VARCHAR, ms INTEGER NOT NULL, n BIGINT NOT NULL)',
+      `CREATE TABLE rollup_digraphs (
+        slot TIMESTAMP NOT NULL,
+        from_class VARCHAR NOT NULL,
+        to_class VARCHAR NOT NULL,
+        from_code INTEGER,
+        to_code INTEGER,
+        ms INTEGER NOT NULL,
+        n BIGINT NOT NULL
+      )`,
+      // A rollup built before these tables has nothing in them for the slots it covers: emptying
+      // rollup_state makes the next refresh rebuild every slot.
       'DELETE FROM rollup_state',
     ],
   },

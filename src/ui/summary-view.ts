@@ -21,6 +21,10 @@ function interKey(m: Metrics): string {
   return m.inter_key_ms.p50 === null ? '—' : `p50 ${m.inter_key_ms.p50} ms · p90 ${m.inter_key_ms.p90} ms`
 }
 
+function timing(t: Metrics['hold_ms']): string {
+  return t.p50 === null ? '—' : `p50 ${t.p50} ms · p90 ${t.p90} ms`
+}
+
 function perMinute(value: null | number): string {
   return value === null ? '—' : value.toFixed(1)
 }
@@ -31,6 +35,8 @@ export function metricLines(m: Metrics): Array<[string, string, string]> {
     ['active time', formatSeconds(m.active_seconds), ''],
     ['keys', formatCount(m.keys), `${perMinute(m.keys_per_active_minute)} per active minute`],
     ['inter-key interval', interKey(m), ''],
+    ['hold time', timing(m.hold_ms), 'key press to release'],
+    ['flight time', timing(m.flight_ms), 'release to next press; negative = keys overlapped'],
     ['typing bursts', formatCount(m.bursts), 'runs of ≥ 5 keys, < 2 s apart'],
     ['hesitations', formatCount(m.hesitations.count), `${formatSeconds(m.hesitations.seconds)} in total (pauses of 2–30 s)`],
     ['corrections', m.correction_ratio === null ? '—' : formatPercent(m.correction_ratio), `${formatCount(m.corrections)} correction keys`],
@@ -84,7 +90,7 @@ function dayChart(summary: Summary, c: ChalkInstance): string {
 }
 
 function groupTable(summary: Summary): string {
-  const head = [summary.by ?? 'group', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hesitations', 'corrections', 'clicks', 'distance px', 'scroll/min']
+  const head = [summary.by ?? 'group', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hold p50', 'flight p50', 'hesitations', 'corrections', 'clicks', 'distance px', 'scroll/min']
   const rows = summary.groups.map(g => [
     g.group ?? '(unknown)',
     formatSeconds(g.active_seconds),
@@ -92,6 +98,8 @@ function groupTable(summary: Summary): string {
     perMinute(g.keys_per_active_minute),
     g.inter_key_ms.p50 === null ? '—' : String(g.inter_key_ms.p50),
     g.inter_key_ms.p90 === null ? '—' : String(g.inter_key_ms.p90),
+    g.hold_ms.p50 === null ? '—' : String(g.hold_ms.p50),
+    g.flight_ms.p50 === null ? '—' : String(g.flight_ms.p50),
     formatCount(g.hesitations.count),
     g.correction_ratio === null ? '—' : formatPercent(g.correction_ratio),
     formatCount(g.clicks),
@@ -99,6 +107,33 @@ function groupTable(summary: Summary): string {
     perMinute(g.scroll_per_active_minute),
   ])
   return renderTable(head, rows).split('\n').map(line => `  ${line.trimEnd()}`).join('\n') + '\n'
+}
+
+/** How many key pairs the terminal lists (JSON has them all). */
+const DIGRAPHS_SHOWN = 12
+
+function digraphList(pairs: Summary['digraphs'], c: ChalkInstance, empty: string): string {
+  if (pairs.length === 0) return `  ${c.dim(empty)}\n`
+  const shown = pairs.slice(0, DIGRAPHS_SHOWN)
+  const max = shown[0].count
+  const width = Math.max(...shown.map(pair => `${pair.from} → ${pair.to}`.length))
+  const more = pairs.length > shown.length ? `  ${c.dim(`… and ${pairs.length - shown.length} more (--json lists all)`)}\n` : ''
+  const line = (pair: Summary['digraphs'][number]): string => {
+    const name = `${pair.from} → ${pair.to}`.padEnd(width)
+    return `  ${name}  ${c.cyan(bar(pair.count, max, 20).padEnd(20))}  ${formatCount(pair.count).padStart(8)}  ${c.dim(`p50 ${pair.p50_ms} ms`)}`
+  }
+
+  return shown.map(pair => line(pair)).join('\n') + '\n' + more
+}
+
+function rhythmTable(summary: Summary): string {
+  const rows = summary.rhythm.by_hour.filter(point => point.inter_key_p50_ms !== null || point.hold_p50_ms !== null).map(point => [
+    String(point.hour).padStart(2, '0'),
+    point.inter_key_p50_ms === null ? '—' : String(point.inter_key_p50_ms),
+    point.hold_p50_ms === null ? '—' : String(point.hold_p50_ms),
+    point.correction_ratio === null ? '—' : formatPercent(point.correction_ratio),
+  ])
+  return renderTable(['hour', 'inter-key p50 ms', 'hold p50 ms', 'corrections'], rows).split('\n').map(line => `  ${line.trimEnd()}`).join('\n') + '\n'
 }
 
 /** The whole terminal summary. */
@@ -114,6 +149,15 @@ export function renderSummary(summary: Summary, c: ChalkInstance): string {
   text += section(c, 'Hour of day', '(active time, local)') + hourChart(summary, c)
   text += section(c, 'Typing cadence', '(time from one key press to the next)') + cadenceChart(summary, c)
   text += section(c, 'Per day', '(keys)') + dayChart(summary, c)
+  if (summary.digraphs.length > 0) {
+    text += section(c, 'Key pairs', '(by key class: presses < 2 s apart in one app, median interval)') + digraphList(summary.digraphs, c, '')
+    text += section(c, 'Rhythm across the day', '(local hours with typing)') + rhythmTable(summary)
+  }
+
+  if (summary.digraphs_by_key) {
+    text += section(c, 'Key pairs by key') + digraphList(summary.digraphs_by_key, c, 'no key codes in this range (only level full records them)')
+  }
+
   if (summary.by) text += section(c, `By ${summary.by}`) + groupTable(summary)
   text += renderWorkflow(summary, c)
   return text

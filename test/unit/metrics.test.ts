@@ -93,6 +93,8 @@ describe('metric SQL on hand-built events', () => {
       mouse_distance_px: 0,
       first_event: null,
       last_event: null,
+      hold_ms: {p50: null, p90: null, count: 0},
+      flight_ms: {p50: null, p90: null, count: 0},
     })
     assert.deepEqual(groups, [])
     assert.deepEqual(days, [])

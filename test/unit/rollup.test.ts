@@ -34,7 +34,7 @@ describe('the rollup gives exactly what raw events give', () => {
   let connection: DuckDBConnection
   const reader: Reader = {query: (sql, params) => streamQuery(connection, sql, params)}
   const cases: Array<{label: string; options: Partial<SummaryOptions>}> = [
-    {label: 'everything, by app', options: {by: 'app'}},
+    {label: 'everything, by app, key pairs', options: {by: 'app', byKey: true}},
     {label: 'unaligned range, by day', options: {by: 'day', sinceMicros: START + 1.126 * HOUR + 31_500_000, untilMicros: START + 22.87 * HOUR}},
     {
       label: 'unaligned range, by hour, idle 60 s', options: {
@@ -68,6 +68,12 @@ describe('the rollup gives exactly what raw events give', () => {
     const writer = await EventWriter.open(connection, 1)
     writer.append([...syntheticEvents({startMicros: START, durationMs: 24 * 3600 * 1000, seed: 7})])
     writer.close()
+    // Keystroke dynamics: holds on key_up rows (some long enough to overlap the next press), key
+    // codes on the letters of the first 10 hours (level full), a second session from hour 14.
+    await connection.run('UPDATE events SET hold_ms = 30 + (epoch_us(ts) // 1000) % 170 WHERE kind = \'key_up\'')
+    await connection.run(`UPDATE events SET key_code = 16 + (epoch_us(ts) // 1000) % 10
+      WHERE kind IN ('key_down', 'key_up') AND key_class = 'letter' AND ts < make_timestamp(${START + 10 * HOUR})`)
+    await connection.run(`UPDATE events SET session_id = 2 WHERE ts >= make_timestamp(${START + 14 * HOUR})`)
   })
 
   after(() => {
@@ -83,6 +89,13 @@ describe('the rollup gives exactly what raw events give', () => {
     const rolledPart = await computeSummary(reader, {idleSeconds: 180, timeZone: 'UTC'})
     assert.equal(rolledPart.rollup_until, '2025-03-03T14:45:00.000000Z')
     await compareAll()
+    // The comparisons above are not of empty lists.
+    assert.ok(rolledPart.totals.hold_ms.count > 0 && rolledPart.totals.flight_ms.count > 0)
+    assert.ok(rolledPart.digraphs.length > 0)
+    const [{negative}] = (await connection.runAndReadAll('SELECT sum(n)::INTEGER AS negative FROM rollup_flights WHERE ms < 0')).getRowObjectsJS()
+    assert.ok(Number(negative) > 0)
+    const byKey = await computeSummary(reader, {idleSeconds: 180, timeZone: 'UTC', byKey: true})
+    assert.ok(byKey.digraphs_by_key!.length > 0)
     const second = await refreshRollup(connection, {nowMicros: FAR_FUTURE})
     assert.deepEqual(second.rebuilt, {from: START + 2.75 * HOUR, to: second.covered_until})
     const [{n}] = (await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM events')).getRowObjectsJS()
