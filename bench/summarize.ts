@@ -8,7 +8,7 @@
  * For each size:
  * 1. events: the synthetic generator (src/demo/synthetic.ts, the same as `devtrace demo`)
  *    through normalise and 100 Hz mouse sampling into the Appender, 10 M events (about 7 weeks
- *    of workdays); 100 M is those 10 M repeated ten times, each copy shifted by whole weeks
+ *    of workdays); 100 M is those 10 M repeated ten times, each copy shifted back by whole weeks
  *    (about 1.5 years of heavy use).
  * 2. the rollup, built from scratch (timed: what an existing database pays once).
  * 3. the SQLite copy: same rows, same order, an index on ts.
@@ -123,8 +123,10 @@ async function generate(file: string, count: number): Promise<void> {
     if (count > BLOCK) {
       const span = (await db.connection.runAndReadAll('SELECT epoch_us(max(ts)) - epoch_us(min(ts)) AS s FROM events')).getRowObjectsJS()[0].s as bigint
       const shift = Math.ceil(Number(span) / WEEK_MICROS + 1) * WEEK_MICROS
+      // Copies go back in time: shifted forward, the last ones would lie after today, where the
+      // rollup never reaches (it covers settled slots only) and every run would read them raw.
       for (let copy = 1; copy < count / BLOCK; copy++) {
-        await db.connection.run(`INSERT INTO events SELECT make_timestamp(epoch_us(ts) + ${copy * shift}), session_id, kind, key_code, key_class, x, y,
+        await db.connection.run(`INSERT INTO events SELECT make_timestamp(epoch_us(ts) - ${copy * shift}), session_id, kind, key_code, key_class, x, y,
           button, wheel_amount, wheel_direction, modifiers, app, hold_ms FROM events WHERE rowid < ${BLOCK}`)
       }
     }
