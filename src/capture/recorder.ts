@@ -26,10 +26,6 @@ export interface AppState {
   excluded: boolean
 }
 
-// libuiohook's key event types (uiohook.h), as in normalise.ts.
-const KEY_DOWN = 4
-const KEY_UP = 5
-
 /** Events that may wait for the name of a newly focused app; past this they are dropped and counted. */
 const PENDING_CAPACITY = 10_000
 
@@ -127,9 +123,10 @@ export class Recorder {
   handle(raw: RawInput, tsMicros: number): void {
     // Pairing sees every key event, paused or excluded too, so a key pressed before a pause and
     // released after it is still paired, and a held key's repeats never reach the chord filter.
-    if (raw.type === KEY_DOWN || raw.type === KEY_UP) {
+    const kind = kindOf(raw)
+    if (kind === 'key_down' || kind === 'key_up') {
       const key = {code: raw.keycode ?? 0, timeMs: raw.time ?? tsMicros / 1000, repeat: raw.repeat}
-      const verdict = raw.type === KEY_DOWN ? this.pairing.press(key) : this.pairing.release(key)
+      const verdict = kind === 'key_down' ? this.pairing.press(key) : this.pairing.release(key)
       if (verdict.kind === 'repeat') return
       if (verdict.kind === 'release') raw.holdMs = verdict.holdMs
     }
