@@ -147,9 +147,16 @@ describe('abandoned and oversized queries on a running daemon', {skip}, () => {
   test('the table view prints its first rows while the query runs, and stops it when the reader goes away', async () => {
     const s = x.sandbox()
     const pid = await startedDaemon(s)
-    const query = launch(s, ['query', 'select * from range(300000000)'])
+    // Rows of ~400 bytes: the table view's 10,000 rows (4 MB) cannot all fit in the pipe and
+    // stream buffers, so once this test stops reading, the client blocks before it reaches its
+    // row limit (which would end the query by itself) and the query stays running.
+    const query = launch(s, ['query', 'select i, repeat(\'-\', 400) as pad from range(300000000) t(i)'])
+    query.child.stdout!.once('data', () => query.child.stdout!.pause())
     await waitFor(() => query.stdout().split('\n').length > 3, 'the first rows', PATIENCE_MS)
-    assert.deepEqual(query.stdout().split('\n').slice(0, 3).map(line => line.trim()), ['range', '0', '1'])
+    const lines = query.stdout().split('\n').slice(0, 3).map(line => line.trim().split(/\s+/))
+    assert.deepEqual(lines.map(cells => cells[0]), ['i', '0', '1'])
+    assert.equal(lines[0][1], 'pad')
+    assert.equal(lines[1][1], '-'.repeat(400))
     // Rows arrived while the daemon is still producing them (the old client printed only after all 300 M).
     assert.equal((await status(s)).queries_running, 1)
     query.child.stdout!.destroy() // like `| head` exiting
