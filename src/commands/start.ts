@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import type {StartOutput} from '../daemon/start-run.js'
 
+import {BACKEND_CHOICES, type BackendChoice} from '../core/capture-backend.js'
 import {type Level, LEVELS} from '../core/level.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {prose} from '../ui/prose.js'
@@ -15,11 +16,13 @@ nothing leaves this machine unless you run \`devtrace upload\`.`)
     {command: '<%= config.bin %> start', description: 'Capture at the default level (standard: no key codes).'},
     {command: '<%= config.bin %> start --level minimal', description: 'Keep only the time and kind of each event.'},
     {command: '<%= config.bin %> start --mouse-hz 20', description: 'Keep at most 20 mouse moves a second.'},
+    {command: '<%= config.bin %> start --backend evdev', description: 'Read the kernel\'s input devices (Wayland or no display; needs the input group).'},
     {command: '<%= config.bin %> start --foreground', description: 'Run the daemon in this process (for systemd and other service managers).'},
   ]
   static flags = {
     level: Flags.string({description: 'What to store per event (default: config `level`, else standard).', options: [...LEVELS]}),
     'mouse-hz': Flags.integer({description: 'Mouse moves kept per second; 0 keeps all (default: config `mouse_hz`, else 100).', min: 0, max: 10_000}),
+    backend: Flags.string({description: 'Where input comes from: auto picks hook (X11, macOS, Windows) or evdev (Wayland, no display) (default: config `backend`, else auto).', options: [...BACKEND_CHOICES]}),
     foreground: Flags.boolean({description: 'Run the daemon in this process instead of the background.'}),
   }
 
@@ -30,6 +33,7 @@ nothing leaves this machine unless you run \`devtrace upload\`.`)
     return startRun({
       paths: this.paths,
       level: (flags.level ?? settings.level) as Level,
+      backend: (flags.backend ?? settings.backend) as BackendChoice,
       mouseHz: flags['mouse-hz'] ?? settings.mouse_hz,
       flushMs: settings.flush_ms,
       excludeApps: settings.exclude_apps,

@@ -5,6 +5,7 @@ import path from 'node:path'
 import {z} from 'zod'
 
 import {chordProblem} from '../capture/hotkey.js'
+import {BACKEND_CHOICES} from '../core/capture-backend.js'
 import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
 import {LEVELS} from '../core/level.js'
 import {formatBytes} from '../ui/format.js'
@@ -14,6 +15,8 @@ import {stateFolderError} from './write-problem.js'
 export const configSchema = z
 .object({
   level: z.enum(LEVELS).default('standard'),
+  /** Where input comes from: auto, hook (uiohook-napi) or evdev (the kernel's input devices). */
+  backend: z.enum(BACKEND_CHOICES).default('auto'),
   /** Mouse moves kept per second; 0 keeps every move. */
   mouse_hz: z.number().int().min(0).max(10_000).default(100),
   /** How often buffered events are written to disk. A kill loses at most this much. */
@@ -36,6 +39,7 @@ export type Config = z.infer<typeof configSchema>
 /** Public setting names, as `devtrace config` accepts them (nested ones dotted). */
 export const CONFIG_KEYS = [
   'level',
+  'backend',
   'mouse_hz',
   'flush_ms',
   'retention_days',

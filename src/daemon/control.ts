@@ -1,5 +1,6 @@
 import {existsSync, statSync} from 'node:fs'
 
+import type {BackendChoice} from '../core/capture-backend.js'
 import type {Level} from '../core/level.js'
 import type {DaemonStatus, FinalStatus} from '../ipc/protocol.js'
 import type {ReadyInfo} from './daemon.js'
@@ -26,12 +27,13 @@ export type Status = (DaemonStatus & {events: number}) | StoppedStatus
 /** Start in the background unless a daemon already answers; returns what happened. */
 export async function startDaemon(
   paths: StatePaths,
-  options: {level: Level; mouseHz: number},
+  options: {level: Level; backend: BackendChoice; mouseHz: number},
 ): Promise<{alreadyRunning: boolean; info: Partial<ReadyInfo> & Pick<ReadyInfo, 'pid'>}> {
   const running = await runningDaemon(paths)
   if (running) return {alreadyRunning: true, info: {pid: running.pid}}
-  const {assertCaptureAvailable} = await import('../capture/availability.js')
-  await assertCaptureAvailable()
+  // Say why capture is impossible here before spawning anything.
+  const {chooseBackend} = await import('../capture/backend.js')
+  await chooseBackend(options.backend)
   prepareStateFolder(paths)
   const {withStartLock} = await import('./start-lock.js')
   // Several starts at once: one spawns, the rest wait for it and then find its daemon running.
@@ -39,7 +41,7 @@ export async function startDaemon(
     const started = await runningDaemon(paths)
     if (started) return {alreadyRunning: true, info: {pid: started.pid}}
     const {spawnDaemon} = await import('./spawn.js')
-    const info = await spawnDaemon(paths, ['--level', options.level, '--mouse-hz', String(options.mouseHz)])
+    const info = await spawnDaemon(paths, ['--level', options.level, '--backend', options.backend, '--mouse-hz', String(options.mouseHz)])
     return {alreadyRunning: false, info}
   })
 }

@@ -1,8 +1,8 @@
 import type {StartGuard} from './start-guard.js'
 import type {DaemonOptions, ReadyInfo} from './types.js'
 
-import {assertCaptureAvailable} from '../capture/availability.js'
-import {nowMicros, startInputHook} from '../capture/hook.js'
+import {chooseBackend, startCapture} from '../capture/backend.js'
+import {nowMicros} from '../capture/hook.js'
 import {Recorder} from '../capture/recorder.js'
 import {prepareStateFolder} from '../config/paths.js'
 import {errorMessage} from '../core/errors.js'
@@ -35,10 +35,12 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   const daemonLog = new DaemonLog(paths.logFile, options.echoLog)
   const log = (line: string): void => daemonLog.write(line)
 
-  await assertCaptureAvailable()
+  const {backend} = await chooseBackend(options.backend)
   const db = await claimDatabase(paths, log, guard)
   const startedMicros = nowMicros()
-  const sessionId = await beginSession(db.connection, options.level, options.version, startedMicros)
+  const sessionId = await beginSession(db.connection, {
+    level: options.level, backend, version: options.version, startedMicros,
+  })
   const store = await CaptureStore.attach(paths.database, db, sessionId, log)
   const {context, restoredPause, scheduler} = assembleDaemon(options, store, {
     sessionId, startedMicros, walMovedTo: db.walMovedTo, log,
@@ -53,13 +55,15 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
 
   apps.start()
   scheduler.watchConfig()
-  shutdown.hook = await startInputHook(
+  shutdown.hook = await startCapture(
+    backend,
     (raw, ts) => recorder.handle(raw, ts),
     error => log(`input listener error: ${errorMessage(error)}`),
+    log,
   )
-  log(`capturing (pid ${process.pid}, level ${options.level}, session ${sessionId})`)
+  log(`capturing (pid ${process.pid}, level ${options.level}, backend ${backend}, session ${sessionId})`)
   onReady({
-    pid: process.pid, level: options.level, sessionId, walMovedTo: db.walMovedTo, pausedUntil: pausedUntil(restoredPause),
+    pid: process.pid, level: options.level, backend, sessionId, walMovedTo: db.walMovedTo, pausedUntil: pausedUntil(restoredPause),
   })
   await shutdown.done
 }

@@ -1,4 +1,5 @@
 import type {StatePaths} from '../config/paths.js'
+import type {BackendChoice} from '../core/capture-backend.js'
 import type {Io} from '../core/io.js'
 import type {Level} from '../core/level.js'
 
@@ -9,6 +10,7 @@ import {explainStartFailure, StartGuard} from './start-guard.js'
 export interface ForegroundOptions {
   paths: StatePaths
   level: Level
+  backend: BackendChoice
   mouseHz: number
   flushMs: number
   /** The CLI's version, which the daemon reports in its status. */
@@ -27,7 +29,7 @@ export async function runForeground(options: ForegroundOptions, io: Io): Promise
   try {
     await runDaemon(
       {
-        paths, level, mouseHz: options.mouseHz, flushMs: options.flushMs, version: options.version, echoLog: !process.send,
+        paths, level, backend: options.backend, mouseHz: options.mouseHz, flushMs: options.flushMs, version: options.version, echoLog: !process.send,
       },
       info => {
         guard.started()

@@ -2,6 +2,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 
 import os from 'node:os'
 
+import type {CaptureBackend} from '../core/capture-backend.js'
 import type {Level} from '../core/level.js'
 
 /** Sessions left open by a crash end at their last recorded event (or their start). */
@@ -12,13 +13,22 @@ export async function closeOrphanSessions(connection: DuckDBConnection): Promise
     WHERE ended_at IS NULL`)
 }
 
-export async function beginSession(connection: DuckDBConnection, level: Level, version: string, startedMicros: number): Promise<number> {
+export interface SessionStart {
+  level: Level
+  backend: CaptureBackend
+  version: string
+  startedMicros: number
+}
+
+export async function beginSession(connection: DuckDBConnection, session: SessionStart): Promise<number> {
+  const {level, backend, version} = session
   const reader = await connection.runAndReadAll(
-    `INSERT INTO sessions (started_at, level, host, platform, version)
-     VALUES (make_timestamp($start::BIGINT), $level, $host, $platform, $version) RETURNING id`,
+    `INSERT INTO sessions (started_at, level, host, platform, version, backend)
+     VALUES (make_timestamp($start::BIGINT), $level, $host, $platform, $version, $backend) RETURNING id`,
     {
-      start: BigInt(startedMicros),
+      start: BigInt(session.startedMicros),
       level,
+      backend,
       host: os.hostname(),
       platform: `${process.platform}-${process.arch}`,
       version,

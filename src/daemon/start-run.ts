@@ -1,4 +1,5 @@
 import type {StatePaths} from '../config/paths.js'
+import type {BackendChoice, CaptureBackend} from '../core/capture-backend.js'
 import type {Io} from '../core/io.js'
 import type {Level} from '../core/level.js'
 
@@ -8,6 +9,8 @@ import {capturingText, stillPausedText} from '../ui/daemon-view.js'
 export interface StartOptions {
   paths: StatePaths
   level: Level
+  /** Where input comes from: `auto`, `hook` or `evdev` (flag, else config `backend`). */
+  backend: BackendChoice
   mouseHz: number
   /** From config (`flush_ms`, `exclude_apps`): the foreground daemon needs the first, a warning the second. */
   flushMs: number
@@ -26,6 +29,8 @@ export interface StartOutput {
   running: true
   pid: number
   level: Level
+  /** The backend the new daemon chose; absent when one was already running. */
+  backend?: CaptureBackend
   already_running: boolean
 }
 
@@ -58,7 +63,7 @@ export async function startRun(options: StartOptions, io: Io): Promise<StartOutp
   }
 
   const {startDaemon} = await import('./control.js')
-  const {alreadyRunning, info} = await startDaemon(options.paths, {level: options.level, mouseHz: options.mouseHz})
+  const {alreadyRunning, info} = await startDaemon(options.paths, {level: options.level, backend: options.backend, mouseHz: options.mouseHz})
   if (!io.json) {
     if (alreadyRunning) io.log(`devtrace is already running (pid ${info.pid}).`)
     else io.log(capturingText(info.pid, options.level, colourFor()))
@@ -70,6 +75,6 @@ export async function startRun(options: StartOptions, io: Io): Promise<StartOutp
   }
 
   return {
-    running: true, pid: info.pid, level: info.level ?? options.level, already_running: alreadyRunning,
+    running: true, pid: info.pid, level: info.level ?? options.level, backend: info.backend, already_running: alreadyRunning,
   }
 }

@@ -155,6 +155,17 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => strin
       'DELETE FROM rollup_state',
     ],
   },
+  {
+    // Which capture backend recorded a session: `hook` (uiohook-napi: X11, macOS, Windows) or
+    // `evdev` (the kernel's input devices). Pointer positions differ in meaning between them
+    // (screen pixels vs a position integrated from relative motion, in device units), so
+    // distances and the coarse grid read it. Every session before this migration used the hook.
+    version: 6,
+    statements: [
+      'ALTER TABLE sessions ADD COLUMN backend VARCHAR',
+      "UPDATE sessions SET backend = 'hook'",
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map(migration => migration.version))

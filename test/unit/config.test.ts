@@ -23,6 +23,7 @@ import {DevtraceError, UsageError} from '../../src/core/errors.js'
 
 const DEFAULTS: Config = {
   level: 'standard',
+  backend: 'auto',
   mouse_hz: 100,
   flush_ms: 1000,
   retention_days: 90,
@@ -65,7 +66,7 @@ describe('config', () => {
     it('lists the public setting names', () => {
       assert.deepEqual(
         [...CONFIG_KEYS],
-        ['level', 'mouse_hz', 'flush_ms', 'retention_days', 'idle_seconds', 'exclude_apps', 'capture_titles', 'panic_hotkey', 'upload.url'],
+        ['level', 'backend', 'mouse_hz', 'flush_ms', 'retention_days', 'idle_seconds', 'exclude_apps', 'capture_titles', 'panic_hotkey', 'upload.url'],
       )
       assert.equal(isConfigKey('upload.url'), true)
       assert.equal(isConfigKey('upload'), false)

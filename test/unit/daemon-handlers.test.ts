@@ -47,11 +47,13 @@ describe('daemon handlers', () => {
     prepareStateFolder(paths)
     const db = await claimDatabase(paths, log)
     const startedMicros = nowMicros()
-    const sessionId = await beginSession(db.connection, 'standard', 'test-version', startedMicros)
+    const sessionId = await beginSession(db.connection, {
+      level: 'standard', backend: 'hook', version: 'test-version', startedMicros,
+    })
     const store = await CaptureStore.attach(paths.database, db, sessionId, log)
     parts = assembleDaemon(
       {
-        paths, level: 'standard', mouseHz: 0, flushMs: 1000, version: 'test-version', echoLog: false,
+        paths, level: 'standard', backend: 'hook', mouseHz: 0, flushMs: 1000, version: 'test-version', echoLog: false,
       },
       store,
       {sessionId, startedMicros, log},

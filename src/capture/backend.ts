@@ -1,0 +1,39 @@
+import type {BackendChoice, CaptureBackend} from '../core/capture-backend.js'
+import type {InputHook} from './hook.js'
+import type {RawInput} from './normalise.js'
+
+import {assertCaptureAvailable} from './availability.js'
+
+/** The backend a daemon will use, checked: it can capture here. */
+export interface ChosenBackend {
+  backend: CaptureBackend
+  /** What the person must hear at start (e.g. only XWayland apps are seen). */
+  warnings: string[]
+}
+
+/**
+ * Decide where input comes from, and fail with one sentence naming the fix when it cannot be
+ * captured here. Called by `start` before it spawns the daemon, and by the daemon itself.
+ */
+export async function chooseBackend(choice: BackendChoice, env: NodeJS.ProcessEnv = process.env): Promise<ChosenBackend> {
+  if (choice === 'evdev') return {backend: 'evdev', warnings: []}
+  await assertCaptureAvailable(env)
+  return {backend: 'hook', warnings: []}
+}
+
+/** Start delivering input from `backend`: every backend hands over uiohook-shaped events, stamped by the daemon's clock. */
+export async function startCapture(
+  backend: CaptureBackend,
+  onInput: (raw: RawInput, tsMicros: number) => void,
+  onListenerError: (error: unknown) => void,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<InputHook> {
+  if (backend === 'evdev') {
+    const {startEvdevInput} = await import('./evdev/evdev-input.js')
+    return startEvdevInput(onInput, onListenerError, {inputDir: env.DEVTRACE_INPUT_DIR, log})
+  }
+
+  const {startInputHook} = await import('./hook.js')
+  return startInputHook(onInput, onListenerError)
+}
