@@ -30,8 +30,8 @@ export async function startCapture(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<InputHook> {
   if (backend === 'evdev') {
-    const {startEvdevInput} = await import('./evdev/evdev-input.js')
-    return startEvdevInput(onInput, onListenerError, {inputDir: env.DEVTRACE_INPUT_DIR, log})
+    const [{startEvdevInput}, {inputPaths}] = await Promise.all([import('./evdev/evdev-input.js'), import('./evdev/input-paths.js')])
+    return startEvdevInput(onInput, onListenerError, {paths: inputPaths(env), log})
   }
 
   const {startInputHook} = await import('./hook.js')

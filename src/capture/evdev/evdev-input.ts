@@ -1,11 +1,11 @@
 import type {InputHook} from '../hook.js'
 import type {RawInput} from '../normalise.js'
+import type {InputPaths} from './input-paths.js'
 
 import {DevtraceError} from '../../core/errors.js'
 
 export interface EvdevOptions {
-  /** Holds `devices` (the /proc/bus/input/devices format) and the `eventN` files; default: the real ones. */
-  inputDir?: string
+  paths: InputPaths
   log: (line: string) => void
 }
 
