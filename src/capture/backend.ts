@@ -21,14 +21,18 @@ export async function chooseBackend(choice: BackendChoice, env: NodeJS.ProcessEn
   return {backend: 'hook', warnings: []}
 }
 
+/** Where a started backend delivers its events, and what else it needs. */
+export interface CaptureSink {
+  onInput: (raw: RawInput, tsMicros: number) => void
+  /** An exception in the listener: logged, never thrown into native or stream callbacks. */
+  onListenerError: (error: unknown) => void
+  log: (line: string) => void
+  env?: NodeJS.ProcessEnv
+}
+
 /** Start delivering input from `backend`: every backend hands over uiohook-shaped events, stamped by the daemon's clock. */
-export async function startCapture(
-  backend: CaptureBackend,
-  onInput: (raw: RawInput, tsMicros: number) => void,
-  onListenerError: (error: unknown) => void,
-  log: (line: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<InputHook> {
+export async function startCapture(backend: CaptureBackend, sink: CaptureSink): Promise<InputHook> {
+  const {onInput, onListenerError, log, env = process.env} = sink
   if (backend === 'evdev') {
     const [{startEvdevInput}, {inputPaths}] = await Promise.all([import('./evdev/evdev-input.js'), import('./evdev/input-paths.js')])
     return startEvdevInput(onInput, onListenerError, {paths: inputPaths(env), log})

@@ -55,12 +55,11 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
 
   apps.start()
   scheduler.watchConfig()
-  shutdown.hook = await startCapture(
-    backend,
-    (raw, ts) => recorder.handle(raw, ts),
-    error => log(`input listener error: ${errorMessage(error)}`),
+  shutdown.hook = await startCapture(backend, {
+    onInput: (raw, ts) => recorder.handle(raw, ts),
+    onListenerError: error => log(`input listener error: ${errorMessage(error)}`),
     log,
-  )
+  })
   log(`capturing (pid ${process.pid}, level ${options.level}, backend ${backend}, session ${sessionId})`)
   onReady({
     pid: process.pid, level: options.level, backend, sessionId, walMovedTo: db.walMovedTo, pausedUntil: pausedUntil(restoredPause),
