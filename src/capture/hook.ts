@@ -4,6 +4,8 @@ import {WallClock} from './clock.js'
 
 export interface InputHook {
   stop(): void
+  /** Backend counters for `status` (evdev: devices open, events lost to SYN_DROPPED, …); none for the hook. */
+  stats?(): Record<string, number>
 }
 
 const clock = new WallClock()
