@@ -1,6 +1,6 @@
-import type {RawInput} from './normalise.js'
 
 import {errorMessage} from '../core/errors.js'
+import {kindOf, type RawInput} from './normalise.js'
 
 /**
  * The panic hotkey: a global chord (default Ctrl+Alt+Shift+P) that toggles pause, and whose own
@@ -133,8 +133,6 @@ export function chordProblem(text: string): string | undefined {
   }
 }
 
-const KEY_DOWN = 4
-const KEY_UP = 5
 /** Past this many held events (modifiers held for a long time while the mouse moves) give up. */
 const MAX_HELD = 2000
 
@@ -179,8 +177,9 @@ export class ChordFilter {
       return
     }
 
-    const isDown = raw.type === KEY_DOWN
-    const isUp = raw.type === KEY_UP
+    const kind = kindOf(raw)
+    const isDown = kind === 'key_down'
+    const isUp = kind === 'key_up'
     const code = raw.keycode ?? -1
     if ((isDown || isUp) && this.swallow.has(code)) {
       if (isUp) this.swallow.delete(code)
@@ -250,7 +249,8 @@ export class ChordFilter {
     this.down.clear()
     // The chord's own key events go; anything else that was held (mouse moves) is released.
     for (const {raw, ts} of held) {
-      const isKey = raw.type === KEY_DOWN || raw.type === KEY_UP
+      const kind = kindOf(raw)
+      const isKey = kind === 'key_down' || kind === 'key_up'
       if (!(isKey && this.chordModifiers.has(raw.keycode ?? -1))) this.emit(raw, ts)
     }
 
