@@ -75,6 +75,6 @@ export async function startRun(options: StartOptions, io: Io): Promise<StartOutp
   }
 
   return {
-    running: true, pid: info.pid, level: info.level ?? options.level, backend: info.backend, already_running: alreadyRunning,
+    running: true, pid: info.pid, level: info.level ?? options.level, ...(info.backend ? {backend: info.backend} : {}), already_running: alreadyRunning,
   }
 }
