@@ -56,7 +56,7 @@ export interface AppTrackerEvents {
 }
 
 export interface AppTracker {
-  /** How focus is tracked here ("x11"), or "none". */
+  /** How focus is tracked here ("x11", "sway", "hyprland"), or "none". */
   readonly method: string
   /** Why the app cannot be known, when it cannot; null while tracking works. */
   readonly problem: null | string
@@ -73,20 +73,8 @@ const MAX_KNOWN_WINDOWS = 1024
 
 export type SpawnProcess = (command: string, args: string[], options: SpawnOptions) => ChildProcess
 
-export function createAppTracker(events: AppTrackerEvents, options: {titles: boolean; env?: NodeJS.ProcessEnv; platform?: NodeJS.Platform}): AppTracker {
-  const platform = options.platform ?? process.platform
-  const env = options.env ?? process.env
-  if (platform === 'linux' || platform === 'freebsd' || platform === 'openbsd') {
-    if (env.DISPLAY) return new X11AppTracker(events, {titles: options.titles, env})
-    return new NoAppTracker('there is no X display; Wayland-native windows cannot be named')
-  }
-
-  // macOS (NSWorkspace frontmostApplication) and Windows (GetForegroundWindow) need native code
-  // we do not ship yet: events carry no app there, and exclude_apps cannot be honoured.
-  return new NoAppTracker(`app tracking is not available on ${platform} yet`)
-}
-
-class NoAppTracker implements AppTracker {
+/** Where the focused app cannot be known (see app-source.ts): events carry no app, and `problem` says why. */
+export class NoAppTracker implements AppTracker {
   readonly method = 'none'
 
   constructor(readonly problem: string) {}

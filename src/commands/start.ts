@@ -17,6 +17,7 @@ nothing leaves this machine unless you run \`devtrace upload\`.`)
     {command: '<%= config.bin %> start --level minimal', description: 'Keep only the time and kind of each event.'},
     {command: '<%= config.bin %> start --mouse-hz 20', description: 'Keep at most 20 mouse moves a second.'},
     {command: '<%= config.bin %> start --backend evdev', description: 'Read the kernel\'s input devices (Wayland or no display; needs the input group).'},
+    {command: '<%= config.bin %> start --allow-unfiltered', description: 'Start where exclude_apps cannot be honoured (GNOME or KDE on Wayland, a console): those apps are recorded too.'},
     {command: '<%= config.bin %> start --foreground', description: 'Run the daemon in this process (for systemd and other service managers).'},
   ]
   static flags = {
@@ -24,6 +25,7 @@ nothing leaves this machine unless you run \`devtrace upload\`.`)
     'mouse-hz': Flags.integer({description: 'Mouse moves kept per second; 0 keeps all (default: config `mouse_hz`, else 100).', min: 0, max: 10_000}),
     backend: Flags.string({description: 'Where input comes from: auto picks hook (X11, macOS, Windows) or evdev (Wayland, no display) (default: config `backend`, else auto).', options: [...BACKEND_CHOICES]}),
     foreground: Flags.boolean({description: 'Run the daemon in this process instead of the background.'}),
+    'allow-unfiltered': Flags.boolean({description: 'Start even where the focused app cannot be known, so exclude_apps cannot keep those apps out (start refuses otherwise).'}),
   }
 
   async run(): Promise<StartOutput> {
@@ -38,6 +40,7 @@ nothing leaves this machine unless you run \`devtrace upload\`.`)
       flushMs: settings.flush_ms,
       excludeApps: settings.exclude_apps,
       foreground: flags.foreground,
+      allowUnfiltered: flags['allow-unfiltered'],
       version: this.config.version,
       daemonChild: Boolean(process.env.DEVTRACE_DAEMON_CHILD),
     }, this.io)

@@ -6,9 +6,11 @@ import type {Level} from '../core/level.js'
 import type {AppStatus} from '../ipc/protocol.js'
 
 import {type AppMatcher, compileAppPatterns} from '../capture/app-match.js'
+import {type AppSource, detectAppSource} from '../capture/app-source.js'
 import {
-  type AppTracker, createAppTracker, type FocusedWindow, LOOKUP_TIMEOUT_MS,
+  type AppTracker, type AppTrackerEvents, type FocusedWindow, LOOKUP_TIMEOUT_MS, NoAppTracker, X11AppTracker,
 } from '../capture/app-tracker.js'
+import {CompositorAppTracker, hyprlandProtocol, swayProtocol} from '../capture/compositor-tracker.js'
 import {nowMicros} from '../capture/hook.js'
 import {type Chord, parseChord} from '../capture/hotkey.js'
 import {type Config, loadConfig} from '../config/config.js'
@@ -32,7 +34,8 @@ export interface AppContextOptions {
 }
 
 /**
- * The daemon's side of app context: follows the focused app (src/capture/app-tracker.ts), tells
+ * The daemon's side of app context: follows the focused app from the source this session offers
+ * (src/capture/app-source.ts: xprop on X11, Sway's or Hyprland's socket on Wayland), tells
  * the recorder what to stamp on events and whether to record at all (`exclude_apps`), keeps the
  * panic hotkey, records window titles when asked, and applies changes to config.json live
  * (`reload`, called by the daemon's config watch in src/daemon/scheduler.ts).
@@ -49,10 +52,14 @@ export class AppContext {
   private lastRow: undefined | WindowRow
   private writing: Promise<void> | undefined
   private readonly trackingOff: boolean
+  /** Decided once: the session's kind and compositor do not change while the daemon runs. */
+  private readonly source: AppSource
 
   constructor(private readonly options: AppContextOptions) {
     this.config = loadConfig(options.paths.config)
-    this.trackingOff = /^(0|off|false|no)$/i.test((options.env ?? process.env).DEVTRACE_APP_TRACKING ?? '')
+    const env = options.env ?? process.env
+    this.trackingOff = /^(0|off|false|no)$/i.test(env.DEVTRACE_APP_TRACKING ?? '')
+    this.source = detectAppSource(env)
   }
 
   /** Titles are stored only when asked for, and never at level minimal (time and kind only). */
@@ -95,10 +102,17 @@ export class AppContext {
       app_excluded: recorder.currentApp.excluded,
       app_tracking: this.trackingOff ? 'off' : (this.tracker?.method ?? 'off'),
       app_tracking_problem: this.tracker?.problem ?? null,
+      app_context: this.context(),
       excluded_events: recorder.excluded,
       capture_titles: this.titlesOn,
       panic_hotkey: this.chord?.text ?? null,
     }
+  }
+
+  /** Where the focused app comes from and whether it can be known now (a compositor may have gone away). */
+  private context(): AppStatus['app_context'] {
+    const problem = this.source.reason ?? this.tracker?.problem ?? null
+    return {source: this.source.source, available: problem === null, reason: problem}
   }
 
   /** Write window-title rows gathered since the last call (on the flush timer; titles are rare). */
@@ -143,6 +157,10 @@ export class AppContext {
       const changed = (['exclude_apps', 'capture_titles', 'panic_hotkey'] as const)
       .filter(key => JSON.stringify(before[key]) !== JSON.stringify(config[key]))
       if (changed.length > 0) log(`settings reloaded: ${changed.join(', ')} (${config.exclude_apps.length} excluded apps, titles ${this.titlesOn ? 'on' : 'off'})`)
+      // start refuses this combination; set while running, it can only be said loudly in the log (and status shows why).
+      if (changed.includes('exclude_apps') && config.exclude_apps.length > 0 && !this.source.available) {
+        log(`exclude_apps cannot be honoured: ${this.source.reason}; those apps are recorded too (use devtrace pause)`)
+      }
     }
   }
 
@@ -150,15 +168,12 @@ export class AppContext {
   private ensureTracker(): void {
     const needed = !this.trackingOff && (this.options.level !== 'minimal' || this.config.exclude_apps.length > 0)
     if (needed && !this.tracker) {
-      this.tracker = createAppTracker(
-        {
-          changing: () => this.options.recorder.appChanging(),
-          focused: window => this.focused(window),
-          unnamed: () => this.unnamed(),
-          log: this.options.log,
-        },
-        {titles: this.titlesOn, env: this.options.env},
-      )
+      this.tracker = this.createTracker({
+        changing: () => this.options.recorder.appChanging(),
+        focused: window => this.focused(window),
+        unnamed: () => this.unnamed(),
+        log: this.options.log,
+      })
       this.tracker.start()
       if (this.tracker.problem) this.options.log(`app tracking unavailable: ${this.tracker.problem}`)
     } else if (!needed && this.tracker) {
@@ -166,6 +181,28 @@ export class AppContext {
       this.tracker = undefined
       this.window = null
       this.options.recorder.setApp({app: null, excluded: false})
+    }
+  }
+
+  private createTracker(events: AppTrackerEvents): AppTracker {
+    const {source, socket} = this.source
+    const titles = {titles: this.titlesOn}
+    switch (source) {
+    case 'hyprland': {
+      return new CompositorAppTracker(hyprlandProtocol(this.options.env ?? process.env, socket!), events, titles)
+    }
+
+    case 'sway': {
+      return new CompositorAppTracker(swayProtocol(socket!), events, titles)
+    }
+
+    case 'x11': {
+      return new X11AppTracker(events, {...titles, env: this.options.env ?? process.env})
+    }
+
+    default: {
+      return new NoAppTracker(this.source.reason ?? 'the focused app cannot be known here')
+    }
     }
   }
 

@@ -27,7 +27,7 @@ export type Status = (DaemonStatus & {events: number}) | StoppedStatus
 /** Start in the background unless a daemon already answers; returns what happened. */
 export async function startDaemon(
   paths: StatePaths,
-  options: {level: Level; backend: BackendChoice; mouseHz: number},
+  options: {level: Level; backend: BackendChoice; mouseHz: number; allowUnfiltered?: boolean},
 ): Promise<{alreadyRunning: boolean; info: Partial<ReadyInfo> & Pick<ReadyInfo, 'pid'>}> {
   const running = await runningDaemon(paths)
   if (running) return {alreadyRunning: true, info: {pid: running.pid}}
@@ -41,7 +41,8 @@ export async function startDaemon(
     const started = await runningDaemon(paths)
     if (started) return {alreadyRunning: true, info: {pid: started.pid}}
     const {spawnDaemon} = await import('./spawn.js')
-    const info = await spawnDaemon(paths, ['--level', options.level, '--backend', options.backend, '--mouse-hz', String(options.mouseHz)])
+    const args = ['--level', options.level, '--backend', options.backend, '--mouse-hz', String(options.mouseHz)]
+    const info = await spawnDaemon(paths, options.allowUnfiltered ? [...args, '--allow-unfiltered'] : args)
     return {alreadyRunning: false, info}
   })
 }

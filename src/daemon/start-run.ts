@@ -5,6 +5,7 @@ import type {Level} from '../core/level.js'
 
 import {colourFor} from '../ui/colour.js'
 import {capturingText, stillPausedText} from '../ui/daemon-view.js'
+import {checkAppFilter} from './app-filter.js'
 
 export interface StartOptions {
   paths: StatePaths
@@ -21,7 +22,10 @@ export interface StartOptions {
   version: string
   /** This process is the daemon `start` spawned (DEVTRACE_DAEMON_CHILD): its parent already warned. */
   daemonChild: boolean
-  /** Where it runs (tests pin it); focus tracking, hence exclude_apps, works on X11 systems only. */
+  /** `--allow-unfiltered`: start even where exclude_apps cannot be honoured (src/daemon/app-filter.ts). */
+  allowUnfiltered: boolean
+  /** The session it runs in, which decides whether the focused app can be known (tests pin both). */
+  env?: NodeJS.ProcessEnv
   platform?: NodeJS.Platform
 }
 
@@ -34,19 +38,18 @@ export interface StartOutput {
   already_running: boolean
 }
 
-/** Platforms where the focused app is known (xprop on X11), so exclude_apps can work. */
-const FOCUS_PLATFORMS = new Set<NodeJS.Platform>(['freebsd', 'linux', 'openbsd'])
-
-/** What the person must hear before capture starts: said once, by the `start` they ran, not again by the daemon it spawns. */
-export function startWarnings(options: Pick<StartOptions, 'daemonChild' | 'excludeApps' | 'level' | 'platform'>): string[] {
+/**
+ * What the person must hear before capture starts: said once, by the `start` they ran, not again
+ * by the daemon it spawns. Throws when exclude_apps cannot be honoured and --allow-unfiltered was
+ * not given.
+ */
+export function startWarnings(options: Pick<StartOptions, 'allowUnfiltered' | 'daemonChild' | 'env' | 'excludeApps' | 'level' | 'platform'>): string[] {
+  // Refused even in the spawned daemon: it is the last place that can keep exclude_apps' promise.
+  const unfiltered = checkAppFilter(options)
   if (options.daemonChild) return []
-  const platform = options.platform ?? process.platform
   const warnings: string[] = []
   if (options.level === 'full') warnings.push('Level "full" stores exact key codes: anyone with this file can reconstruct what you typed, passwords included.')
-  if (options.excludeApps.length > 0 && !FOCUS_PLATFORMS.has(platform)) {
-    warnings.push(`exclude_apps is set, but devtrace cannot tell which app has focus on ${platform} yet: those apps will be recorded too. Use \`devtrace pause\` or the panic hotkey instead.`)
-  }
-
+  if (unfiltered) warnings.push(unfiltered)
   return warnings
 }
 
@@ -63,7 +66,9 @@ export async function startRun(options: StartOptions, io: Io): Promise<StartOutp
   }
 
   const {startDaemon} = await import('./control.js')
-  const {alreadyRunning, info} = await startDaemon(options.paths, {level: options.level, backend: options.backend, mouseHz: options.mouseHz})
+  const {alreadyRunning, info} = await startDaemon(options.paths, {
+    level: options.level, backend: options.backend, mouseHz: options.mouseHz, allowUnfiltered: options.allowUnfiltered,
+  })
   if (!io.json) {
     if (alreadyRunning) io.log(`devtrace is already running (pid ${info.pid}).`)
     else io.log(capturingText(info.pid, options.level, colourFor()))

@@ -36,9 +36,14 @@ export interface AppStatus {
   app: null | string
   /** An excluded app has focus right now: nothing is being recorded. */
   app_excluded: boolean
-  /** How the focused app is found: "x11", "off", or "none" (see app_tracking_problem). */
+  /** How the focused app is found: "x11", "sway", "hyprland", "off", or "none" (see app_tracking_problem). */
   app_tracking: string
   app_tracking_problem: null | string
+  /**
+   * Where the focused app comes from in this session ("x11", "sway", "hyprland", or "none"),
+   * whether it is known now, and why not (e.g. "app context unavailable on GNOME Wayland ...").
+   */
+  app_context: {source: string; available: boolean; reason: null | string}
   /** Input events not recorded this session because an excluded app had focus. */
   excluded_events: number
   capture_titles: boolean

@@ -22,9 +22,12 @@ export function statusText(status: Status): string {
       ['level', status.level],
       ['events', `${status.events_session} this session, ${status.events_total} in total`],
     )
-    if (status.app_tracking === 'none') rows.push(['app', c.dim(`not tracked (${t(status.app_tracking_problem ?? '')})`)])
+    // A daemon of an older version has no app_context; its app_tracking says as much.
+    const context = status.app_context ?? {source: status.app_tracking, available: status.app_tracking !== 'none', reason: status.app_tracking_problem}
+    if (status.app_tracking !== 'off' && !context.available) rows.push(['app', c.dim(`not tracked (${t(context.reason ?? '')})`)])
     else if (status.app_tracking !== 'off') {
-      rows.push(['app', status.app_excluded ? c.yellow(`${t(status.app ?? '')} (excluded: nothing is recorded)`) : (status.app === null ? c.dim('unknown') : t(status.app))])
+      const via = context.source === 'x11' ? '' : c.dim(` (from ${context.source})`)
+      rows.push(['app', (status.app_excluded ? c.yellow(`${t(status.app ?? '')} (excluded: nothing is recorded)`) : (status.app === null ? c.dim('unknown') : t(status.app))) + via])
     }
 
     if (status.excluded_events > 0) rows.push(['excluded', `${status.excluded_events} events in excluded apps (not recorded)`])

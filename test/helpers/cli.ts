@@ -30,6 +30,8 @@ export function makeSandbox(display?: string): Sandbox {
   if (display) env.DISPLAY = display
   else delete env.DISPLAY
   delete env.WAYLAND_DISPLAY
+  // The desktop the tests run from must not choose the app-context source (a test sets these itself).
+  for (const name of ['XDG_SESSION_TYPE', 'XDG_CURRENT_DESKTOP', 'SWAYSOCK', 'I3SOCK', 'HYPRLAND_INSTANCE_SIGNATURE']) delete env[name]
   return {
     home,
     env,

@@ -81,40 +81,54 @@ describe('daemon control and read flows through xxxRun', () => {
   describe('startWarnings', () => {
     test('level full warns that key codes are stored', () => {
       const warnings = startWarnings({
-        level: 'full', excludeApps: [], platform: 'linux', daemonChild: false,
+        level: 'full', excludeApps: [], platform: 'linux', daemonChild: false, allowUnfiltered: false,
       })
       assert.equal(warnings.length, 1)
       assert.match(warnings[0], /^Level "full" stores exact key codes/)
     })
 
-    test('exclude_apps warns where the focused app cannot be known, not on X11 systems', () => {
-      const base = {level: 'standard' as const, excludeApps: ['keepassxc'], daemonChild: false}
+    test('exclude_apps where the focused app cannot be known: refused, or a warning with --allow-unfiltered; never on X11', () => {
+      const base = {
+        level: 'standard' as const, excludeApps: ['keepassxc'], daemonChild: false, allowUnfiltered: false,
+      }
       for (const platform of ['darwin', 'win32'] as const) {
-        const warnings = startWarnings({...base, platform})
+        assert.throws(() => startWarnings({...base, platform}), /^DevtraceError: exclude_apps is set, but app context is not available on .* --allow-unfiltered .*`devtrace pause`/, platform)
+        const warnings = startWarnings({...base, allowUnfiltered: true, platform})
         assert.equal(warnings.length, 1, platform)
-        assert.match(warnings[0], new RegExp(`^exclude_apps is set, but devtrace cannot tell which app has focus on ${platform} yet`))
+        assert.match(warnings[0], new RegExp(`^exclude_apps is set, but app context is not available on ${platform} yet: those apps are recorded too`))
       }
 
-      for (const platform of ['linux', 'freebsd', 'openbsd'] as const) assert.deepEqual(startWarnings({...base, platform}), [], platform)
+      const gnome = {WAYLAND_DISPLAY: 'wayland-0', XDG_CURRENT_DESKTOP: 'GNOME', DISPLAY: ':0'}
+      assert.throws(() => startWarnings({...base, platform: 'linux', env: gnome}), /app context unavailable on GNOME Wayland/)
+      // The spawned daemon checks too (it is what `start --foreground` run by hand does).
+      assert.throws(() => startWarnings({
+        ...base, daemonChild: true, platform: 'linux', env: gnome,
+      }), /--allow-unfiltered/)
+      assert.deepEqual(startWarnings({
+        ...base, daemonChild: true, allowUnfiltered: true, platform: 'linux', env: gnome,
+      }), [])
+      for (const platform of ['linux', 'freebsd', 'openbsd'] as const) assert.deepEqual(startWarnings({...base, platform, env: {DISPLAY: ':0'}}), [], platform)
       assert.deepEqual(startWarnings({...base, excludeApps: [], platform: 'darwin'}), [])
     })
 
     test('the spawned daemon does not repeat what its parent said', () => {
       assert.deepEqual(startWarnings({
-        level: 'full', excludeApps: ['x'], platform: 'darwin', daemonChild: true,
+        level: 'full', excludeApps: ['x'], platform: 'darwin', daemonChild: true, allowUnfiltered: true,
       }), [])
     })
   })
 
   describe('startRun', () => {
     const options = (over: Partial<Parameters<typeof startRun>[0]> = {}): Parameters<typeof startRun>[0] => ({
-      paths, level: 'standard', mouseHz: 100, flushMs: 1000, excludeApps: [], foreground: false, version: 'test', daemonChild: false, platform: 'linux', ...over,
+      paths, level: 'standard', mouseHz: 100, flushMs: 1000, excludeApps: [], foreground: false, version: 'test', daemonChild: false, allowUnfiltered: false, platform: 'linux', ...over,
     })
 
     test('a daemon already answering: says so with its pid, warns first, starts nothing', async () => {
       const asked = await daemonSocket(4242)
       const io = fakeIo()
-      const result = await startRun(options({level: 'full', excludeApps: ['keepassxc'], platform: 'darwin'}), io)
+      const result = await startRun(options({
+        level: 'full', excludeApps: ['keepassxc'], allowUnfiltered: true, platform: 'darwin',
+      }), io)
       assert.deepEqual(result, {
         running: true, pid: 4242, level: 'full', already_running: true,
       })

@@ -39,10 +39,16 @@ describe('SPEC: nothing but upload opens a network connection', () => {
 
     assert.deepEqual(offenders, [])
     // node:net reaches Unix sockets and named pipes (the daemon's IPC) as well as TCP; each user is
-    // known: the IPC client and server, the FIFO writer, the X display probe, and upload.
+    // known: the IPC client and server, the FIFO writer, the X display probe, the Wayland
+    // compositors' sockets (app context), and upload.
     assert.deepEqual(netUsers.filter(file => !file.startsWith('transfer/upload')).sort(), [
-      'capture/availability.ts', 'ipc/client.ts', 'ipc/server.ts', 'transfer/copy-to-stdout.ts',
+      'capture/availability.ts', 'capture/compositor-tracker.ts', 'ipc/client.ts', 'ipc/server.ts', 'transfer/copy-to-stdout.ts',
     ])
+    // The compositors are reached by a socket path only, never a host and port.
+    const compositor = readFileSync(path.join(SRC, 'capture', 'compositor-tracker.ts'), 'utf8')
+    const connects = compositor.match(/createConnection\([^)]*\)/g) ?? []
+    assert.ok(connects.length > 0)
+    for (const call of connects) assert.match(call, /^createConnection\(\{path: [\w.]+\}\)$/)
   })
 
   test('the check itself catches what it is meant to', () => {
