@@ -155,7 +155,6 @@ export class DeviceTranslator {
     const {hiResHWheel, hiResWheel} = this.device
     switch (code) {
     case REL_HWHEEL:
-
     case REL_HWHEEL_HI_RES: {
       if ((code === REL_HWHEEL_HI_RES) === hiResHWheel) sums.hwheel += value
       break
