@@ -26,6 +26,9 @@ export interface EvdevOptions {
  */
 const RESCAN_DELAY_MS = 150
 
+/** How a device that cannot be read is named in the log and in the error (the kernel lists devices before udev makes their nodes). */
+const ACCESS_FAILURES: Record<string, string> = {EACCES: 'permission denied', ENOENT: 'no device file'}
+
 interface OpenDevice {
   info: InputDeviceInfo
   stream: DeviceStream
@@ -136,7 +139,7 @@ export class EvdevInput {
     }
 
     for (const info of listed) {
-      if (!this.open.has(info.event) && existsSync(path.join(eventDir, info.event))) this.openDevice(info)
+      if (!this.open.has(info.event)) this.openDevice(info)
     }
   }
 
@@ -146,7 +149,7 @@ export class EvdevInput {
       // Checked here so a device this user may not read is reported now, by name.
       accessSync(file, constants.R_OK)
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : errorMessage(error)
+      const reason = ACCESS_FAILURES[(error as NodeJS.ErrnoException).code ?? ''] ?? errorMessage(error)
       if (this.failures.get(info.event) !== reason) this.options.log(`evdev: cannot read ${file} (${info.name}): ${reason}`)
       this.failures.set(info.event, reason)
       return
