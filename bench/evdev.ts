@@ -37,6 +37,7 @@ import {
 import {open} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import {setTimeout as sleep} from 'node:timers/promises'
 import {parseArgs} from 'node:util'
 
 import type {RawInput} from '../src/capture/normalise.js'
@@ -83,14 +84,11 @@ const SECONDS = Number(options.seconds)
 const RATE = Number(options.rate)
 const CPU_ROUNDS = Number(options['cpu-rounds'])
 
-const sleep = (ms: number): Promise<void> => new Promise(resolve => {
-  setTimeout(resolve, ms)
-})
-
+/** The middle run (the mean of the two middle ones for an even count). */
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  const sorted = values.toSorted((a, b) => a - b)
+  const upper = sorted.length >> 1
+  return (sorted[upper] + sorted[(sorted.length - 1) >> 1]) / 2
 }
 
 // ---- 1. throughput -------------------------------------------------------------------------
@@ -273,50 +271,54 @@ function processTreeCpu(pid: number): number {
   return ticks / CLK_TCK
 }
 
-/** Writes `rate` mouse frames a second into `fifo` (REL_X, REL_Y, SYN) for `seconds`. */
-async function feedFifo(fifo: string): Promise<{sent: number; seconds: number}> {
-  const handle = await open(fifo, 'w')
+/**
+ * Calls `send(from, to)` for the moves due every 5 ms, --rate a second for --seconds (the feeder
+ * is the device: its own cost is not measured). Returns the moves sent and the time taken.
+ */
+async function paced(send: (from: number, to: number) => Promise<void>): Promise<{sent: number; seconds: number}> {
   const total = Math.round(RATE * SECONDS)
   const started = performance.now()
   let sent = 0
   while (sent < total) {
     const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE))
-    const frames: Buffer[] = []
-    for (; sent < due; sent++) {
+    if (due > sent) await send(sent, due)
+    sent = due
+    await sleep(TICK_MS)
+  }
+
+  return {sent, seconds: (performance.now() - started) / 1000}
+}
+
+/** Mouse frames (REL_X, REL_Y, SYN) into `fifo`, stamped with the current time as the kernel would. */
+async function feedFifo(fifo: string): Promise<{sent: number; seconds: number}> {
+  const handle = await open(fifo, 'w')
+  try {
+    return await paced(async (from, to) => {
       const micros = Math.round((performance.now() + performance.timeOrigin) * 1000)
       const at = (type: number, code: number, value: number): Buffer => encodeInputEvent({
         seconds: Math.floor(micros / 1e6), micros: micros % 1e6, type, code, value,
       })
-      frames.push(at(EV_REL, REL_X, 1), at(EV_REL, REL_Y, sent % 2 === 0 ? 1 : -1), at(EV_SYN, SYN_REPORT, 0))
-    }
-
-    if (frames.length > 0) await handle.write(Buffer.concat(frames))
-    await sleep(TICK_MS)
+      const frames: Buffer[] = []
+      for (let move = from; move < to; move++) frames.push(at(EV_REL, REL_X, 1), at(EV_REL, REL_Y, move % 2 === 0 ? 1 : -1), at(EV_SYN, SYN_REPORT, 0))
+      await handle.write(Buffer.concat(frames))
+    })
+  } finally {
+    await handle.close()
   }
-
-  const seconds = (performance.now() - started) / 1000
-  await handle.close()
-  return {sent, seconds}
 }
 
-/** Feeds `xdotool -` mousemove lines at the rate (as bench/daemon.ts does). */
+/** `xdotool -` mousemove lines, every one to a new position (as bench/daemon.ts feeds the X11 daemon). */
 async function feedXdotool(display: string): Promise<{sent: number; seconds: number}> {
   const child = spawn('xdotool', ['-'], {env: {...process.env, DISPLAY: display}, stdio: ['pipe', 'ignore', 'inherit']})
   const exited = once(child, 'exit')
-  const total = Math.round(RATE * SECONDS)
-  const started = performance.now()
-  let sent = 0
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE))
+  const result = await paced(async (from, to) => {
     let text = ''
-    for (; sent < due; sent++) text += `mousemove ${100 + (sent % 1000)} ${100 + Math.floor(sent / 1000)}\n`
-    if (text && !child.stdin!.write(text)) await once(child.stdin!, 'drain')
-    await sleep(TICK_MS)
-  }
-
+    for (let move = from; move < to; move++) text += `mousemove ${100 + (move % 1000)} ${100 + Math.floor(move / 1000)}\n`
+    if (!child.stdin!.write(text)) await once(child.stdin!, 'drain')
+  })
   child.stdin!.end()
   await exited
-  return {sent, seconds: (performance.now() - started) / 1000}
+  return result
 }
 
 /** Measure `pid`'s CPU over `feed()`, plus the tail. */
