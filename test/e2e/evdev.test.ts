@@ -91,6 +91,7 @@ async function recordSession(level: Level, cleanup: Array<() => Promise<void>>):
     ...key(KEY.f, 0, 1345),
   ])
   await written(10)
+  assert.match(log(), /evdev: event3 lost events \(the kernel's buffer for it overflowed\)/)
 
   // Pointing with a plain mouse: two moves, a click, a notch up and two down.
   await mouse.write([

@@ -160,6 +160,7 @@ export class EvdevInput {
     const translator = new DeviceTranslator(info, this.seat, raw => this.deliver(raw))
     const stream = streamDevice(file, {
       onData: chunk => {
+        const lostBefore = translator.framesLost
         try {
           decoder.push(chunk, event => {
             this.eventsRead++
@@ -167,6 +168,11 @@ export class EvdevInput {
           })
         } catch (error) {
           this.onListenerError(error)
+        }
+
+        // Said once per device: the count goes on in `status`.
+        if (lostBefore === 0 && translator.framesLost > 0) {
+          this.options.log(`evdev: ${info.event} lost events (the kernel's buffer for it overflowed); frames lost are counted`)
         }
       },
       onEnd: reason => {
