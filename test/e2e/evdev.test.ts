@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, describe, test} from 'node:test'
 
@@ -250,5 +250,49 @@ describe('evdev backend at full', () => {
     const stored = await rows(file)
     assert.deepEqual(stored.map(row => row[1]), KEY_CODES)
     assert.deepEqual(stored.map(row => [row[0], ...row.slice(2)]), STANDARD)
+  })
+})
+
+/** Processes whose command line names a file in `dir` (the daemon's device readers). */
+function readersOf(dir: string): number[] {
+  const pids: number[] = []
+  for (const entry of readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(dir)) pids.push(Number(entry))
+    } catch {
+      // exited meanwhile
+    }
+  }
+
+  return pids
+}
+
+describe('evdev backend: device readers end with the daemon', () => {
+  const cleanup: Array<() => Promise<void>> = []
+
+  after(async () => {
+    for (const step of cleanup) await step()
+  })
+
+  test('after stop, and after a kill -9 of the daemon, no reader of the devices is left', async () => {
+    for (const ending of ['stop', 'kill'] as const) {
+      const feed = new EvdevFeed()
+      const s = makeSandbox()
+      s.env.DEVTRACE_INPUT_DIR = feed.dir
+      cleanup.push(async () => {
+        await s.run(['stop'])
+        s.cleanup()
+        await feed.cleanup()
+      })
+      feed.add('event3', keyboardBlock('event3'))
+      feed.add('event4', mouseBlock('event4', {hiRes: false}))
+      const started = await s.run(['start', '--backend', 'evdev', '--json'])
+      assert.equal(started.code, 0, started.stderr)
+      // One reader per device, blocked opening its pipe (no writer yet), as on a quiet real device.
+      await waitFor(() => readersOf(feed.dir).length === 2, 'a reader for each device')
+      if (ending === 'stop') assert.equal((await s.run(['stop'])).code, 0)
+      else process.kill((JSON.parse(started.stdout) as {pid: number}).pid, 'SIGKILL')
+      await waitFor(() => readersOf(feed.dir).length === 0, `no reader left after ${ending}`)
+    }
   })
 })
