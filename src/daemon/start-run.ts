@@ -63,10 +63,12 @@ export async function startRun(options: StartOptions, io: Io): Promise<StartOutp
   }
 
   const {startDaemon} = await import('./control.js')
-  const {alreadyRunning, info} = await startDaemon(options.paths, {level: options.level, backend: options.backend, mouseHz: options.mouseHz})
+  const {alreadyRunning, info} = await startDaemon(options.paths, {
+    level: options.level, backend: options.backend, mouseHz: options.mouseHz, warn: message => io.warn(message),
+  })
   if (!io.json) {
     if (alreadyRunning) io.log(`devtrace is already running (pid ${info.pid}).`)
-    else io.log(capturingText(info.pid, options.level, colourFor()))
+    else io.log(capturingText(info.pid, options.level, colourFor(), info.backend))
   }
 
   if (!alreadyRunning) {
