@@ -32,6 +32,8 @@ export interface StartOutput {
   /** The backend the new daemon chose; absent when one was already running. */
   backend?: CaptureBackend
   already_running: boolean
+  /** What this start warned about (with --json, the only place they are said). */
+  warnings: string[]
 }
 
 /** Platforms where the focused app is known (xprop on X11), so exclude_apps can work. */
@@ -56,7 +58,13 @@ export function startWarnings(options: Pick<StartOptions, 'daemonChild' | 'exclu
  * when it stops (see foreground.ts).
  */
 export async function startRun(options: StartOptions, io: Io): Promise<StartOutput> {
-  for (const warning of startWarnings(options)) io.warn(warning)
+  const warnings: string[] = []
+  const warn = (message: string): void => {
+    warnings.push(message)
+    io.warn(message)
+  }
+
+  for (const warning of startWarnings(options)) warn(warning)
   if (options.foreground) {
     const {runForeground} = await import('./foreground.js')
     return runForeground(options, io)
@@ -64,7 +72,7 @@ export async function startRun(options: StartOptions, io: Io): Promise<StartOutp
 
   const {startDaemon} = await import('./control.js')
   const {alreadyRunning, info} = await startDaemon(options.paths, {
-    level: options.level, backend: options.backend, mouseHz: options.mouseHz, warn: message => io.warn(message),
+    level: options.level, backend: options.backend, mouseHz: options.mouseHz, warn,
   })
   if (!io.json) {
     if (alreadyRunning) io.log(`devtrace is already running (pid ${info.pid}).`)
@@ -72,11 +80,11 @@ export async function startRun(options: StartOptions, io: Io): Promise<StartOutp
   }
 
   if (!alreadyRunning) {
-    if (info.walMovedTo) io.warn(`An unreadable write-ahead log was moved aside to ${info.walMovedTo}.`)
+    if (info.walMovedTo) warn(`An unreadable write-ahead log was moved aside to ${info.walMovedTo}.`)
     if (info.pausedUntil !== undefined && !io.json) io.log(stillPausedText(info.pausedUntil))
   }
 
   return {
-    running: true, pid: info.pid, level: info.level ?? options.level, backend: info.backend, already_running: alreadyRunning,
+    running: true, pid: info.pid, level: info.level ?? options.level, backend: info.backend, already_running: alreadyRunning, warnings,
   }
 }
