@@ -77,14 +77,14 @@ function run(program: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
       const {code, killed} = error as NodeJS.ErrnoException & {killed?: boolean}
       if (code === 'ENOENT') resolve({reason: `${program} is not installed`})
       else if (killed) resolve({reason: `${program} did not answer within ${LOGINCTL_TIMEOUT_MS / 1000} s`})
-      else resolve({reason: `${program} said: ${firstLine(stderr) || error.message}`})
+      else resolve({reason: `${program} said "${firstLine(stderr) || error.message}"`})
     })
   })
 }
 
 /** The first non-empty line, kept short: it ends up inside one sentence. */
 function firstLine(text: string): string {
-  const line = text.split('\n').map(part => part.trim()).find(Boolean) ?? ''
+  const line = (text.split('\n').map(part => part.trim()).find(Boolean) ?? '').replace(/\.$/, '')
   return line.length > 160 ? `${line.slice(0, 157)}...` : line
 }
 

@@ -19,7 +19,7 @@ export interface Sandbox {
   home: string
   env: NodeJS.ProcessEnv
   /** Run the built CLI exactly as a user would: a child process of bin/run.js. */
-  run(args: string[], options?: {env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number}): Promise<CliResult>
+  run(args: string[], options?: RunOptions & {env?: NodeJS.ProcessEnv}): Promise<CliResult>
   cleanup(): void
 }
 
@@ -38,15 +38,23 @@ export function makeSandbox(display?: string): Sandbox {
   return {
     home,
     env,
-    run: (args, options = {}) => runCli(args, {...env, ...options.env}, options.input, options.timeoutMs),
+    run: (args, options = {}) => runCli(args, {...env, ...options.env}, options),
     cleanup: () => rmSync(home, {force: true, recursive: true}),
   }
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string, timeoutMs = 60_000): Promise<CliResult> {
+export interface RunOptions {
+  input?: string
+  timeoutMs?: number
+  /** Run the CLI through another program, e.g. `setpriv` to run it as another user. */
+  wrapper?: string[]
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv, {input, timeoutMs = 60_000, wrapper = []}: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const options: SpawnOptions = {env, stdio: ['pipe', 'pipe', 'pipe']}
-    const child = spawn(process.execPath, [BIN, ...args], options)
+    const [program, ...programArgs] = [...wrapper, process.execPath, BIN, ...args]
+    const child = spawn(program, programArgs, options)
     let stdout = ''
     let stderr = ''
     child.stdout!.on('data', chunk => {

@@ -103,7 +103,7 @@ describe('session lock: asking logind', () => {
   it('no logind, or no loginctl: unknown, with the reason', async () => {
     const fake = fakeLoginctl('nobus', 'fail')
     const lock = await readSessionLock({DEVTRACE_LOGINCTL: fake.program, XDG_SESSION_ID: '3'}, 1000)
-    assert.deepEqual(lock, {known: false, reason: `${fake.program} said: Failed to connect to bus: Host is down`})
+    assert.deepEqual(lock, {known: false, reason: `${fake.program} said "Failed to connect to bus: Host is down"`})
     const missing = path.join(dir, 'no-such-loginctl')
     assert.deepEqual(await readSessionLock({DEVTRACE_LOGINCTL: missing, XDG_SESSION_ID: '3'}, 1000), {known: false, reason: `${missing} is not installed`})
   })
