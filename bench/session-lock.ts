@@ -16,9 +16,11 @@ import {parseArgs} from 'node:util'
 
 import {readSessionLock} from '../src/capture/session-lock.js'
 
-const {values} = parseArgs({options: {
-  polls: {type: 'string', default: '200'}, runs: {type: 'string', default: '5'}, loginctl: {type: 'string', default: 'loginctl'},
-}})
+const {values} = parseArgs({
+  options: {
+    polls: {type: 'string', default: '200'}, runs: {type: 'string', default: '5'}, loginctl: {type: 'string', default: 'loginctl'},
+  },
+})
 const polls = Number(values.polls)
 const runs = Number(values.runs)
 const TICK_MS = 10 // CLK_TCK is 100 on Linux
