@@ -27,13 +27,14 @@ export type Status = (DaemonStatus & {events: number}) | StoppedStatus
 /** Start in the background unless a daemon already answers; returns what happened. */
 export async function startDaemon(
   paths: StatePaths,
-  options: {level: Level; backend: BackendChoice; mouseHz: number; allowUnfiltered?: boolean},
+  options: {level: Level; backend: BackendChoice; mouseHz: number; allowUnfiltered?: boolean; warn?: (message: string) => void},
 ): Promise<{alreadyRunning: boolean; info: Partial<ReadyInfo> & Pick<ReadyInfo, 'pid'>}> {
   const running = await runningDaemon(paths)
   if (running) return {alreadyRunning: true, info: {pid: running.pid}}
-  // Say why capture is impossible here before spawning anything.
+  // Say why capture is impossible here before spawning anything, and what the choice means.
   const {chooseBackend} = await import('../capture/backend.js')
-  await chooseBackend(options.backend)
+  const chosen = await chooseBackend(options.backend, process.env, {level: options.level})
+  for (const warning of chosen.warnings) options.warn?.(warning)
   prepareStateFolder(paths)
   const {withStartLock} = await import('./start-lock.js')
   // Several starts at once: one spawns, the rest wait for it and then find its daemon running.
@@ -41,7 +42,8 @@ export async function startDaemon(
     const started = await runningDaemon(paths)
     if (started) return {alreadyRunning: true, info: {pid: started.pid}}
     const {spawnDaemon} = await import('./spawn.js')
-    const args = ['--level', options.level, '--backend', options.backend, '--mouse-hz', String(options.mouseHz)]
+    // The daemon gets the backend chosen here, so `auto` cannot turn out differently there.
+    const args = ['--level', options.level, '--backend', chosen.backend, '--mouse-hz', String(options.mouseHz)]
     const info = await spawnDaemon(paths, options.allowUnfiltered ? [...args, '--allow-unfiltered'] : args)
     return {alreadyRunning: false, info}
   })

@@ -35,7 +35,9 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   const daemonLog = new DaemonLog(paths.logFile, options.echoLog)
   const log = (line: string): void => daemonLog.write(line)
 
-  const {backend} = await chooseBackend(options.backend)
+  const {backend, lockGate, warnings} = await chooseBackend(options.backend, process.env, {level: options.level})
+  // Run by hand or by a service manager, the log is echoed: this is where it hears them.
+  for (const warning of warnings) log(warning)
   const db = await claimDatabase(paths, log, guard)
   const startedMicros = nowMicros()
   const sessionId = await beginSession(db.connection, {
@@ -59,6 +61,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     onInput: (raw, ts) => recorder.handle(raw, ts),
     onListenerError: error => log(`input listener error: ${errorMessage(error)}`),
     log,
+    lockGate,
   })
   log(`capturing (pid ${process.pid}, level ${options.level}, backend ${backend}, session ${sessionId})`)
   onReady({

@@ -3,6 +3,7 @@ import type {BackendChoice} from '../core/capture-backend.js'
 import type {Io} from '../core/io.js'
 import type {Level} from '../core/level.js'
 
+import {backendLabel} from '../ui/daemon-view.js'
 import {runDaemon} from './daemon.js'
 import {reportToParent} from './handshake.js'
 import {explainStartFailure, StartGuard} from './start-guard.js'
@@ -33,7 +34,7 @@ export async function runForeground(options: ForegroundOptions, io: Io): Promise
       },
       info => {
         guard.started()
-        if (!reportToParent({type: 'ready', info}) && !io.json) io.log(`devtrace is capturing in the foreground (pid ${info.pid}, level ${level}); Ctrl-C stops it.`)
+        if (!reportToParent({type: 'ready', info}) && !io.json) io.log(`devtrace is capturing in the foreground (pid ${info.pid}, level ${level}) via ${backendLabel(info.backend)}; Ctrl-C stops it.`)
       },
       guard,
     )

@@ -80,6 +80,7 @@ export async function daemonStatus(context: DaemonContext): Promise<DaemonStatus
     follow_dropped: followers.dropped,
     ignored_while_paused: recorder.ignored,
     key_repeats_skipped: recorder.repeats,
+    skipped_while_locked: context.shutdown.hook?.stats?.().skipped_while_locked,
     database,
     database_bytes: fileSize(database) + fileSize(`${database}.wal`),
     last_write_error: writer.lastWriteError,

@@ -36,6 +36,8 @@ export interface StartOutput {
   /** The backend the new daemon chose; absent when one was already running. */
   backend?: CaptureBackend
   already_running: boolean
+  /** What this start warned about (with --json, the only place they are said). */
+  warnings: string[]
 }
 
 /**
@@ -59,7 +61,13 @@ export function startWarnings(options: Pick<StartOptions, 'allowUnfiltered' | 'd
  * when it stops (see foreground.ts).
  */
 export async function startRun(options: StartOptions, io: Io): Promise<StartOutput> {
-  for (const warning of startWarnings(options)) io.warn(warning)
+  const warnings: string[] = []
+  const warn = (message: string): void => {
+    warnings.push(message)
+    io.warn(message)
+  }
+
+  for (const warning of startWarnings(options)) warn(warning)
   if (options.foreground) {
     const {runForeground} = await import('./foreground.js')
     return runForeground(options, io)
@@ -67,19 +75,19 @@ export async function startRun(options: StartOptions, io: Io): Promise<StartOutp
 
   const {startDaemon} = await import('./control.js')
   const {alreadyRunning, info} = await startDaemon(options.paths, {
-    level: options.level, backend: options.backend, mouseHz: options.mouseHz, allowUnfiltered: options.allowUnfiltered,
+    level: options.level, backend: options.backend, mouseHz: options.mouseHz, allowUnfiltered: options.allowUnfiltered, warn,
   })
   if (!io.json) {
     if (alreadyRunning) io.log(`devtrace is already running (pid ${info.pid}).`)
-    else io.log(capturingText(info.pid, options.level, colourFor()))
+    else io.log(capturingText(info.pid, options.level, colourFor(), info.backend))
   }
 
   if (!alreadyRunning) {
-    if (info.walMovedTo) io.warn(`An unreadable write-ahead log was moved aside to ${info.walMovedTo}.`)
+    if (info.walMovedTo) warn(`An unreadable write-ahead log was moved aside to ${info.walMovedTo}.`)
     if (info.pausedUntil !== undefined && !io.json) io.log(stillPausedText(info.pausedUntil))
   }
 
   return {
-    running: true, pid: info.pid, level: info.level ?? options.level, ...(info.backend ? {backend: info.backend} : {}), already_running: alreadyRunning,
+    running: true, pid: info.pid, level: info.level ?? options.level, ...(info.backend ? {backend: info.backend} : {}), already_running: alreadyRunning, warnings,
   }
 }

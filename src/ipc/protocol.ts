@@ -70,6 +70,8 @@ export interface DaemonStatus extends AppStatus {
   ignored_while_paused: number
   /** Auto-repeat presses of held keys, not stored (a held key is one press and one release). */
   key_repeats_skipped: number
+  /** evdev with a known session state: input discarded while this user's session was locked or not in front. */
+  skipped_while_locked?: number
   database: string
   database_bytes: number
   last_write_error: null | string

@@ -1,10 +1,19 @@
 import type {ChalkInstance} from 'chalk'
 
+import type {CaptureBackend} from '../core/capture-backend.js'
 import type {Level} from '../core/level.js'
 
-/** `devtrace start` once the daemon reported ready. */
-export function capturingText(pid: number, level: Level, c: ChalkInstance): string {
-  return `${c.green('●')} devtrace is capturing (pid ${pid}, level ${level}).`
+/** `devtrace start` once the daemon reported ready, naming where input comes from. */
+export function capturingText(pid: number, level: Level, c: ChalkInstance, backend?: CaptureBackend): string {
+  const via = backend ? ` via ${backendLabel(backend)}` : ''
+  return `${c.green('●')} devtrace is capturing (pid ${pid}, level ${level})${via}.`
+}
+
+const HOOK_PLATFORMS: Partial<Record<NodeJS.Platform, string>> = {darwin: 'macOS', win32: 'Windows'}
+
+/** `evdev (kernel input devices)`, `hook (X11)`: the backend and what it reads. */
+export function backendLabel(backend: CaptureBackend, platform: NodeJS.Platform = process.platform): string {
+  return backend === 'evdev' ? 'evdev (kernel input devices)' : `hook (${HOOK_PLATFORMS[platform] ?? 'X11'})`
 }
 
 /** A daemon that starts paused (a pause saved before it was restarted) says so and until when. */

@@ -19,7 +19,7 @@ export interface Sandbox {
   home: string
   env: NodeJS.ProcessEnv
   /** Run the built CLI exactly as a user would: a child process of bin/run.js. */
-  run(args: string[], options?: {env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number}): Promise<CliResult>
+  run(args: string[], options?: RunOptions & {env?: NodeJS.ProcessEnv}): Promise<CliResult>
   cleanup(): void
 }
 
@@ -30,20 +30,31 @@ export function makeSandbox(display?: string): Sandbox {
   if (display) env.DISPLAY = display
   else delete env.DISPLAY
   delete env.WAYLAND_DISPLAY
-  // The desktop the tests run from must not choose the app-context source (a test sets these itself).
-  for (const name of ['XDG_SESSION_TYPE', 'XDG_CURRENT_DESKTOP', 'SWAYSOCK', 'I3SOCK', 'HYPRLAND_INSTANCE_SIGNATURE']) delete env[name]
+  // The desktop the tests run from must not choose the app-context source or the capture
+  // backend (a test sets these itself), and `auto` must never read the machine's real input
+  // devices (there are none in this folder).
+  for (const name of ['XDG_SESSION_TYPE', 'XDG_SESSION_ID', 'XDG_CURRENT_DESKTOP', 'SWAYSOCK', 'I3SOCK', 'HYPRLAND_INSTANCE_SIGNATURE']) delete env[name]
+  env.DEVTRACE_INPUT_DIR = path.join(home, 'no-input-devices')
   return {
     home,
     env,
-    run: (args, options = {}) => runCli(args, {...env, ...options.env}, options.input, options.timeoutMs),
+    run: (args, options = {}) => runCli(args, {...env, ...options.env}, options),
     cleanup: () => rmSync(home, {force: true, recursive: true}),
   }
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string, timeoutMs = 60_000): Promise<CliResult> {
+export interface RunOptions {
+  input?: string
+  timeoutMs?: number
+  /** Run the CLI through another program, e.g. `setpriv` to run it as another user. */
+  wrapper?: string[]
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv, {input, timeoutMs = 60_000, wrapper = []}: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const options: SpawnOptions = {env, stdio: ['pipe', 'pipe', 'pipe']}
-    const child = spawn(process.execPath, [BIN, ...args], options)
+    const [program, ...programArgs] = [...wrapper, process.execPath, BIN, ...args]
+    const child = spawn(program, programArgs, options)
     let stdout = ''
     let stderr = ''
     child.stdout!.on('data', chunk => {

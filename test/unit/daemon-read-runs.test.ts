@@ -130,7 +130,7 @@ describe('daemon control and read flows through xxxRun', () => {
         level: 'full', excludeApps: ['keepassxc'], allowUnfiltered: true, platform: 'darwin',
       }), io)
       assert.deepEqual(result, {
-        running: true, pid: 4242, level: 'full', already_running: true,
+        running: true, pid: 4242, level: 'full', already_running: true, warnings: io.warned,
       })
       assert.equal(io.warned.length, 2)
       assert.match(io.warned[0], /^Level "full"/)
@@ -145,6 +145,7 @@ describe('daemon control and read flows through xxxRun', () => {
       const result = await startRun(options({level: 'full'}), io)
       assert.equal(result.already_running, true)
       assert.deepEqual(io.warned, [])
+      assert.match(result.warnings.join('\n'), /^Level "full"/)
     })
   })
 
