@@ -238,6 +238,12 @@ export async function migrate(connection: DuckDBConnection, file: string): Promi
     await connection.run('ROLLBACK').catch(() => {})
     throw error
   }
+
+  // Put the new schema in the file itself before anything is captured. DuckDB cannot replay
+  // some schema changes from its write-ahead log (an ALTER TABLE … ADD COLUMN on `sessions`,
+  // whose id defaults to nextval(), fails with an internal error), so after a kill -9 the whole
+  // log — the schema change and every event flushed after it — would have to be moved aside.
+  await connection.run('CHECKPOINT')
 }
 
 async function appliedVersions(connection: DuckDBConnection): Promise<Set<number>> {

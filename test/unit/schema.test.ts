@@ -1,5 +1,10 @@
 import {DuckDBInstance} from '@duckdb/node-api'
 import assert from 'node:assert/strict'
+import {
+  copyFileSync, existsSync, mkdtempSync, rmSync,
+} from 'node:fs'
+import {tmpdir} from 'node:os'
+import path from 'node:path'
 import {describe, test} from 'node:test'
 
 import {DevtraceError} from '../../src/core/errors.js'
@@ -52,5 +57,36 @@ describe('schema: whose database is this', () => {
       await migrate(connection, 'x.duckdb')
       assert.equal(await usableSchemaVersion(connection, 'x.duckdb'), SCHEMA_VERSION)
     })
+  })
+})
+
+describe('schema: a kill -9 right after a migration', () => {
+  test('the migrated file and its write-ahead log, copied while open, open again with the new schema and the rows written since', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'devtrace-schema-'))
+    const file = path.join(dir, 'live.duckdb')
+    const instance = await DuckDBInstance.create(file)
+    const connection = await instance.connect()
+    try {
+      await migrate(connection, file)
+      await connection.run('INSERT INTO sessions (started_at, level, backend) VALUES (TIMESTAMP \'2026-12-01 09:00\', \'standard\', \'hook\')')
+      // What a kill -9 leaves: the file and its log as they are on disk now, never closed.
+      const copy = path.join(dir, 'after-kill.duckdb')
+      copyFileSync(file, copy)
+      if (existsSync(`${file}.wal`)) copyFileSync(`${file}.wal`, `${copy}.wal`)
+      const reopened = await DuckDBInstance.create(copy)
+      const again = await reopened.connect()
+      try {
+        assert.equal(await usableSchemaVersion(again, copy), SCHEMA_VERSION)
+        const rows = await again.runAndReadAll('SELECT id, backend FROM sessions')
+        assert.deepEqual(rows.getRowObjects(), [{id: 1, backend: 'hook'}])
+      } finally {
+        again.closeSync()
+        reopened.closeSync()
+      }
+    } finally {
+      connection.closeSync()
+      instance.closeSync()
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
