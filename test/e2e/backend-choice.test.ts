@@ -12,6 +12,7 @@ import {
 } from '../helpers/cli.js'
 import {queryFile} from '../helpers/db.js'
 import {usePrivateDisplay} from '../helpers/display-suite.js'
+import {fakeLoginctl} from '../helpers/loginctl.js'
 import {statusOf} from '../helpers/status.js'
 import {e2eSkipReason} from '../helpers/xvfb.js'
 
@@ -175,16 +176,6 @@ async function openDevice(file: string): Promise<number> {
       return undefined
     }
   }, `the daemon to open ${file}`, 20_000)
-}
-
-/** A loginctl stand-in (this machine has no logind) printing the properties in a file the test flips. */
-function fakeLoginctl(dir: string): {program: string; set: (state: 'locked' | 'unlocked') => void} {
-  const stateFile = path.join(dir, 'session-state')
-  const program = path.join(dir, 'loginctl')
-  writeFileSync(program, `#!/bin/sh\ncat '${stateFile}'\n`, {mode: 0o755})
-  const set = (state: 'locked' | 'unlocked'): void => writeFileSync(stateFile, `Active=yes\nLockedHint=${state === 'locked' ? 'yes' : 'no'}\n`)
-  set('unlocked')
-  return {program, set}
 }
 
 // These start a daemon on the evdev reader (src/capture/evdev/evdev-input.ts).
