@@ -288,12 +288,12 @@ function metricValue(json: string, m: Metrics): string {
     return perMinute(m.keys_per_active_minute)
   }
 
-  case 'mouse_distance_px': {
-    return `${formatCount(m.mouse_distance_px)} px`
-  }
-
   case 'mouse_distance_counts': {
     return `${formatCount(m.mouse_distance_counts)} device units`
+  }
+
+  case 'mouse_distance_px': {
+    return `${formatCount(m.mouse_distance_px)} px`
   }
 
   case 'wheel': {
@@ -308,7 +308,8 @@ function metricValue(json: string, m: Metrics): string {
 
 function appTable(data: ReportData): string {
   const counts = data.summary.groups.some(g => g.mouse_distance_counts > 0)
-  const head = ['app', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hold p50', 'flight p50', 'hesitations', 'corrections', 'clicks', 'distance px', ...(counts ? ['distance units'] : []), 'scroll/min']
+  const head = ['app', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hold p50', 'flight p50', 'hesitations', 'corrections', 'clicks', 'distance px', 'scroll/min']
+  if (counts) head.splice(-1, 0, 'distance units')
   const rows = data.summary.groups.map(g => [
     g.group ?? '(unknown)',
     formatSeconds(g.active_seconds),

@@ -97,7 +97,8 @@ function dayChart(summary: Summary, c: ChalkInstance): string {
 function groupTable(summary: Summary): string {
   // The device-unit column only when some group has evdev distance (most databases have none).
   const counts = summary.groups.some(g => g.mouse_distance_counts > 0)
-  const head = [summary.by ?? 'group', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hold p50', 'flight p50', 'hesitations', 'corrections', 'clicks', 'distance px', ...(counts ? ['distance units'] : []), 'scroll/min']
+  const head = [summary.by ?? 'group', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hold p50', 'flight p50', 'hesitations', 'corrections', 'clicks', 'distance px', 'scroll/min']
+  if (counts) head.splice(-1, 0, 'distance units')
   const rows = summary.groups.map(g => [
     g.group ?? '(unknown)',
     formatSeconds(g.active_seconds),

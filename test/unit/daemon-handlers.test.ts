@@ -56,7 +56,9 @@ describe('daemon handlers', () => {
         paths, level: 'standard', backend: 'hook', mouseHz: 0, flushMs: 1000, version: 'test-version', echoLog: false,
       },
       store,
-      {sessionId, backend: 'hook', startedMicros, log},
+      {
+        sessionId, backend: 'hook', startedMicros, log,
+      },
     )
     handlers = daemonHandlers(parts.context)
   })

@@ -1,4 +1,5 @@
 import {type DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
+import {Chalk} from 'chalk'
 import assert from 'node:assert/strict'
 import {
   after, beforeEach, describe, test,
@@ -12,6 +13,7 @@ import {computeSummary, type Reader, type SummaryOptions} from '../../src/analys
 import {EventWriter} from '../../src/store/event-writer.js'
 import {streamQuery} from '../../src/store/query-stream.js'
 import {migrate} from '../../src/store/schema.js'
+import {renderSummary} from '../../src/ui/summary-view.js'
 
 /** 2025-03-03T09:00:00Z, a Monday. */
 const T0 = Date.UTC(2025, 2, 3, 9) * 1000
@@ -215,6 +217,18 @@ describe('metric SQL on hand-built events', () => {
       assert.equal(days.length, 1)
       const byHour = await summary({by: 'hour'})
       assert.deepEqual(byHour.groups.map(g => [g.group, g.mouse_distance_px, g.mouse_distance_counts]), [['09', 500, 120]])
+    })
+
+    test('the terminal view shows device units on their own line and column, only when there are any', async () => {
+      await plant()
+      const text = renderSummary(await summary({by: 'app'}), new Chalk({level: 0}))
+      assert.match(text, /mouse distance +500 px\n/)
+      assert.match(text, /mouse distance +120 device units +evdev: integrated from relative motion, not pixels\n/)
+      assert.match(text, /distance px +distance units +scroll\/min/)
+      await connection.run('DELETE FROM events WHERE session_id <> 1')
+      const hookOnly = renderSummary(await summary({by: 'app'}), new Chalk({level: 0}))
+      assert.match(hookOnly, /mouse distance +500 px\n/)
+      assert.doesNotMatch(hookOnly, /device units|distance units/)
     })
 
     test('a session without a backend (or without a row) is a hook session', async () => {
