@@ -16,7 +16,12 @@
  * - active time: the sum of gaps shorter than idle_seconds.
  * - hesitation: a gap of at least 2 s and less than 30 s that is also shorter than idle_seconds.
  * - step: straight-line distance from the previous position row to this one; it counts towards
- *   mouse distance when the two were recorded less than idle_seconds apart.
+ *   mouse distance when the two were recorded less than idle_seconds apart. Its unit depends on
+ *   the session's capture backend (sessions.backend): screen pixels from the hook
+ *   (mouse_distance_px), device units of a position integrated from relative motion from evdev
+ *   (mouse_distance_counts). The two never mix: a step between rows of different backends is no
+ *   step, and an evdev step needs both rows in one session (each run integrates from its own origin).
+ *   A session without a row, or without a backend, is a hook session (as every one before migration 6).
  * - inter-key interval: time from the previous key_down to this key_down, in whole milliseconds
  *   (rounded down); it counts when shorter than idle_seconds. p50 and p90 are nearest-rank
  *   percentiles: the smallest interval that at least 50 % (90 %) of intervals do not exceed.
@@ -124,8 +129,10 @@ export function derivedSql(windows: readonly RawWindow[]): {ctes: string; params
     : windows.slice(1).map((window, index) => `(ts >= make_timestamp($w${index + 1}_lo::BIGINT))::INTEGER`).join(' + ')
   const positions = POSITION_KINDS.map(kind => `'${kind}'`).join(', ')
   const ctes = `
+evdev_sessions AS (SELECT id FROM sessions WHERE backend = 'evdev'),
 raw_read AS (
   SELECT epoch_us(ts) AS t, rowid AS rid, kind, key_class, key_code, x, y, app, session_id, hold_ms,
+    session_id IN (SELECT id FROM evdev_sessions) AS evdev,
     ${seg} AS seg,
     (${keep}) AS keep,
     (kind IN (${positions}) AND x IS NOT NULL AND y IS NOT NULL) AS pos,
@@ -135,9 +142,10 @@ raw_read AS (
   WHERE ${windows.length > 0 ? read : 'false'}
 ),
 raw_lagged AS (
-  SELECT t, kind, key_class, key_code, app, session_id, hold_ms, keep, pos, kd, ku, x, y,
+  SELECT t, kind, key_class, key_code, app, session_id, hold_ms, keep, pos, kd, ku, x, y, evdev,
     t - lag(t) OVER w_all AS gap_us,
     lag(t) OVER w_pos AS pos_t, lag(x) OVER w_pos AS pos_x, lag(y) OVER w_pos AS pos_y,
+    lag(evdev) OVER w_pos AS pos_evdev, lag(session_id) OVER w_pos AS pos_session,
     lag(t, 1) OVER w_key AS k1, lag(t, 2) OVER w_key AS k2, lag(t, 3) OVER w_key AS k3,
     lag(t, 4) OVER w_key AS k4, lag(t, 5) OVER w_key AS k5,
     lag(key_class) OVER w_key AS k1_class, lag(key_code) OVER w_key AS k1_code,
@@ -149,11 +157,17 @@ raw_lagged AS (
     w_key AS (PARTITION BY seg, kd ORDER BY t, rid),
     w_up AS (PARTITION BY seg, ku, session_id ORDER BY t, rid)
 ),
+raw_stepped AS (
+  SELECT *, pos AND evdev = pos_evdev AND (NOT evdev OR session_id = pos_session) AS step,
+    sqrt(((x - pos_x)::DOUBLE) ** 2 + ((y - pos_y)::DOUBLE) ** 2) AS step_length
+  FROM raw_lagged
+),
 raw_derived AS (
   SELECT make_timestamp((t // ${SLOT_MICROS}) * ${SLOT_MICROS}) AS slot, app, t, kind, key_class, kd,
     gap_us,
-    CASE WHEN pos THEN t - pos_t END AS step_us,
-    CASE WHEN pos THEN sqrt(((x - pos_x)::DOUBLE) ** 2 + ((y - pos_y)::DOUBLE) ** 2) END AS step_px,
+    CASE WHEN step THEN t - pos_t END AS step_us,
+    CASE WHEN step THEN (CASE WHEN evdev THEN 0 ELSE step_length END) END AS step_px,
+    CASE WHEN step THEN (CASE WHEN evdev THEN step_length ELSE 0 END) END AS step_counts,
     CASE WHEN kd THEN t - k1 END AS key_us,
     coalesce(kd AND t - k1 < ${BURST_GAP_MICROS} AND k1 - k2 < ${BURST_GAP_MICROS} AND k2 - k3 < ${BURST_GAP_MICROS}
       AND k3 - k4 < ${BURST_GAP_MICROS} AND (k5 IS NULL OR k4 - k5 >= ${BURST_GAP_MICROS}), false) AS burst,
@@ -164,7 +178,7 @@ raw_derived AS (
     k1_class AS from_class,
     CASE WHEN key_code IS NOT NULL AND k1_code IS NOT NULL THEN k1_code END AS from_code,
     CASE WHEN key_code IS NOT NULL AND k1_code IS NOT NULL THEN key_code END AS to_code
-  FROM raw_lagged
+  FROM raw_stepped
   WHERE keep
 )`
   return {ctes, params: windowParams(windows)}
@@ -188,11 +202,12 @@ raw_gaps AS (
     count(*) FILTER (WHERE is_gap)::BIGINT AS gaps,
     coalesce(sum(dt) FILTER (WHERE is_gap), 0)::BIGINT AS gap_us,
     count(*) FILTER (WHERE NOT is_gap)::BIGINT AS steps,
-    coalesce(sum(px) FILTER (WHERE NOT is_gap), 0)::DOUBLE AS step_px
+    coalesce(sum(px) FILTER (WHERE NOT is_gap), 0)::DOUBLE AS step_px,
+    coalesce(sum(counts) FILTER (WHERE NOT is_gap), 0)::DOUBLE AS step_counts
   FROM (
-    SELECT slot, app, gap_us AS dt, NULL::DOUBLE AS px, true AS is_gap FROM raw_derived WHERE gap_us IS NOT NULL
+    SELECT slot, app, gap_us AS dt, NULL::DOUBLE AS px, NULL::DOUBLE AS counts, true AS is_gap FROM raw_derived WHERE gap_us IS NOT NULL
     UNION ALL
-    SELECT slot, app, step_us, step_px, false FROM raw_derived WHERE step_us IS NOT NULL
+    SELECT slot, app, step_us, step_px, step_counts, false FROM raw_derived WHERE step_us IS NOT NULL
   )
   GROUP BY ALL
 ),
@@ -205,7 +220,7 @@ raw_keys AS (
 
 /** The column lists shared by the raw relations and the rollup tables. */
 export const SLOT_COLUMNS = 'slot, app, events, keys, corrections, clicks, wheel, bursts, first_us, last_us'
-export const GAP_COLUMNS = 'slot, app, seconds, gaps, gap_us, steps, step_px'
+export const GAP_COLUMNS = 'slot, app, seconds, gaps, gap_us, steps, step_px, step_counts'
 export const KEY_COLUMNS = 'slot, app, ms, n'
 
 /** How results are grouped. `hour` is the hour of the day (00–23) and `weekday_hour` "w-HH" (0 = Sunday), both local. */
@@ -272,7 +287,7 @@ export interface GroupingRequest {
  * One SELECT that computes every metric for each requested grouping from the chosen sources,
  * reading the sources once: columns `grouping`, `g` (the group), events, keys, corrections,
  * clicks, wheel, bursts, first_us, last_us, active_us, hesitations, hesitation_us, distance_px,
- * intervals, p50_ms, p90_ms. Parameters: $idle (seconds) and, for local groupings, $tz.
+ * distance_counts, intervals, p50_ms, p90_ms. Parameters: $idle (seconds) and, for local groupings, $tz.
  */
 export function metricsQuery(sources: Sources, requests: readonly GroupingRequest[], options: QueryOptions): {sql: string; params: SqlParams} {
   const raw = rawSql(sources.windows)
@@ -315,7 +330,8 @@ export function metricsQuery(sources: Sources, requests: readonly GroupingReques
     coalesce(sum(gap_us) FILTER (WHERE seconds < $idle), 0)::BIGINT AS active_us,
     coalesce(sum(gaps) FILTER (WHERE ${hesitation}), 0)::BIGINT AS hesitations,
     coalesce(sum(gap_us) FILTER (WHERE ${hesitation}), 0)::BIGINT AS hesitation_us,
-    coalesce(sum(step_px) FILTER (WHERE seconds < $idle), 0)::DOUBLE AS distance_px
+    coalesce(sum(step_px) FILTER (WHERE seconds < $idle), 0)::DOUBLE AS distance_px,
+    coalesce(sum(step_counts) FILTER (WHERE seconds < $idle), 0)::DOUBLE AS distance_counts
   FROM all_gaps a ${join} GROUP BY 1
 )`)
     if (percentiles) {
@@ -333,6 +349,7 @@ export function metricsQuery(sources: Sources, requests: readonly GroupingReques
     selects.push(`SELECT '${grouping}' AS grouping, s.g::VARCHAR AS g, s.events, s.keys, s.corrections, s.clicks, s.wheel, s.bursts, s.first_us, s.last_us,
   coalesce(gp.active_us, 0) AS active_us, coalesce(gp.hesitations, 0) AS hesitations,
   coalesce(gp.hesitation_us, 0) AS hesitation_us, coalesce(gp.distance_px, 0) AS distance_px,
+  coalesce(gp.distance_counts, 0) AS distance_counts,
   ${keyColumns}`)
   }
 
@@ -433,9 +450,15 @@ export const METRIC_DEFINITIONS: ReadonlyArray<{json: string; label: string; def
   },
   {
     json: 'mouse_distance_px', label: 'Mouse distance', definition:
-      'Sum of straight-line distances in pixels between consecutive recorded positions (mouse_move, '
-      + 'mouse_down, mouse_up and wheel rows with x and y), counting a step only when the two were recorded '
-      + 'less than idle_seconds apart.',
+      'Sum of straight-line distances in screen pixels between consecutive recorded positions (mouse_move, '
+      + 'mouse_down, mouse_up and wheel rows with x and y) of sessions captured by the hook backend (X11, '
+      + 'macOS, Windows), counting a step only when the two were recorded less than idle_seconds apart.',
+  },
+  {
+    json: 'mouse_distance_counts', label: 'Mouse distance (device units)', definition:
+      'The same sum for sessions captured by the evdev backend, where positions are integrated from the '
+      + 'devices\' relative motion: in device units (mouse counts), not pixels, so never added to '
+      + 'mouse_distance_px. Steps count within one session only.',
   },
   {
     json: 'wheel', label: 'Scrolling', definition:

@@ -30,7 +30,10 @@ export interface Metrics extends KeyTimings {
   clicks: number
   wheel: number
   scroll_per_active_minute: null | number
+  /** Pointer travel in screen pixels: hook sessions only. */
   mouse_distance_px: number
+  /** Pointer travel in device units, integrated from relative motion: evdev sessions only. */
+  mouse_distance_counts: number
   first_event: null | string
   last_event: null | string
 }
@@ -160,6 +163,7 @@ export function metricsFromRow(row: Record<string, JsonValue> | undefined, timin
     wheel,
     scroll_per_active_minute: activeMinutes > 0 ? round(wheel / activeMinutes, 2) : null,
     mouse_distance_px: round(n(row?.distance_px), 1),
+    mouse_distance_counts: round(n(row?.distance_counts), 1),
     first_event: first === null ? null : isoFromMicros(first),
     last_event: last === null ? null : isoFromMicros(last),
     ...timings,

@@ -17,7 +17,8 @@ alone means --redact coarse.
 
 Profiles:
 - keys: every column except key_code.
-- coarse: no key codes or window titles; app names hashed (salted per database); positions snapped to a 100 px grid; times rounded to 100 ms.
+- coarse: no key codes or window titles; app names hashed (salted per database); positions snapped to a 100 px grid
+  (evdev sessions' positions, integrated device units, removed); times rounded to 100 ms.
 - aggregate: one row per minute with counts and totals; no per-event rows at all.
 
 An existing file is never overwritten without --force. Works while the daemon runs. Every export is

@@ -11,7 +11,8 @@ export default class Redact extends BaseCommand {
   static description = prose(`Redact stored events in place with a profile.
 
 - keys: key codes are removed (set to NULL).
-- coarse: key codes removed, times rounded to 100 ms, positions snapped to a 100 px grid, app names replaced by a salted hash (the values export --redact coarse gives), window titles removed.
+- coarse: key codes removed, times rounded to 100 ms, positions snapped to a 100 px grid (evdev sessions' positions removed),
+  app names replaced by a salted hash (the values export --redact coarse gives), window titles removed.
 - aggregate: refused. It keeps no per-event rows, so in place it would delete every event in the range; use devtrace forget for that.
 
 Shows what will change first and asks; without a terminal it needs --yes. The database is rewritten

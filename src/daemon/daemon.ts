@@ -1,3 +1,4 @@
+import type {CaptureBackend} from '../core/capture-backend.js'
 import type {StartGuard} from './start-guard.js'
 import type {DaemonOptions, ReadyInfo} from './types.js'
 
@@ -45,7 +46,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
   })
   const store = await CaptureStore.attach(paths.database, db, sessionId, log)
   const {context, restoredPause, scheduler} = assembleDaemon(options, store, {
-    sessionId, startedMicros, walMovedTo: db.walMovedTo, log,
+    sessionId, backend, startedMicros, walMovedTo: db.walMovedTo, log,
   })
   const {apps, recorder, shutdown} = context
   scheduler.start()
@@ -77,7 +78,7 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
 export function assembleDaemon(
   options: DaemonOptions,
   store: CaptureStore,
-  run: {sessionId: number; startedMicros: number; walMovedTo?: string; log: (line: string) => void},
+  run: {sessionId: number; backend: CaptureBackend; startedMicros: number; walMovedTo?: string; log: (line: string) => void},
 ): {context: DaemonContext; restoredPause: SavedPause | undefined; scheduler: Scheduler} {
   const {paths} = options
   const {log, sessionId} = run

@@ -1,4 +1,6 @@
 import type {Recorder} from '../capture/recorder.js'
+import type {CaptureBackend} from '../core/capture-backend.js'
+import type {PointerPositions} from '../ipc/protocol.js'
 import type {DaemonHandlers} from '../ipc/server.js'
 import type {AppContext} from './app-context.js'
 import type {CaptureStore} from './capture-store.js'
@@ -20,6 +22,8 @@ export interface DaemonContext {
   options: DaemonOptions
   /** The session this run records into. */
   sessionId: number
+  /** The capture backend chosen at start (`auto` resolved). */
+  backend: CaptureBackend
   startedMicros: number
   /** Where an unreplayable write-ahead log was moved at start, if it was. */
   walMovedTo?: string
@@ -69,6 +73,9 @@ export async function daemonStatus(context: DaemonContext): Promise<DaemonStatus
     started_at: new Date(startedMicros / 1000).toISOString(),
     uptime_seconds: Math.round((nowMicros() - startedMicros) / 1e6),
     level: options.level,
+    backend: context.backend,
+    pointer_positions: pointerPositions(context.backend),
+    capture: captureCounters(context.shutdown),
     mouse_hz: options.mouseHz,
     paused: recorder.isPaused(),
     resumes_at: resumesAt === null ? null : new Date(resumesAt).toISOString(),
@@ -88,6 +95,15 @@ export async function daemonStatus(context: DaemonContext): Promise<DaemonStatus
     queries_running: reads.count,
     ...apps.status(),
   }
+}
+
+export function pointerPositions(backend: CaptureBackend): PointerPositions {
+  return backend === 'evdev' ? 'integrated_device_units' : 'screen_pixels'
+}
+
+/** The input backend's counters, once it has started and if it keeps any (InputHook.stats). */
+function captureCounters(shutdown: Shutdown): null | Record<string, number> {
+  return shutdown.hook?.stats?.() ?? null
 }
 
 export async function pause(context: DaemonContext, params: Record<string, unknown>): Promise<DaemonStatus> {

@@ -1,3 +1,4 @@
+import type {CaptureBackend} from '../core/capture-backend.js'
 import type {EventKind} from '../core/event-kind.js'
 import type {Level} from '../core/level.js'
 import type {CopyFormat} from '../store/copy-out.js'
@@ -51,6 +52,12 @@ export interface AppStatus {
   panic_hotkey: null | string
 }
 
+/**
+ * What a session's pointer x/y are: screen pixels (the hook), or a position integrated from the
+ * devices' relative motion, in device units (evdev: Wayland and consoles expose no pointer position).
+ */
+export type PointerPositions = 'integrated_device_units' | 'screen_pixels'
+
 /** The running daemon's `status` reply. */
 export interface DaemonStatus extends AppStatus {
   running: true
@@ -58,6 +65,11 @@ export interface DaemonStatus extends AppStatus {
   started_at: string
   uptime_seconds: number
   level: Level
+  /** Where input comes from this session (sessions.backend). */
+  backend: CaptureBackend
+  pointer_positions: PointerPositions
+  /** The backend's own counters (evdev: devices open, events lost, …); null when it keeps none (the hook). */
+  capture: null | Record<string, number>
   mouse_hz: number
   paused: boolean
   resumes_at: null | string

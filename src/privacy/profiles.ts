@@ -10,7 +10,10 @@ import {type EventFilter, eventWhere} from '../store/event-queries.js'
  * - `keys`: every column of `events` except `key_code`.
  * - `coarse`: an allow-list, so a column added to `events` later is dropped until someone decides
  *   it is safe: no key codes, no window titles, app names replaced by a salted hash, positions
- *   snapped to a 100 px grid, times rounded to 100 ms.
+ *   snapped to a 100 px grid, times rounded to 100 ms. The grid is for screen pixels (sessions
+ *   of the hook backend); evdev sessions' positions are integrated from relative motion in device
+ *   units, where a 100-unit grid means no fixed screen area and still traces the motion, so
+ *   coarse drops them (x and y NULL).
  * - `aggregate`: no per-event rows at all; one row per UTC minute with counts and totals.
  *   Keystroke timing identifies people even after rounding or jitter; only aggregates defeat it.
  */
@@ -26,7 +29,7 @@ export const DEFAULT_REDACT_PROFILE: Profile = 'coarse'
 export const PROFILE_SUMMARIES: Record<ProfileOrNone, string> = {
   none: 'every column as stored, key codes included',
   keys: 'every column except key_code',
-  coarse: 'no key codes or window titles, app names hashed, positions on a 100 px grid, times rounded to 100 ms',
+  coarse: 'no key codes or window titles, app names hashed, positions on a 100 px grid (none from evdev sessions), times rounded to 100 ms',
   aggregate: 'one row per minute with counts and totals; no per-event rows',
 }
 
@@ -66,6 +69,7 @@ export const AGGREGATE_COLUMNS = [
   'wheel_amount',
   'mouse_moves',
   'mouse_distance_px',
+  'mouse_distance_counts',
   'active_seconds',
 ] as const
 
@@ -117,14 +121,28 @@ export function snappedSql(column: string): string {
 }
 
 /**
+ * True for rows of sessions captured through evdev (sessions.backend, migration 6), whose x/y are
+ * integrated device units, not pixels; `database` as for saltSql. Sessions without a row or a
+ * backend are hook sessions, as every session before migration 6 was.
+ */
+export function evdevRowSql(database?: string): string {
+  return `session_id IN (SELECT id FROM ${database ? `${database}.main.` : ''}sessions WHERE backend = 'evdev')`
+}
+
+/** The coarse form of coordinate `column`: on the 100 px grid for pixel positions, NULL for evdev's device units. */
+export function coarsePositionSql(column: string, database?: string): string {
+  return `CASE WHEN ${evdevRowSql(database)} THEN NULL ELSE ${snappedSql(column)} END`
+}
+
+/**
  * The coarse value of each `events` column that coarse changes (other allow-listed columns pass
- * unchanged); `database` is where the salt and the app names come from (the old file, attached, for a rewrite).
+ * unchanged); `database` is where the salt, the app names and the sessions come from (the old file, attached, for a rewrite).
  */
 export function coarseTransforms(database?: string): Readonly<Record<string, string>> {
   return {
     ts: roundedTsSql('ts'),
-    x: snappedSql('x'),
-    y: snappedSql('y'),
+    x: coarsePositionSql('x', database),
+    y: coarsePositionSql('y', database),
     app: hashedAppSql('app', {database}),
   }
 }
@@ -172,7 +190,10 @@ const MINUTE_MICROS = 60_000_000
  *   `clicks` (mouse_down), `wheel` (wheel events), `wheel_amount` (sum of notches),
  *   `mouse_moves`;
  * - `mouse_distance_px`: straight-line distance between consecutive recorded positions (any
- *   event with x and y, in recording order), counted in the minute of the later position;
+ *   event with x and y, in recording order) of hook sessions (screen pixels), counted in the
+ *   minute of the later position; `mouse_distance_counts`: the same for evdev sessions (device
+ *   units of a position integrated from relative motion, steps within one session only). A step
+ *   between two backends counts in neither (as in summarize: metrics-sql.ts);
  * - `active_seconds`: every gap between consecutive events shorter than `idle_seconds` is
  *   active; a gap spanning a minute boundary is split between the minutes it covers.
  * Everything is computed over the events in the range only, so the rows add up exactly to the
@@ -198,15 +219,23 @@ function aggregateSelect(where: string, params: QueryParams, idleSeconds: number
   FROM events ${where} GROUP BY 1
 ),
 ordered AS (
-  -- One pass in recording order: the previous recorded position and the next event's time.
-  SELECT us, x, y, lag(x IGNORE NULLS) OVER o AS px, lag(y IGNORE NULLS) OVER o AS py, lead(us) OVER o AS next_us
-  FROM (SELECT epoch_us(ts) AS us, rowid AS seq, x, y FROM events ${where}) WINDOW o AS (ORDER BY us, seq)
+  -- One pass in recording order: the previous recorded position (its session and backend) and the next event's time.
+  SELECT us, x, y, session_id, evdev, lead(us) OVER o AS next_us,
+    lag(x IGNORE NULLS) OVER o AS px, lag(y IGNORE NULLS) OVER o AS py,
+    lag(CASE WHEN x IS NOT NULL THEN session_id END IGNORE NULLS) OVER o AS p_session,
+    lag(CASE WHEN x IS NOT NULL THEN evdev END IGNORE NULLS) OVER o AS p_evdev
+  FROM (SELECT epoch_us(ts) AS us, rowid AS seq, x, y, session_id, ${evdevRowSql()} AS evdev FROM events ${where}) WINDOW o AS (ORDER BY us, seq)
 ),
 distance AS (
-  -- Summed as exact decimals (to a millionth of a pixel): a sum of doubles depends on the order
+  -- Summed as exact decimals (to a millionth of a unit): a sum of doubles depends on the order
   -- DuckDB's threads add them in, so the same export could differ in its last digits run to run.
-  SELECT (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m, sum(sqrt(power(x - px, 2) + power(y - py, 2))::DECIMAL(18, 6)) AS px
-  FROM ordered WHERE x IS NOT NULL AND y IS NOT NULL AND px IS NOT NULL AND py IS NOT NULL GROUP BY 1
+  SELECT (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m,
+    coalesce(sum(step) FILTER (WHERE NOT evdev), 0) AS px,
+    coalesce(sum(step) FILTER (WHERE evdev), 0) AS counts
+  FROM (SELECT us, evdev, sqrt(power(x - px, 2) + power(y - py, 2))::DECIMAL(18, 6) AS step FROM ordered
+    WHERE x IS NOT NULL AND y IS NOT NULL AND px IS NOT NULL AND py IS NOT NULL
+      AND evdev = p_evdev AND (NOT evdev OR session_id = p_session))
+  GROUP BY 1
 ),
 gaps AS (
   SELECT us AS a, next_us AS b, (us // ${MINUTE_MICROS}) * ${MINUTE_MICROS} AS m FROM ordered WHERE next_us > us AND next_us - us < $idle_us
@@ -234,6 +263,7 @@ SELECT make_timestamp(minutes.m) AS minute,
   coalesce(c.wheel_amount, 0)::INTEGER AS wheel_amount,
   coalesce(c.mouse_moves, 0)::INTEGER AS mouse_moves,
   coalesce(d.px, 0)::DOUBLE AS mouse_distance_px,
+  coalesce(d.counts, 0)::DOUBLE AS mouse_distance_counts,
   coalesce(a.us, 0) / 1e6 AS active_seconds
 FROM minutes
 LEFT JOIN counts c ON c.m = minutes.m

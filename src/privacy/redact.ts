@@ -8,7 +8,7 @@ import {defineOperation} from '../store/database-access.js'
 import {rebuildDerived, slotOverlaps} from './forget.js'
 import {type AuditEntry, recordAudit, recordAuditQuietly} from './ledger.js'
 import {
-  coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, type Profile, roundedTsSql, snappedSql,
+  coarsePositionSql, coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, type Profile, roundedTsSql,
 } from './profiles.js'
 import {
   hasTimestamp, rewriteDatabase, rewriteSummary, type RewriteSummary, type TableCopy, type TableInfo,
@@ -19,7 +19,8 @@ import {
  * so the values it replaces are gone from the file and its WAL, not just overwritten logically.
  *
  * - `keys`: `key_code` becomes NULL.
- * - `coarse`: key codes NULL, times rounded to 100 ms, positions snapped to the 100 px grid, app
+ * - `coarse`: key codes NULL, times rounded to 100 ms, positions snapped to the 100 px grid (evdev
+ *   sessions' integrated positions NULL: profiles.ts), app
  *   names replaced by their salted hash (the same value `export --redact coarse` gives, and
  *   idempotent), and in any other table with a `ts` column, `title` becomes NULL and `app` is
  *   hashed.
@@ -96,8 +97,8 @@ export function redactPreviewQuery(range: RedactParams): {sql: string; params: Q
     : [
       'count(key_code)::INTEGER AS key_code',
       `count(*) FILTER (WHERE ts <> ${roundedTsSql('ts')})::INTEGER AS ts`,
-      `count(*) FILTER (WHERE x <> ${snappedSql('x')})::INTEGER AS x`,
-      `count(*) FILTER (WHERE y <> ${snappedSql('y')})::INTEGER AS y`,
+      `count(*) FILTER (WHERE x IS DISTINCT FROM ${coarsePositionSql('x')})::INTEGER AS x`,
+      `count(*) FILTER (WHERE y IS DISTINCT FROM ${coarsePositionSql('y')})::INTEGER AS y`,
       `count(*) FILTER (WHERE app IS NOT NULL AND NOT starts_with(app, '${HASHED_APP_PREFIX}'))::INTEGER AS app`,
     ]
   return {

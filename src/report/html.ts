@@ -288,6 +288,10 @@ function metricValue(json: string, m: Metrics): string {
     return perMinute(m.keys_per_active_minute)
   }
 
+  case 'mouse_distance_counts': {
+    return `${formatCount(m.mouse_distance_counts)} device units`
+  }
+
   case 'mouse_distance_px': {
     return `${formatCount(m.mouse_distance_px)} px`
   }
@@ -303,7 +307,9 @@ function metricValue(json: string, m: Metrics): string {
 }
 
 function appTable(data: ReportData): string {
+  const counts = data.summary.groups.some(g => g.mouse_distance_counts > 0)
   const head = ['app', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hold p50', 'flight p50', 'hesitations', 'corrections', 'clicks', 'distance px', 'scroll/min']
+  if (counts) head.splice(-1, 0, 'distance units')
   const rows = data.summary.groups.map(g => [
     g.group ?? '(unknown)',
     formatSeconds(g.active_seconds),
@@ -317,6 +323,7 @@ function appTable(data: ReportData): string {
     g.correction_ratio === null ? '—' : formatPercent(g.correction_ratio),
     formatCount(g.clicks),
     formatCount(g.mouse_distance_px),
+    ...(counts ? [formatCount(g.mouse_distance_counts)] : []),
     perMinute(g.scroll_per_active_minute),
   ])
   const cells = (values: string[], tag: string): string => values.map(value => `<${tag}>${escapeHtml(value)}</${tag}>`).join('')
@@ -501,6 +508,8 @@ export function renderReport(data: ReportData, sections = ''): string {
     card('Corrections', t.correction_ratio === null ? '—' : formatPercent(t.correction_ratio), `${formatCount(t.corrections)} backspace/delete`),
     card('Clicks', formatCount(t.clicks)),
     card('Mouse distance', `${formatCount(t.mouse_distance_px)} px`),
+    // evdev sessions' travel is in device units, not pixels: its own card, only when there is some.
+    t.mouse_distance_counts > 0 ? card('Mouse distance (evdev)', `${formatCount(t.mouse_distance_counts)} units`, 'integrated from relative motion, not pixels') : '',
     card('Scrolling', formatCount(t.wheel), `${perMinute(t.scroll_per_active_minute)} wheel events per active minute`),
   ].join('')
   const definitions = METRIC_DEFINITIONS.map(d => {

@@ -164,6 +164,11 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => strin
     statements: [
       'ALTER TABLE sessions ADD COLUMN backend VARCHAR',
       "UPDATE sessions SET backend = 'hook'",
+      // Mouse distance in device units (evdev sessions), kept apart from step_px (screen pixels)
+      // in the rollup (src/analysis/metrics-sql.ts). Derived data: emptying rollup_state makes the
+      // next refresh rebuild every slot with both columns.
+      'ALTER TABLE rollup_gaps ADD COLUMN step_counts DOUBLE DEFAULT 0',
+      'DELETE FROM rollup_state',
     ],
   },
 ]

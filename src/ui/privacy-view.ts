@@ -11,8 +11,8 @@ import {renderTable, styled} from './table.js'
 const REDACT_CHANGES: Record<string, string> = {
   key_code: 'key codes removed',
   ts: 'times rounded to 100 ms',
-  x: 'x snapped to the 100 px grid',
-  y: 'y snapped to the 100 px grid',
+  x: 'x snapped to the 100 px grid (removed for evdev sessions)',
+  y: 'y snapped to the 100 px grid (removed for evdev sessions)',
   app: 'app names replaced by their salted hash',
 }
 

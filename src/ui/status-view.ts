@@ -1,4 +1,5 @@
 import type {Status} from '../daemon/control.js'
+import type {DaemonStatus} from '../ipc/protocol.js'
 
 import {formatDuration} from '../core/duration.js'
 import {colourFor} from './colour.js'
@@ -20,8 +21,11 @@ export function statusText(status: Status): string {
       ['pid', String(status.pid)],
       ['uptime', formatDuration(status.uptime_seconds * 1000)],
       ['level', status.level],
+      ['backend', backendText(status)],
       ['events', `${status.events_session} this session, ${status.events_total} in total`],
     )
+    const counters = captureText(status.capture)
+    if (counters) rows.push(['capture', counters])
     // A daemon of an older version has no app_context; its app_tracking says as much.
     const context = status.app_context ?? {source: status.app_tracking, available: status.app_tracking !== 'none', reason: status.app_tracking_problem}
     if (status.app_tracking !== 'off' && !context.available) rows.push(['app', c.dim(`not tracked (${t(context.reason ?? '')})`)])
@@ -44,4 +48,20 @@ export function statusText(status: Status): string {
   rows.push(['database', `${t(status.database)} (${formatBytes(status.database_bytes)})`])
   const width = Math.max(...rows.map(([label]) => label.length))
   return rows.map(([label, value]) => `${c.bold(label.padEnd(width))}  ${value}`).join('\n')
+}
+
+/** The backend, and for evdev what its pointer positions mean (no pixels on Wayland or a console). */
+function backendText(status: Pick<DaemonStatus, 'backend' | 'pointer_positions'>): string {
+  return status.pointer_positions === 'integrated_device_units'
+    ? `${status.backend} (pointer positions are integrated from relative motion, in device units, not screen pixels)`
+    : status.backend
+}
+
+/** The backend's counters, `devices_open: 2` as "2 devices open"; empty when it keeps none. */
+function captureText(counters: DaemonStatus['capture']): string {
+  return Object.entries(counters ?? {}).map(([name, value]) => {
+    const words = name.split('_')
+    // "devices_open" reads as "2 devices open"; a name without a noun first stays "name: value".
+    return words.length > 1 ? `${value} ${words.join(' ')}` : `${name}: ${value}`
+  }).join(', ')
 }

@@ -31,6 +31,10 @@ function perMinute(value: null | number): string {
 
 /** The metric lines, label and value, shared by the terminal view and the report. */
 export function metricLines(m: Metrics): Array<[string, string, string]> {
+  // Device units from evdev sessions are not pixels: their own line, shown only when there are any.
+  const counts: Array<[string, string, string]> = m.mouse_distance_counts > 0
+    ? [['mouse distance', `${formatCount(m.mouse_distance_counts)} device units`, 'evdev: integrated from relative motion, not pixels']]
+    : []
   return [
     ['active time', formatSeconds(m.active_seconds), ''],
     ['keys', formatCount(m.keys), `${perMinute(m.keys_per_active_minute)} per active minute`],
@@ -42,6 +46,7 @@ export function metricLines(m: Metrics): Array<[string, string, string]> {
     ['corrections', m.correction_ratio === null ? '—' : formatPercent(m.correction_ratio), `${formatCount(m.corrections)} correction keys`],
     ['clicks', formatCount(m.clicks), ''],
     ['mouse distance', `${formatCount(m.mouse_distance_px)} px`, ''],
+    ...counts,
     ['scrolling', `${formatCount(m.wheel)} wheel events`, `${perMinute(m.scroll_per_active_minute)} per active minute`],
   ]
 }
@@ -90,7 +95,10 @@ function dayChart(summary: Summary, c: ChalkInstance): string {
 }
 
 function groupTable(summary: Summary): string {
+  // The device-unit column only when some group has evdev distance (most databases have none).
+  const counts = summary.groups.some(g => g.mouse_distance_counts > 0)
   const head = [summary.by ?? 'group', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hold p50', 'flight p50', 'hesitations', 'corrections', 'clicks', 'distance px', 'scroll/min']
+  if (counts) head.splice(-1, 0, 'distance units')
   const rows = summary.groups.map(g => [
     g.group ?? '(unknown)',
     formatSeconds(g.active_seconds),
@@ -104,6 +112,7 @@ function groupTable(summary: Summary): string {
     g.correction_ratio === null ? '—' : formatPercent(g.correction_ratio),
     formatCount(g.clicks),
     formatCount(g.mouse_distance_px),
+    ...(counts ? [formatCount(g.mouse_distance_counts)] : []),
     perMinute(g.scroll_per_active_minute),
   ])
   return renderTable(head, rows).split('\n').map(line => `  ${line.trimEnd()}`).join('\n') + '\n'

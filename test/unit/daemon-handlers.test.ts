@@ -56,7 +56,9 @@ describe('daemon handlers', () => {
         paths, level: 'standard', backend: 'hook', mouseHz: 0, flushMs: 1000, version: 'test-version', echoLog: false,
       },
       store,
-      {sessionId, startedMicros, log},
+      {
+        sessionId, backend: 'hook', startedMicros, log,
+      },
     )
     handlers = daemonHandlers(parts.context)
   })
@@ -84,6 +86,8 @@ describe('daemon handlers', () => {
     assert.equal(status.queued, 0)
     assert.equal(status.last_write_error, null)
     assert.equal(status.database, paths.database)
+    // The hook's positions are pixels; it keeps no counters (and no input hook runs here at all).
+    assert.deepEqual([status.backend, status.pointer_positions, status.capture], ['hook', 'screen_pixels', null])
     assert.ok((status.database_bytes as number) > 0)
   })
 

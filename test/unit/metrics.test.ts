@@ -1,4 +1,5 @@
 import {type DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
+import {Chalk} from 'chalk'
 import assert from 'node:assert/strict'
 import {
   after, beforeEach, describe, test,
@@ -12,6 +13,7 @@ import {computeSummary, type Reader, type SummaryOptions} from '../../src/analys
 import {EventWriter} from '../../src/store/event-writer.js'
 import {streamQuery} from '../../src/store/query-stream.js'
 import {migrate} from '../../src/store/schema.js'
+import {renderSummary} from '../../src/ui/summary-view.js'
 
 /** 2025-03-03T09:00:00Z, a Monday. */
 const T0 = Date.UTC(2025, 2, 3, 9) * 1000
@@ -65,8 +67,8 @@ describe('metric SQL on hand-built events', () => {
     instance?.closeSync()
   })
 
-  async function insert(events: CapturedEvent[]): Promise<void> {
-    const writer = await EventWriter.open(connection, 1)
+  async function insert(events: CapturedEvent[], sessionId = 1): Promise<void> {
+    const writer = await EventWriter.open(connection, sessionId)
     writer.append([...events].sort((a, b) => a.tsMicros - b.tsMicros))
     writer.close()
   }
@@ -91,6 +93,7 @@ describe('metric SQL on hand-built events', () => {
       wheel: 0,
       scroll_per_active_minute: null,
       mouse_distance_px: 0,
+      mouse_distance_counts: 0,
       first_event: null,
       last_event: null,
       hold_ms: {p50: null, p90: null, count: 0},
@@ -177,6 +180,78 @@ describe('metric SQL on hand-built events', () => {
     ])
     assert.equal((await summary()).totals.mouse_distance_px, 120)
     assert.equal((await summary({idleSeconds: 86_400})).totals.mouse_distance_px, 120 + Math.round(Math.hypot(970, 900) * 10) / 10)
+  })
+
+  describe('pointer distance per capture backend', () => {
+    async function session(id: number, backend: 'evdev' | 'hook', events: CapturedEvent[]): Promise<void> {
+      await connection.run(`INSERT INTO sessions (id, started_at, level, backend) VALUES (${id}, make_timestamp(${T0}), 'standard', '${backend}')`)
+      await insert(events, id)
+    }
+
+    // Hook session 1 (pixels), then evdev session 2 (device units, its own origin), then evdev
+    // session 3 (a new run: positions integrated from a new origin), all within idle_seconds.
+    async function plant(): Promise<void> {
+      await session(1, 'hook', [
+        ev(0, 'mouse_move', {x: 100, y: 100}),
+        ev(1, 'mouse_move', {x: 400, y: 500}), // 500 px
+        ev(2, 'mouse_down', {x: 400, y: 500, app: 'firefox'}),
+      ])
+      await session(2, 'evdev', [
+        ev(3, 'mouse_move', {x: 0, y: 0}), // after a hook position: no step
+        ev(4, 'mouse_move', {x: 30, y: 40}), // 50 units
+        ev(5, 'wheel', {x: 30, y: 100, app: 'firefox'}), // 60 units
+        ...press(5.5),
+      ])
+      await session(3, 'evdev', [
+        ev(6, 'mouse_move', {x: 5000, y: 5000}), // another session: no step
+        ev(7, 'mouse_move', {x: 5008, y: 5006}), // 10 units
+      ])
+    }
+
+    test('hook moves count as mouse_distance_px, evdev moves as mouse_distance_counts, never mixed', async () => {
+      await plant()
+      const {totals, groups, days} = await summary({by: 'app'})
+      assert.equal(totals.mouse_distance_px, 500)
+      assert.equal(totals.mouse_distance_counts, 120)
+      assert.deepEqual(groups.map(g => [g.group, g.mouse_distance_px, g.mouse_distance_counts]), [['code', 500, 60], ['firefox', 0, 60]])
+      assert.equal(days.length, 1)
+      const byHour = await summary({by: 'hour'})
+      assert.deepEqual(byHour.groups.map(g => [g.group, g.mouse_distance_px, g.mouse_distance_counts]), [['09', 500, 120]])
+    })
+
+    test('the terminal view shows device units on their own line and column, only when there are any', async () => {
+      await plant()
+      const text = renderSummary(await summary({by: 'app'}), new Chalk({level: 0}))
+      assert.match(text, /mouse distance +500 px\n/)
+      assert.match(text, /mouse distance +120 device units +evdev: integrated from relative motion, not pixels\n/)
+      assert.match(text, /distance px +distance units +scroll\/min/)
+      await connection.run('DELETE FROM events WHERE session_id <> 1')
+      const hookOnly = renderSummary(await summary({by: 'app'}), new Chalk({level: 0}))
+      assert.match(hookOnly, /mouse distance +500 px\n/)
+      assert.doesNotMatch(hookOnly, /device units|distance units/)
+    })
+
+    test('a session without a backend (or without a row) is a hook session', async () => {
+      await insert([ev(0, 'mouse_move', {x: 0, y: 0}), ev(1, 'mouse_move', {x: 3, y: 4})], 9)
+      await connection.run(`INSERT INTO sessions (id, started_at, level) VALUES (8, make_timestamp(${T0}), 'standard')`)
+      await insert([ev(2, 'mouse_move', {x: 3, y: 10})], 8)
+      const {totals} = await summary()
+      assert.equal(totals.mouse_distance_px, 11)
+      assert.equal(totals.mouse_distance_counts, 0)
+    })
+
+    test('the rollup keeps the two apart exactly as raw events do', async () => {
+      await plant()
+      await refreshRollup(connection, {nowMicros: T0 + 86_400 * S})
+      const [{px, counts}] = (await connection.runAndReadAll('SELECT sum(step_px)::DOUBLE AS px, sum(step_counts)::DOUBLE AS counts FROM rollup_gaps')).getRowObjectsJS()
+      assert.deepEqual([px, counts], [500, 120])
+      for (const by of ['app', 'day', 'hour'] as const) {
+        const rolled = await summary({by})
+        const raw = await summary({by, rollup: false})
+        assert.notEqual(rolled.rollup_until, null)
+        assert.deepEqual({...rolled, rollup_until: null}, raw, by)
+      }
+    })
   })
 
   test('bursts: runs of at least 5 key presses less than 2 s apart, each counted once', async () => {

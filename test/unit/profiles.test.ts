@@ -27,19 +27,27 @@ interface Row {
   modifiers?: string
   app?: string
   hold_ms?: number
+  session_id?: number
 }
 
-async function withEvents<T>(rows: Row[], work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+/** Sessions to plant, by id: the capture backend each recorded with. */
+type Backends = Record<number, 'evdev' | 'hook'>
+
+async function withEvents<T>(rows: Row[], work: (connection: DuckDBConnection) => Promise<T>, backends: Backends = {}): Promise<T> {
   const instance = await DuckDBInstance.create(':memory:')
   const connection = await instance.connect()
   try {
     await migrate(connection, ':memory:')
+    for (const [id, backend] of Object.entries(backends)) {
+      await connection.run('INSERT INTO sessions (id, started_at, level, backend) VALUES ($id::INTEGER, make_timestamp($ts::BIGINT), \'standard\', $backend)', {id: Number(id), ts: T0, backend})
+    }
+
     for (const row of rows) {
       await connection.run(
-        `INSERT INTO events VALUES (make_timestamp($ts::BIGINT), 1, $kind, $key_code::INTEGER, $key_class::VARCHAR, $x::INTEGER, $y::INTEGER,
+        `INSERT INTO events VALUES (make_timestamp($ts::BIGINT), $session::INTEGER, $kind, $key_code::INTEGER, $key_class::VARCHAR, $x::INTEGER, $y::INTEGER,
           $button::TINYINT, $wheel_amount::SMALLINT, $wheel_direction::VARCHAR, $modifiers::VARCHAR, $app::VARCHAR, $hold_ms::INTEGER)`,
         {
-          ts: row.ts, kind: row.kind, key_code: row.key_code ?? null, key_class: row.key_class ?? null, x: row.x ?? null, y: row.y ?? null,
+          ts: row.ts, session: row.session_id ?? 1, kind: row.kind, key_code: row.key_code ?? null, key_class: row.key_class ?? null, x: row.x ?? null, y: row.y ?? null,
           button: row.button ?? null, wheel_amount: row.wheel_amount ?? null, wheel_direction: row.wheel_direction ?? null,
           modifiers: row.modifiers ?? null, app: row.app ?? null, hold_ms: row.hold_ms ?? null,
         },
@@ -164,6 +172,67 @@ describe('profile SQL on hand-built rows', () => {
     })
   })
 
+  test('coarse: the 100 px grid only for pixel positions (hook sessions); evdev sessions\' integrated positions are dropped', async () => {
+    await withEvents([
+      {
+        ts: T0, kind: 'mouse_move', x: 151, y: 249, session_id: 1,
+      },
+      {
+        ts: T0 + S, kind: 'mouse_move', x: 151, y: 249, session_id: 2,
+      },
+      {
+        ts: T0 + 2 * S, kind: 'wheel', x: -4420, y: 9, wheel_amount: 1, session_id: 2,
+      },
+      // A session without a row recorded before migration 6: the hook.
+      {
+        ts: T0 + 3 * S, kind: 'mouse_down', x: 49, y: 51, button: 1, session_id: 7,
+      },
+    ], async connection => {
+      const {rows} = await select(connection, 'coarse')
+      assert.deepEqual(rows.map(row => [row.session_id, row.kind, row.x, row.y]), [
+        [1, 'mouse_move', 200, 200],
+        [2, 'mouse_move', null, null],
+        [2, 'wheel', null, null],
+        [7, 'mouse_down', 0, 100],
+      ])
+      // The wheel itself is kept: only the position goes.
+      assert.equal(rows[2].wheel_amount, 1)
+    }, {1: 'hook', 2: 'evdev'})
+  })
+
+  test('aggregate: hook steps in mouse_distance_px, evdev steps in mouse_distance_counts, none across backends or evdev sessions', async () => {
+    await withEvents([
+      {
+        ts: T0, kind: 'mouse_move', x: 0, y: 0, session_id: 1,
+      },
+      {
+        ts: T0 + S, kind: 'mouse_move', x: 3, y: 4, session_id: 1, // 5 px
+      },
+      {
+        ts: T0 + 2 * S, kind: 'mouse_move', x: 100, y: 100, session_id: 2, // another backend: no step
+      },
+      {ts: T0 + 2.5 * S, kind: 'key_down', session_id: 2},
+      {
+        ts: T0 + 3 * S, kind: 'mouse_move', x: 106, y: 108, session_id: 2, // 10 units
+      },
+      {
+        ts: T0 + 61 * S, kind: 'mouse_move', x: 0, y: 0, session_id: 3, // a new evdev session: no step
+      },
+      {
+        ts: T0 + 62 * S, kind: 'mouse_move', x: 0, y: 7, session_id: 3, // 7 units
+      },
+      {
+        ts: T0 + 63 * S, kind: 'mouse_move', x: 0, y: 19, session_id: 1, // back to the hook: no step from (0, 7)
+      },
+    ], async connection => {
+      const {rows} = await select(connection, 'aggregate')
+      assert.deepEqual(rows.map(row => [row.minute, row.mouse_distance_px, row.mouse_distance_counts]), [
+        [iso(T0), 5, 10],
+        [iso(T0 + 60 * S), 0, 7],
+      ])
+    }, {1: 'hook', 2: 'evdev', 3: 'evdev'})
+  })
+
   test('coarse: a different database salts differently, and a missing salt drops the app rather than leak it', async () => {
     const first = await withEvents([{ts: T0, kind: 'key_down', app: 'slack'}], async connection => (await select(connection, 'coarse')).rows[0].app)
     const second = await withEvents([{ts: T0, kind: 'key_down', app: 'slack'}], async connection => {
@@ -225,7 +294,7 @@ describe('profile SQL on hand-built rows', () => {
   const zero = {
     events: 0, keys: 0, keys_letter: 0, keys_digit: 0, keys_space: 0, keys_punctuation: 0, keys_modifier: 0, keys_navigation: 0,
     keys_correction: 0, keys_function: 0, keys_other: 0, keys_unclassified: 0, clicks: 0, wheel: 0, wheel_amount: 0, mouse_moves: 0,
-    mouse_distance_px: 0, active_seconds: 0,
+    mouse_distance_px: 0, mouse_distance_counts: 0, active_seconds: 0,
   }
 
   test('aggregate: one row per minute with exact counts, distance and active time', async () => {

@@ -179,6 +179,32 @@ describe('rewrite: forget and redact make a new file and swap it in', () => {
     })
   })
 
+  test('redact coarse drops the positions of evdev sessions (device units) and grids the hook\'s pixels; a second pass changes nothing', async () => {
+    const file = path.join(dir, 'evdev.duckdb')
+    await seed(file)
+    // Minute 3 was captured through evdev (session 2), on positions that happen to lie on the grid.
+    await withAccess(file, async (_access, c) => {
+      await c.run('UPDATE sessions SET backend = \'evdev\' WHERE id = 2')
+      await c.run(`UPDATE events SET session_id = 2, x = CASE WHEN x IS NOT NULL THEN 200 END WHERE ts >= make_timestamp(${T0 + 3 * MINUTE}) AND ts < make_timestamp(${T0 + 4 * MINUTE})`)
+    })
+    const range = {profile: 'coarse' as const, sinceMicros: T0 + 3 * MINUTE, untilMicros: T0 + 5 * MINUTE}
+    const first = await withAccess(file, async access => redactOperation.run(access, range))
+    // 500 evdev moves lose x and y (on the grid or not), 500 hook moves are snapped.
+    assert.deepEqual([first.columns.x, first.columns.y], [1000, 1000])
+    await withAccess(file, async (_access, c) => {
+      assert.deepEqual(await rows(c, `SELECT session_id, count(*)::INTEGER AS moves, count(x)::INTEGER AS xs, count(y)::INTEGER AS ys,
+          bool_and(x IS NULL OR x % 100 = 0) AS grid
+        FROM events WHERE kind = 'mouse_move' AND ts >= make_timestamp(${T0 + 3 * MINUTE}) AND ts < make_timestamp(${T0 + 5 * MINUTE})
+        GROUP BY 1 ORDER BY 1`), [{
+        session_id: 1, moves: 500, xs: 500, ys: 500, grid: true,
+      }, {
+        session_id: 2, moves: 500, xs: 0, ys: 0, grid: true,
+      }])
+    })
+    const second = await withAccess(file, async access => redactOperation.run(access, range))
+    assert.deepEqual([second.columns.x, second.columns.y], [0, 0])
+  })
+
   test('redact keys drops key codes in the range and changes nothing else', async () => {
     const file = path.join(dir, 'keys.duckdb')
     await seed(file)

@@ -20,9 +20,13 @@ const FAR_FUTURE = Date.UTC(2030, 0, 1) * 1000
 
 /** Distances are float sums: the rollup adds them in another order, so allow a rounding step. */
 function assertSame(actual: Summary, expected: Summary, label: string): void {
-  const strip = (summary: Summary): unknown => JSON.parse(JSON.stringify({...summary, rollup_until: null}, (key, value) => (key === 'mouse_distance_px' ? undefined : value)))
+  const distance = new Set(['mouse_distance_counts', 'mouse_distance_px'])
+  const strip = (summary: Summary): unknown => JSON.parse(JSON.stringify({...summary, rollup_until: null}, (key, value) => (distance.has(key) ? undefined : value)))
   assert.deepEqual(strip(actual), strip(expected), label)
-  const distances = (summary: Summary): number[] => [summary.totals, ...summary.groups, ...summary.days].map(m => m.mouse_distance_px)
+  const distances = (summary: Summary): number[] => [
+    ...[summary.totals, ...summary.groups, ...summary.days].map(m => m.mouse_distance_px),
+    ...[summary.totals, ...summary.groups].map(m => m.mouse_distance_counts),
+  ]
   const a = distances(actual)
   const b = distances(expected)
   assert.equal(a.length, b.length)
@@ -74,6 +78,9 @@ describe('the rollup gives exactly what raw events give', () => {
     await connection.run(`UPDATE events SET key_code = 16 + (epoch_us(ts) // 1000) % 10
       WHERE kind IN ('key_down', 'key_up') AND key_class = 'letter' AND ts < make_timestamp(${START + 10 * HOUR})`)
     await connection.run(`UPDATE events SET session_id = 2 WHERE ts >= make_timestamp(${START + 14 * HOUR})`)
+    // The second session was captured through evdev: its pointer distance is in device units.
+    await connection.run(`INSERT INTO sessions (id, started_at, level, backend) VALUES
+      (1, make_timestamp(${START}), 'standard', 'hook'), (2, make_timestamp(${START + 14 * HOUR}), 'standard', 'evdev')`)
   })
 
   after(() => {
@@ -92,6 +99,7 @@ describe('the rollup gives exactly what raw events give', () => {
     // The comparisons above are not of empty lists.
     assert.ok(rolledPart.totals.hold_ms.count > 0 && rolledPart.totals.flight_ms.count > 0)
     assert.ok(rolledPart.digraphs.length > 0)
+    assert.ok(rolledPart.totals.mouse_distance_px > 0 && rolledPart.totals.mouse_distance_counts > 0)
     const [{negative}] = (await connection.runAndReadAll('SELECT sum(n)::INTEGER AS negative FROM rollup_flights WHERE ms < 0')).getRowObjectsJS()
     assert.ok(Number(negative) > 0)
     const byKey = await computeSummary(reader, {idleSeconds: 180, timeZone: 'UTC', byKey: true})
