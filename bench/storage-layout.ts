@@ -58,39 +58,51 @@ const LAYOUTS: Record<string, Layout> = {
     tables: [
       ...TYPES,
       `CREATE TABLE moves AS SELECT ${MS}, session_id, x::SMALLINT AS x, y::SMALLINT AS y, app FROM memory.src AS src WHERE kind = 'mouse_move' ${BY_TIME}`,
-      `CREATE TABLE inputs AS SELECT * REPLACE (${MS}, ${ENUMS}) FROM memory.src AS src 
+      `CREATE TABLE inputs AS SELECT * REPLACE (${MS}, ${ENUMS}) FROM memory.src AS src
         WHERE kind <> 'mouse_move' ${BY_TIME}`,
     ],
   },
-  // The proposed layout: one narrow table per shape, so no column holds NULLs that break delta
-  // encoding (x/y on key rows, hold_ms on key_down rows), and app as a run-length-encoded id.
-  'moves | key_downs | key_ups | clicks, app id': {
+  'moves | key_downs | key_ups | clicks, app id': narrowLayout('id'),
+  'moves | key_downs | key_ups | clicks, app name': narrowLayout('name'),
+}
+
+/**
+ * The proposed layout: one narrow table per shape, so no column holds NULLs that break delta
+ * encoding (x/y on key rows, hold_ms on key_down rows); the app as a run-length-encoded id
+ * (`id`) or as today's dictionary VARCHAR (`name`), which spares the view a join.
+ */
+function narrowLayout(appAs: 'id' | 'name'): Layout {
+  const ids = appAs === 'id'
+  const app = ids ? APP_ID : 'app'
+  const join = (alias: string): string => (ids ? `LEFT JOIN apps a ON a.id = ${alias}.app_id` : '')
+  const name = ids ? 'a.name' : 'app'
+  return {
     tables: [
       ...TYPES,
-      APPS,
-      `CREATE TABLE moves AS SELECT ${MS}, session_id, x::SMALLINT AS x, y::SMALLINT AS y, ${APP_ID} 
+      ...(ids ? [APPS] : []),
+      `CREATE TABLE moves AS SELECT ${MS}, session_id, x::SMALLINT AS x, y::SMALLINT AS y, ${app}
         FROM memory.src AS src WHERE kind = 'mouse_move' ${BY_TIME}`,
-      `CREATE TABLE key_downs AS SELECT ${MS}, session_id, key_code, key_class::key_class_t AS key_class, modifiers, ${APP_ID} FROM memory.src AS src WHERE kind = 'key_down' ${BY_TIME}`,
-      `CREATE TABLE key_ups AS SELECT ${MS}, session_id, key_code, key_class::key_class_t AS key_class, modifiers, ${APP_ID}, hold_ms::SMALLINT AS hold_ms
+      `CREATE TABLE key_downs AS SELECT ${MS}, session_id, key_code, key_class::key_class_t AS key_class, modifiers, ${app} FROM memory.src AS src WHERE kind = 'key_down' ${BY_TIME}`,
+      `CREATE TABLE key_ups AS SELECT ${MS}, session_id, key_code, key_class::key_class_t AS key_class, modifiers, ${app}, hold_ms::SMALLINT AS hold_ms
         FROM memory.src AS src WHERE kind = 'key_up' ${BY_TIME}`,
       `CREATE TABLE clicks AS SELECT ${MS}, session_id, kind::kind_t AS kind, x::SMALLINT AS x, y::SMALLINT AS y,
-        button, wheel_amount, wheel_direction::wheel_t AS wheel_direction, modifiers, ${APP_ID}
+        button, wheel_amount, wheel_direction::wheel_t AS wheel_direction, modifiers, ${app}
         FROM memory.src AS src WHERE kind IN ('mouse_down', 'mouse_up', 'wheel') ${BY_TIME}`,
     ],
     view: `CREATE VIEW events AS
       SELECT m.ts::TIMESTAMP AS ts, session_id, 'mouse_move' AS kind, ${NULLS.key}, x::INTEGER AS x, y::INTEGER AS y, ${NULLS.pointer},
-        NULL::VARCHAR AS modifiers, a.name AS app, NULL::INTEGER AS hold_ms
-        FROM moves m LEFT JOIN apps a ON a.id = m.app_id
+        NULL::VARCHAR AS modifiers, ${name} AS app, NULL::INTEGER AS hold_ms
+        FROM moves m ${join('m')}
       UNION ALL
-      SELECT k.ts::TIMESTAMP, session_id, 'key_down', key_code, key_class::VARCHAR, ${NULLS.xy}, ${NULLS.pointer}, modifiers, a.name, NULL::INTEGER
-        FROM key_downs k LEFT JOIN apps a ON a.id = k.app_id
+      SELECT k.ts::TIMESTAMP, session_id, 'key_down', key_code, key_class::VARCHAR, ${NULLS.xy}, ${NULLS.pointer}, modifiers, ${name}, NULL::INTEGER
+        FROM key_downs k ${join('k')}
       UNION ALL
-      SELECT k.ts::TIMESTAMP, session_id, 'key_up', key_code, key_class::VARCHAR, ${NULLS.xy}, ${NULLS.pointer}, modifiers, a.name, hold_ms::INTEGER
-        FROM key_ups k LEFT JOIN apps a ON a.id = k.app_id
+      SELECT k.ts::TIMESTAMP, session_id, 'key_up', key_code, key_class::VARCHAR, ${NULLS.xy}, ${NULLS.pointer}, modifiers, ${name}, hold_ms::INTEGER
+        FROM key_ups k ${join('k')}
       UNION ALL
-      SELECT c.ts::TIMESTAMP, session_id, kind::VARCHAR, ${NULLS.key}, x::INTEGER, y::INTEGER, button, wheel_amount, wheel_direction::VARCHAR, modifiers, a.name, NULL::INTEGER
-        FROM clicks c LEFT JOIN apps a ON a.id = c.app_id`,
-  },
+      SELECT c.ts::TIMESTAMP, session_id, kind::VARCHAR, ${NULLS.key}, x::INTEGER, y::INTEGER, button, wheel_amount, wheel_direction::VARCHAR, modifiers, ${name}, NULL::INTEGER
+        FROM clicks c ${join('c')}`,
+  }
 }
 
 /** What `summarize` and `export` do to `events`: a grouped scan of every row, and every column in time order. */
@@ -165,12 +177,22 @@ async function perTable(c: DuckDBConnection, file: string, layout: Layout, scale
 
 async function compareReads(c: DuckDBConnection, dir: string, rounds: number): Promise<string[]> {
   const current = join(dir, 'current.duckdb')
-  const proposed = join(dir, 'proposed.duckdb')
   await build(c, current, LAYOUTS.current.tables)
   await c.run('DETACH d')
-  const layout = LAYOUTS['moves | key_downs | key_ups | clicks, app id']
-  await build(c, proposed, [...layout.tables, layout.view!])
-  await c.run('DETACH d')
+  const lines: string[] = []
+  for (const [layoutName, layout] of Object.entries(LAYOUTS)) {
+    if (!layout.view) continue
+    const proposed = join(dir, 'proposed.duckdb')
+    await build(c, proposed, [...layout.tables, layout.view])
+    await c.run('DETACH d')
+    lines.push(`  reads through the view of ${layoutName}:`, ...await timeReads(c, {current, proposed}, rounds))
+  }
+
+  return lines
+}
+
+async function timeReads(c: DuckDBConnection, files: {current: string; proposed: string}, rounds: number): Promise<string[]> {
+  const {current, proposed} = files
   const lines: string[] = []
   for (const [name, sql] of Object.entries(READS)) {
     const ratios: number[] = []
