@@ -4,7 +4,7 @@ import type {CapturedEvent, WheelDirection} from './event.js'
 
 import {keyClassOf} from './key-class.js'
 
-/** The fields we copy out of a uiohook event (its own objects are not kept past the callback). */
+/** The fields of a uiohook event we read (uiohook-napi builds a fresh object per event; evdev builds its own). */
 export interface RawInput {
   type: number
   keycode?: number
@@ -43,13 +43,17 @@ export function kindOf(raw: RawInput): EventKind | undefined {
   return KIND_BY_TYPE[raw.type]
 }
 
-function modifiersOf(raw: RawInput): null | string {
-  const held: string[] = []
-  if (raw.ctrlKey) held.push('ctrl')
-  if (raw.altKey) held.push('alt')
-  if (raw.shiftKey) held.push('shift')
-  if (raw.metaKey) held.push('meta')
+/**
+ * The `modifiers` text for each combination of held modifiers (bit 0 ctrl, 1 alt, 2 shift,
+ * 3 meta), built once: a lookup per event instead of an array and a join.
+ */
+const MODIFIER_TEXT: ReadonlyArray<null | string> = Array.from({length: 16}, (_, bits) => {
+  const held = ['ctrl', 'alt', 'shift', 'meta'].filter((_, bit) => bits & (1 << bit))
   return held.length > 0 ? held.join('+') : null
+})
+
+function modifiersOf(raw: RawInput): null | string {
+  return MODIFIER_TEXT[(raw.ctrlKey ? 1 : 0) | (raw.altKey ? 2 : 0) | (raw.shiftKey ? 4 : 0) | (raw.metaKey ? 8 : 0)]
 }
 
 function wheelDirectionOf(raw: RawInput): WheelDirection {
