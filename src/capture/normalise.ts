@@ -3,6 +3,9 @@ import type {Level} from '../core/level.js'
 import type {CapturedEvent, WheelDirection} from './event.js'
 
 import {keyClassOf} from './key-class.js'
+import {
+  KEY_PRESSED, KEY_RELEASED, MOUSE_DRAGGED, MOUSE_MOVED, MOUSE_PRESSED, MOUSE_RELEASED, MOUSE_WHEEL, WHEEL_VERTICAL,
+} from './uiohook-types.js'
 
 /** The fields of a uiohook event we read (uiohook-napi builds a fresh object per event; evdev builds its own). */
 export interface RawInput {
@@ -26,18 +29,16 @@ export interface RawInput {
   holdMs?: null | number
 }
 
-// libuiohook event types (uiohook.h); 6 (clicked) duplicates press+release and is not stored.
+// MOUSE_CLICKED duplicates a press and release and is not stored.
 const KIND_BY_TYPE: Record<number, EventKind | undefined> = {
-  4: 'key_down',
-  5: 'key_up',
-  7: 'mouse_down',
-  8: 'mouse_up',
-  9: 'mouse_move',
-  10: 'mouse_move', // dragged: a move with a button held
-  11: 'wheel',
+  [KEY_PRESSED]: 'key_down',
+  [KEY_RELEASED]: 'key_up',
+  [MOUSE_PRESSED]: 'mouse_down',
+  [MOUSE_RELEASED]: 'mouse_up',
+  [MOUSE_MOVED]: 'mouse_move',
+  [MOUSE_DRAGGED]: 'mouse_move',
+  [MOUSE_WHEEL]: 'wheel',
 }
-
-const WHEEL_VERTICAL = 3
 
 export function kindOf(raw: RawInput): EventKind | undefined {
   return KIND_BY_TYPE[raw.type]
