@@ -80,10 +80,8 @@ export function fastPlan(argv: readonly string[]): FastPlan | undefined {
     if (!flags) return undefined
     return {
       json: flags.json, async run(io) {
-        const [{readStatus}, {statusText}] = await Promise.all([import('./daemon/control.js'), import('./ui/status-view.js')])
-        const status = await readStatus(resolvePaths())
-        if (!io.json) io.log(statusText(status))
-        return status
+        const {statusRun} = await import('./daemon/status-run.js')
+        return statusRun({paths: resolvePaths()}, io)
       },
     }
   }
