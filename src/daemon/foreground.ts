@@ -1,22 +1,13 @@
-import type {StatePaths} from '../config/paths.js'
-import type {BackendChoice} from '../core/capture-backend.js'
 import type {Io} from '../core/io.js'
-import type {Level} from '../core/level.js'
+import type {DaemonOptions} from './types.js'
 
 import {backendLabel} from '../ui/daemon-view.js'
 import {runDaemon} from './daemon.js'
 import {reportToParent} from './handshake.js'
 import {explainStartFailure, StartGuard} from './start-guard.js'
 
-export interface ForegroundOptions {
-  paths: StatePaths
-  level: Level
-  backend: BackendChoice
-  mouseHz: number
-  flushMs: number
-  /** The CLI's version, which the daemon reports in its status. */
-  version: string
-}
+/** What the daemon needs from the command line; whether it echoes its log is decided here. */
+export type ForegroundOptions = Omit<DaemonOptions, 'echoLog'>
 
 /**
  * `devtrace start --foreground`: this process is the daemon until it stops. Started by
@@ -30,7 +21,7 @@ export async function runForeground(options: ForegroundOptions, io: Io): Promise
   try {
     await runDaemon(
       {
-        paths, level, backend: options.backend, mouseHz: options.mouseHz, flushMs: options.flushMs, version: options.version, echoLog: !process.send,
+        ...options, echoLog: !process.send,
       },
       info => {
         guard.started()

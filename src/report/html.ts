@@ -7,7 +7,7 @@ import {isoFromMicros} from '../core/values.js'
 import {
   formatCount, formatPercent, formatSeconds,
 } from '../ui/charts.js'
-import {localMinute} from '../ui/summary-view.js'
+import {groupGrid, localMinute} from '../ui/summary-view.js'
 import {workflowTable} from '../ui/workflow-view.js'
 
 /**
@@ -307,25 +307,7 @@ function metricValue(json: string, m: Metrics): string {
 }
 
 function appTable(data: ReportData): string {
-  const counts = data.summary.groups.some(g => g.mouse_distance_counts > 0)
-  const head = ['app', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hold p50', 'flight p50', 'hesitations', 'corrections', 'clicks', 'distance px', 'scroll/min']
-  if (counts) head.splice(-1, 0, 'distance units')
-  const rows = data.summary.groups.map(g => [
-    g.group ?? '(unknown)',
-    formatSeconds(g.active_seconds),
-    formatCount(g.keys),
-    perMinute(g.keys_per_active_minute),
-    String(g.inter_key_ms.p50 ?? '—'),
-    String(g.inter_key_ms.p90 ?? '—'),
-    String(g.hold_ms.p50 ?? '—'),
-    String(g.flight_ms.p50 ?? '—'),
-    formatCount(g.hesitations.count),
-    g.correction_ratio === null ? '—' : formatPercent(g.correction_ratio),
-    formatCount(g.clicks),
-    formatCount(g.mouse_distance_px),
-    ...(counts ? [formatCount(g.mouse_distance_counts)] : []),
-    perMinute(g.scroll_per_active_minute),
-  ])
+  const {head, rows} = groupGrid(data.summary, 'app')
   const cells = (values: string[], tag: string): string => values.map(value => `<${tag}>${escapeHtml(value)}</${tag}>`).join('')
   const body = rows.map(row => `<tr>${cells(row, 'td')}</tr>`).join('')
   return `<table class="data" id="table-apps"><thead><tr>${cells(head, 'th')}</tr></thead><tbody>${body}</tbody></table>`

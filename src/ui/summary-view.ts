@@ -94,20 +94,25 @@ function dayChart(summary: Summary, c: ChalkInstance): string {
   return text
 }
 
-function groupTable(summary: Summary): string {
-  // The device-unit column only when some group has evdev distance (most databases have none).
+/**
+ * The per-group table as heading and text cells, shared by the terminal summary and the HTML
+ * report so both show the same columns. The device-unit column only when some group has evdev
+ * distance (most databases have none).
+ */
+export function groupGrid(summary: Summary, firstHeading: string): {head: string[]; rows: string[][]} {
   const counts = summary.groups.some(g => g.mouse_distance_counts > 0)
-  const head = [summary.by ?? 'group', 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hold p50', 'flight p50', 'hesitations', 'corrections', 'clicks', 'distance px', 'scroll/min']
+  const head = [firstHeading, 'active', 'keys', 'keys/min', 'p50 ms', 'p90 ms', 'hold p50', 'flight p50', 'hesitations', 'corrections', 'clicks', 'distance px', 'scroll/min']
   if (counts) head.splice(-1, 0, 'distance units')
+  const orDash = (value: null | number): string => value === null ? '—' : String(value)
   const rows = summary.groups.map(g => [
     g.group ?? '(unknown)',
     formatSeconds(g.active_seconds),
     formatCount(g.keys),
     perMinute(g.keys_per_active_minute),
-    g.inter_key_ms.p50 === null ? '—' : String(g.inter_key_ms.p50),
-    g.inter_key_ms.p90 === null ? '—' : String(g.inter_key_ms.p90),
-    g.hold_ms.p50 === null ? '—' : String(g.hold_ms.p50),
-    g.flight_ms.p50 === null ? '—' : String(g.flight_ms.p50),
+    orDash(g.inter_key_ms.p50),
+    orDash(g.inter_key_ms.p90),
+    orDash(g.hold_ms.p50),
+    orDash(g.flight_ms.p50),
     formatCount(g.hesitations.count),
     g.correction_ratio === null ? '—' : formatPercent(g.correction_ratio),
     formatCount(g.clicks),
@@ -115,6 +120,11 @@ function groupTable(summary: Summary): string {
     ...(counts ? [formatCount(g.mouse_distance_counts)] : []),
     perMinute(g.scroll_per_active_minute),
   ])
+  return {head, rows}
+}
+
+function groupTable(summary: Summary): string {
+  const {head, rows} = groupGrid(summary, summary.by ?? 'group')
   return renderTable(head, rows).split('\n').map(line => `  ${line.trimEnd()}`).join('\n') + '\n'
 }
 
