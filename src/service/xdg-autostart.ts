@@ -35,5 +35,6 @@ export function autostartEntry(launch: ServiceLaunch): string {
 function desktopExecWord(word: string): string {
   const text = word.replaceAll('%', '%%')
   if (/^[\w./:=@+,-]+$/.test(text)) return text
-  return `"${text.replaceAll(/["$\\`]/g, char => '\\\\' + char)}"`
+  const quoted = text.replaceAll(/["$\\`]/g, char => '\\' + char)
+  return `"${quoted.replaceAll('\\', '\\\\')}"`
 }
