@@ -7,6 +7,7 @@ import {removeServiceFile, writeServiceFile} from './service-files.js'
 import {SYSTEMD_UNIT_NAME, systemdUnit, systemdUnitPath} from './systemd-unit.js'
 import {SESSION_VARIABLES, systemctl, unitState} from './systemd.js'
 import {toolProblem} from './tool.js'
+import {autostartPath} from './xdg-autostart.js'
 
 /**
  * Write the user unit, give the user manager this session's display, enable it for the
@@ -42,7 +43,8 @@ export async function uninstallSystemd(options: ServiceOptions): Promise<Service
   const before = await unitState(env)
   const file = systemdUnitPath(env)
   if (before.enabled || before.active === 'active') await must(systemctl(['disable', '--now', SYSTEMD_UNIT_NAME], env), `stop and disable ${SYSTEMD_UNIT_NAME}`)
-  const files = removeServiceFile(file)
+  // An autostart entry from an install before systemd ran here would start a second daemon.
+  const files = [...removeServiceFile(file), ...removeServiceFile(autostartPath(env))]
   await systemctl(['daemon-reload'], env)
   await systemctl(['reset-failed', SYSTEMD_UNIT_NAME], env)
   return {
