@@ -3,13 +3,14 @@ import assert from 'node:assert/strict'
 import {existsSync} from 'node:fs'
 import path from 'node:path'
 import {describe, test} from 'node:test'
+import {stripVTControlCharacters} from 'node:util'
 
 import {LAUNCH_AGENT_LABEL, launchAgentPath, launchAgentPlist} from '../../src/service/launch-agent.js'
 import {type ServiceLaunch, serviceLaunch} from '../../src/service/launch.js'
 import {scheduledTaskXml} from '../../src/service/scheduled-task.js'
 import {systemdUnit, systemdUnitPath} from '../../src/service/systemd-unit.js'
 import {autostartEntry, autostartPath} from '../../src/service/xdg-autostart.js'
-import {serviceChangeText} from '../../src/ui/service-view.js'
+import {serviceChangeText, serviceStatusText} from '../../src/ui/service-view.js'
 
 /** Paths a real install may have: spaces, and characters each format treats specially. */
 const AWKWARD: ServiceLaunch = {
@@ -274,5 +275,28 @@ describe('install and uninstall say what they did', () => {
     assert.match(serviceChangeText({
       manager: 'systemd', files: [], imported_environment: [], stopped_pid: null, pid: null,
     }, 'uninstall'), /nothing to remove/)
+  })
+})
+
+describe('service status says what runs and where', () => {
+  test('a running unit with its pid and file; not installed says how to install', () => {
+    // Colour is the terminal's business (FORCE_COLOR may turn it on): the words are checked.
+    const text = (status: Parameters<typeof serviceStatusText>[0]): string => stripVTControlCharacters(serviceStatusText(status))
+    const running = text({
+      manager: 'systemd', files: ['/c/devtrace.service'], installed: true, active: true, enabled: true, pid: 42, state: 'active',
+    })
+    assert.match(running, /^installed +yes$/m)
+    assert.match(running, /^at login +yes$/m)
+    assert.match(running, /^running +yes, pid 42$/m)
+    assert.match(running, /^files +\/c\/devtrace\.service$/m)
+    const failed = text({
+      manager: 'systemd', files: ['/c/devtrace.service'], installed: true, active: false, enabled: true, pid: null, state: 'failed',
+    })
+    assert.match(failed, /^running +no \(failed\)$/m)
+    const absent = text({
+      manager: 'xdg-autostart', files: ['/c/devtrace.desktop'], installed: false, active: null, enabled: false, pid: null, state: null,
+    })
+    assert.doesNotMatch(absent, /^running/m, 'an autostart entry cannot say whether it runs')
+    assert.match(absent, /devtrace service install/)
   })
 })
