@@ -29,7 +29,7 @@ import {PAYLOAD_DIR_PREFIX, removeStalePayloads} from './upload-payload.js'
 import {
   checkContentType, checkUploadUrl, type Destination, idempotencyKey, oneLine, uploadHeaders, type UploadMethod, uploadToken,
 } from './upload-policy.js'
-import {type UploadTarget, uploadTarget} from './upload-target.js'
+import {uploadTarget} from './upload-target.js'
 
 /**
  * `devtrace upload`, start to end: check the destination and flags (before anything is built),
@@ -139,7 +139,7 @@ interface UploadPlan {
   contentType: string
   /** DEVTRACE_UPLOAD_TOKEN is set but not sent (--method put). */
   tokenUnused: boolean
-  /** Said on stderr before anything else (even with --json): the URL's query is in argv. */
+  /** Said on stderr before anything else (even with --json): where others could read the URL's query string. */
   warnings: string[]
   profile: ProfileOrNone
   format: ExportFormat
@@ -170,7 +170,7 @@ export function planUpload(context: UploadContext, now: Date = new Date()): Uplo
     method,
     contentType: flags.contentType === undefined ? CONTENT_TYPES[format] : checkContentType(flags.contentType),
     tokenUnused: method === 'put' && tokenSet,
-    warnings: argvWarnings(target, destination),
+    warnings: target.warnings,
     profile: (flags.redact ?? DEFAULT_UPLOAD_PROFILE) as ProfileOrNone,
     format,
     sinceMicros: range.since && toMicros(range.since),
@@ -184,13 +184,6 @@ export function planUpload(context: UploadContext, now: Date = new Date()): Uplo
   }
 
   return plan
-}
-
-/** A query string on the command line is in argv, which any user of the machine can read with `ps`. */
-function argvWarnings(target: UploadTarget, destination: Destination): string[] {
-  if (target.source !== 'flag' || !destination.hasQuery) return []
-  const warning = 'Warning: the URL given with --to has a query string (a presigned URL\'s signature): other users of this machine can read it in `ps` while devtrace runs.'
-  return [`${warning} Pass it with --to-file PATH or DEVTRACE_UPLOAD_URL instead.`]
 }
 
 function previewOf(plan: UploadPlan, payload: Payload): UploadPreview {

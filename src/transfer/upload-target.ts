@@ -1,6 +1,7 @@
 import {readFileSync, statSync} from 'node:fs'
 
 import {UsageError} from '../core/errors.js'
+import {hasQuery} from '../core/url-secret.js'
 
 /**
  * Where `upload` sends to, and where that was said. A presigned URL's query string is a
@@ -15,6 +16,8 @@ export interface UploadTarget {
   /** The URL as given; shown nowhere (displayUrl is). */
   url: string
   source: TargetSource
+  /** Said before anything else: the URL's query string is where others can read it. */
+  warnings: string[]
 }
 
 /** A URL file larger than this is not a URL file (a presigned URL is a few hundred bytes to a few kilobytes). */
@@ -38,13 +41,36 @@ export function readUrlFile(file: string): string {
   return lines[0]
 }
 
+/**
+ * Where others could read the URL's query string: on the command line (argv, shown by `ps`), or
+ * in a --to-file file that other users may read.
+ */
+export function exposureWarnings(source: TargetSource, url: string, file?: string): string[] {
+  if (!hasQuery(url)) return []
+  if (source === 'flag') {
+    const warning = 'Warning: the URL given with --to has a query string (a presigned URL\'s signature): other users of this machine can read it in `ps` while devtrace runs.'
+    return [`${warning} Pass it with --to-file PATH or DEVTRACE_UPLOAD_URL instead.`]
+  }
+
+  if (source === 'file' && file !== undefined && process.platform !== 'win32') {
+    const mode = statSync(file).mode & 0o777
+    if (mode & 0o077) return [`Warning: other users can read ${file} (mode ${mode.toString(8).padStart(4, '0')}), and the URL's query string in it is a credential. Run chmod 600 ${file}.`]
+  }
+
+  return []
+}
+
 export function uploadTarget(flags: {to?: string; toFile?: string}, configured: string | undefined, env: NodeJS.ProcessEnv): UploadTarget {
   if (flags.to !== undefined && flags.toFile !== undefined) throw new UsageError('Give --to or --to-file, not both.')
-  if (flags.to !== undefined) return {url: flags.to, source: 'flag'}
-  if (flags.toFile !== undefined) return {url: readUrlFile(flags.toFile), source: 'file'}
+  if (flags.to !== undefined) return {url: flags.to, source: 'flag', warnings: exposureWarnings('flag', flags.to)}
+  if (flags.toFile !== undefined) {
+    const url = readUrlFile(flags.toFile)
+    return {url, source: 'file', warnings: exposureWarnings('file', url, flags.toFile)}
+  }
+
   const fromEnv = env.DEVTRACE_UPLOAD_URL?.trim()
-  if (fromEnv) return {url: fromEnv, source: 'env'}
-  if (configured) return {url: configured, source: 'config'}
+  if (fromEnv) return {url: fromEnv, source: 'env', warnings: []}
+  if (configured) return {url: configured, source: 'config', warnings: []}
   throw new UsageError(
     'No destination: give --to URL.',
     'Or --to-file PATH or DEVTRACE_UPLOAD_URL (for a URL with a signature in it), or set a default with `devtrace config set upload.url https://…`.',
