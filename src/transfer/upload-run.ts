@@ -126,7 +126,7 @@ function failureSuggestion(result: SendResult, token: boolean, method: UploadMet
   }
 
   if (result.tls) return 'If the server uses a private certificate authority, pass its certificate with --ca FILE.'
-  if (result.dns) return 'Check the host name in the URL (--to or upload.url) and that this machine is online.'
+  if (result.dns) return 'Check the host name in the URL (--to, --to-file, DEVTRACE_UPLOAD_URL or upload.url) and that this machine is online.'
   if (result.status === 401 || result.status === 403) return token ? 'Check DEVTRACE_UPLOAD_TOKEN.' : 'The server wants credentials: set DEVTRACE_UPLOAD_TOKEN.'
   if (result.status === 413) return 'The payload is too large for the server: try a shorter --since/--until range or --redact aggregate.'
   if (result.status !== undefined && result.status >= 300 && result.status < 400) return 'Give the URL it redirects to with --to (redirects are not followed).'
