@@ -6,6 +6,7 @@ import {parseTimeout} from '../core/duration.js'
 import {UsageError} from '../core/errors.js'
 import {PROFILE_CHOICES} from '../privacy/profiles.js'
 import {EXPORT_FORMATS} from '../transfer/export.js'
+import {UPLOAD_METHODS, type UploadMethod} from '../transfer/upload-policy.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {prose} from '../ui/prose.js'
 import {TIME_FORMS} from '../ui/time.js'
@@ -24,10 +25,25 @@ writes the exact payload to a file.
 on a terminal you must type the destination host to confirm; without one,
 --yes with --redact none spelled out.
 
-One HTTP POST with the payload as the body and the headers Content-Type,
-X-Devtrace-Sha256 (of the body), Idempotency-Key (the same for every attempt
-of the same payload to the same URL) and, when DEVTRACE_UPLOAD_TOKEN is set,
-Authorization: Bearer <token> (never printed, logged or stored). https:// is
+The destination: --to URL, --to-file PATH (a file holding the URL), the
+environment variable DEVTRACE_UPLOAD_URL, or config upload.url, the first
+given. A URL's query string is sent but never printed, logged or stored: the
+preview, errors and the ledger show scheme, host and path. Given with --to it
+is in argv, which other users can read with ps: devtrace warns, use --to-file
+or DEVTRACE_UPLOAD_URL.
+
+--method post (default): one HTTP POST with the payload as the body and the
+headers Content-Type, X-Devtrace-Sha256 (of the body), Idempotency-Key (the
+same for every attempt of the same payload to the same URL) and, when
+DEVTRACE_UPLOAD_TOKEN is set, Authorization: Bearer <token> (never printed,
+logged or stored).
+
+--method put: one HTTP PUT to a presigned object-storage URL (S3 and
+compatible stores), e.g. one signed per participant and day. The URL carries
+the signature, so only Content-Type, Content-Length and User-Agent are sent:
+no Authorization (even with DEVTRACE_UPLOAD_TOKEN set) and no header of ours.
+If the URL was signed for a content type, give it with --content-type
+(default: the format's own type). https:// is
 verified against the system CAs (plus --ca FILE); http:// is refused (exit
 2, before any connection) except to 127.0.0.0/8, ::1 and localhost.
 Redirects are not followed.
@@ -38,7 +54,7 @@ Connection errors, 408, 429 (a Retry-After of up to 10 s is honoured) and
 connecting, waiting and backing off — time spent sending the body does not
 count. Other 4xx are final. A failure exits 1 with the server's status and
 the start of its answer. Every upload — sent or failed, with its status,
-attempts, size, sha256 and destination (without query values) — is entered
+attempts, size, sha256 and destination (scheme, host and path) — is entered
 in the ledger (devtrace audit).`)
   static examples = [
     {command: '<%= config.bin %> upload --to https://example.com/devtrace --dry-run', description: 'Preview the default payload (per-minute totals, Parquet); send nothing.'},
@@ -46,9 +62,20 @@ in the ledger (devtrace audit).`)
     {command: 'DEVTRACE_UPLOAD_TOKEN=… <%= config.bin %> upload --since 7d --yes --json', description: 'To the configured upload.url with a bearer token, without asking; the result as JSON.'},
     {command: '<%= config.bin %> upload --to https://example.com/devtrace --redact coarse --format csv --dry-run --save payload.csv', description: 'Write the exact coarse CSV payload to payload.csv for inspection; send nothing.'},
     {command: '<%= config.bin %> upload --to https://devtrace.internal/in --ca internal-ca.pem --retries 6 --timeout 2m', description: 'A server with a private CA; retry longer.'},
+    {
+      command: '<%= config.bin %> upload --method put --to-file ~/study-url.txt --since yesterday --until today --yes',
+      description: 'Yesterday\'s per-minute totals as one object, to the presigned URL a study gave you in a file.',
+    },
+    {
+      command: 'DEVTRACE_UPLOAD_URL="$(cat url.txt)" <%= config.bin %> upload --method put --format csv --content-type text/csv --dry-run',
+      description: 'The URL from the environment, signed for text/csv; preview only.',
+    },
   ]
   static flags = {
-    to: Flags.string({description: 'Where to send it: an https:// URL (http:// only to this machine). Default: config upload.url.', helpValue: 'URL'}),
+    to: Flags.string({description: 'Where to send it: an https:// URL (http:// only to this machine). Default: --to-file, DEVTRACE_UPLOAD_URL, config upload.url.', helpValue: 'URL'}),
+    'to-file': Flags.string({description: 'Read the URL from this file (one line), keeping a presigned URL\'s signature out of argv.', helpValue: 'PATH'}),
+    method: Flags.string({description: 'post: to a devtrace-aware server (default). put: one object to a presigned object-storage URL, no Authorization header.', options: [...UPLOAD_METHODS]}),
+    'content-type': Flags.string({description: 'The Content-Type header (default: the format\'s type), e.g. the one a presigned URL was signed for.', helpValue: 'TYPE'}),
     redact: Flags.string({description: 'Redaction profile of the payload (default: aggregate). none = as stored, needs a typed confirmation.', options: [...PROFILE_CHOICES]}),
     format: Flags.string({description: 'Payload format (default: parquet).', options: [...EXPORT_FORMATS]}),
     since: Flags.string({description: `Events at or after this time: ${TIME_FORMS}.`}),
@@ -72,6 +99,9 @@ in the ledger (devtrace audit).`)
     return uploadRun({
       flags: {
         to: flags.to,
+        toFile: flags['to-file'],
+        method: flags.method as UploadMethod | undefined,
+        contentType: flags['content-type'],
         redact: flags.redact,
         format: flags.format,
         since: flags.since,

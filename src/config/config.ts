@@ -8,6 +8,7 @@ import {chordProblem} from '../capture/hotkey.js'
 import {BACKEND_CHOICES} from '../core/capture-backend.js'
 import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
 import {LEVELS} from '../core/level.js'
+import {maskQuery} from '../core/url-secret.js'
 import {formatBytes} from '../ui/format.js'
 import {ensurePrivateDir} from './paths.js'
 import {stateFolderError} from './write-problem.js'
@@ -131,8 +132,9 @@ export function isConfigKey(key: string): key is ConfigKey {
   return (CONFIG_KEYS as readonly string[]).includes(key)
 }
 
+/** A setting as `config get`/`list` show it: upload.url without its query string (a presigned URL's signature). */
 export function getConfigValue(config: Config, key: ConfigKey): unknown {
-  return key === 'upload.url' ? config.upload.url : config[key]
+  return key === 'upload.url' ? config.upload.url && maskQuery(config.upload.url) : config[key]
 }
 
 /** Turn the text a user typed into the value the schema expects, then validate the whole config. */

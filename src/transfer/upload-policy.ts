@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 import net from 'node:net'
 
 import {UsageError} from '../core/errors.js'
+import {maskQuery, urlWithoutQuery} from '../core/url-secret.js'
 
 /**
  * The rules of `upload`, as pure functions (no I/O, unit-tested): which destinations are
@@ -21,8 +22,10 @@ export interface Destination {
    * addresses before the socket connects (a hosts file could point it elsewhere).
    */
   loopbackName: boolean
-  /** The URL as the ledger and the preview show it: no credentials, no query values, no fragment. */
+  /** The URL as the ledger, the preview and errors show it: scheme, host and path only. */
   display: string
+  /** The URL has a query string (not shown anywhere: for a presigned URL it is the signature). */
+  hasQuery: boolean
 }
 
 /**
@@ -74,10 +77,12 @@ export function isLoopbackHost(hostname: string): boolean {
   return host === LOOPBACK_NAME || isLoopbackAddress(host)
 }
 
-/** The URL without credentials, query values or fragment: safe for the ledger, the preview and errors. */
+/**
+ * The URL without credentials, query or fragment: safe for the ledger, the preview and errors.
+ * Not even the query's names: scheme, host and path are what identify the destination.
+ */
 export function displayUrl(url: URL): string {
-  const query = [...url.searchParams.keys()].map(key => `${encodeURIComponent(key)}=…`).join('&')
-  return `${url.protocol}//${url.host}${url.pathname}${query ? `?${query}` : ''}`
+  return urlWithoutQuery(url.href)
 }
 
 /**
@@ -92,7 +97,7 @@ export function checkUploadUrl(text: string): Destination {
   try {
     url = new URL(text)
   } catch {
-    throw new UsageError(`"${text}" is not a URL.`, 'Give a full URL, e.g. --to https://example.com/devtrace.')
+    throw new UsageError(`"${maskQuery(text)}" is not a URL.`, 'Give a full URL, e.g. --to https://example.com/devtrace.')
   }
 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -119,11 +124,32 @@ export function checkUploadUrl(text: string): Destination {
   }
 
   return {
-    url, secure, loopbackName: !secure && url.hostname.toLowerCase() === LOOPBACK_NAME, display,
+    url, secure, loopbackName: !secure && url.hostname.toLowerCase() === LOOPBACK_NAME, display, hasQuery: url.search.length > 1,
   }
 }
 
-// ---- headers ----
+// ---- method and headers ----
+
+/**
+ * post: to a server that receives devtrace payloads (Idempotency-Key, X-Devtrace-Sha256, a bearer
+ * token). put: one object to a presigned object-storage URL (S3 and compatible stores), whose
+ * query string is the credential.
+ */
+export const UPLOAD_METHODS = ['post', 'put'] as const
+export type UploadMethod = (typeof UPLOAD_METHODS)[number]
+
+/**
+ * A media type as --content-type takes it: `type/subtype`, optionally with parameters, in
+ * visible ASCII (it becomes a header, and a presigned URL signed for a type compares it byte for
+ * byte).
+ */
+export function checkContentType(text: string): string {
+  if (!/^[\w!#$&^.+-]+\/[\w!#$&^.+-]+(?:\s*;\s*[\w!#$&^.+-]+=(?:[\w!#$&^.+-]+|"[^"\\]*"))*$/.test(text)) {
+    throw new UsageError(`--content-type "${oneLine(text, 80)}" is not a media type.`, 'Give it as type/subtype, exactly as the URL was signed for, e.g. --content-type application/octet-stream.')
+  }
+
+  return text
+}
 
 /**
  * The Idempotency-Key: the same payload to the same URL always gets the same key, across the
@@ -137,6 +163,7 @@ export function idempotencyKey(payloadSha256: string, url: URL | string): string
 }
 
 export interface HeaderOptions {
+  method: UploadMethod
   contentType: string
   bytes: number
   sha256: string
@@ -146,8 +173,24 @@ export interface HeaderOptions {
   version?: string
 }
 
-/** The request headers. Nothing prints, logs or stores them: the Authorization one carries the token. */
+/**
+ * The request headers. Nothing prints, logs or stores them: the Authorization one carries the token.
+ *
+ * A PUT to a presigned URL sends only Content-Type, Content-Length and User-Agent. The signature
+ * covers the headers the signer listed (always Host; Content-Type when signed for one); the store
+ * ignores other ordinary headers but refuses any unsigned x-amz-* header, and an Authorization
+ * header would be taken as a second, conflicting credential. So no token and nothing of our own:
+ * the sha256 is in the preview and the ledger instead.
+ */
 export function uploadHeaders(options: HeaderOptions): Record<string, string> {
+  if (options.method === 'put') {
+    return {
+      'Content-Type': options.contentType,
+      'Content-Length': String(options.bytes),
+      'User-Agent': `devtrace/${options.version ?? '0'}`,
+    }
+  }
+
   const headers: Record<string, string> = {
     'Content-Type': options.contentType,
     'Content-Length': String(options.bytes),

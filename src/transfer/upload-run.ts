@@ -27,8 +27,9 @@ import {progressReporter, renderPreview} from '../ui/upload-view.js'
 import {checkDestination, CONTENT_TYPES, type ExportFormat} from './export.js'
 import {PAYLOAD_DIR_PREFIX, removeStalePayloads} from './upload-payload.js'
 import {
-  checkUploadUrl, type Destination, idempotencyKey, oneLine, uploadHeaders, uploadToken,
+  checkContentType, checkUploadUrl, type Destination, idempotencyKey, oneLine, uploadHeaders, type UploadMethod, uploadToken,
 } from './upload-policy.js'
+import {uploadTarget} from './upload-target.js'
 
 /**
  * `devtrace upload`, start to end: check the destination and flags (before anything is built),
@@ -39,6 +40,12 @@ import {
 
 export interface UploadFlags {
   to?: string
+  /** A file holding the URL (kept out of argv, which `ps` shows). */
+  toFile?: string
+  /** Default post. */
+  method?: UploadMethod
+  /** Default: the format's type. */
+  contentType?: string
   redact?: string
   format?: string
   since?: string
@@ -57,6 +64,8 @@ export interface UploadContext {
   paths: StatePaths
   settings: Config
   version: string
+  /** Where DEVTRACE_UPLOAD_TOKEN and DEVTRACE_UPLOAD_URL are read; default process.env. */
+  env?: NodeJS.ProcessEnv
 }
 
 export interface UploadOutput {
@@ -100,16 +109,24 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`
 }
 
-/** The ledger's `detail` for an upload: the outcome, the attempts and the key; never a header value. */
-export function ledgerDetail(result: SendResult, key: string): string {
+/**
+ * The ledger's `detail` for an upload: the outcome, the attempts and the Idempotency-Key of a
+ * POST (a PUT says so instead: it sends none); never a header value.
+ */
+export function ledgerDetail(result: SendResult, key: null | string): string {
   const attempts = result.attempts.map(attempt => (attempt.status === undefined ? (attempt.error ?? 'error') : String(attempt.status)))
   const outcome = result.ok ? `HTTP ${result.status}${result.statusText ? ` ${result.statusText}` : ''}` : (result.reason ?? 'failed')
-  return oneLine(`${outcome}; ${plural(result.attempts.length, 'attempt')} (${attempts.join(', ')}); Idempotency-Key ${key}`, 500)
+  const how = key === null ? 'PUT to a presigned URL' : `Idempotency-Key ${key}`
+  return oneLine(`${outcome}; ${plural(result.attempts.length, 'attempt')} (${attempts.join(', ')}); ${how}`, 500)
 }
 
-function failureSuggestion(result: SendResult, token: boolean): string {
+function failureSuggestion(result: SendResult, token: boolean, method: UploadMethod): string {
+  if (method === 'put' && (result.status === 401 || result.status === 403)) {
+    return 'The store refused the presigned URL: it may have expired, or been signed for another method, key or Content-Type (give that one with --content-type). Ask for a fresh URL.'
+  }
+
   if (result.tls) return 'If the server uses a private certificate authority, pass its certificate with --ca FILE.'
-  if (result.dns) return 'Check the host name in the URL (--to or upload.url) and that this machine is online.'
+  if (result.dns) return 'Check the host name in the URL (--to, --to-file, DEVTRACE_UPLOAD_URL or upload.url) and that this machine is online.'
   if (result.status === 401 || result.status === 403) return token ? 'Check DEVTRACE_UPLOAD_TOKEN.' : 'The server wants credentials: set DEVTRACE_UPLOAD_TOKEN.'
   if (result.status === 413) return 'The payload is too large for the server: try a shorter --since/--until range or --redact aggregate.'
   if (result.status !== undefined && result.status >= 300 && result.status < 400) return 'Give the URL it redirects to with --to (redirects are not followed).'
@@ -118,6 +135,12 @@ function failureSuggestion(result: SendResult, token: boolean): string {
 
 interface UploadPlan {
   destination: Destination
+  method: UploadMethod
+  contentType: string
+  /** DEVTRACE_UPLOAD_TOKEN is set but not sent (--method put). */
+  tokenUnused: boolean
+  /** Said on stderr before anything else (even with --json): where others could read the URL's query string. */
+  warnings: string[]
   profile: ProfileOrNone
   format: ExportFormat
   sinceMicros?: number
@@ -130,21 +153,29 @@ interface UploadPlan {
 /** Everything that can be refused is refused here, before the payload is built or anything connects. */
 export function planUpload(context: UploadContext, now: Date = new Date()): UploadPlan {
   const {flags, paths} = context
-  const target = flags.to ?? context.settings.upload.url
-  if (!target) throw new UsageError('No destination: give --to URL.', 'Or set a default with `devtrace config set upload.url https://…`.')
-  const destination = checkUploadUrl(target)
+  const env = context.env ?? process.env
+  const target = uploadTarget({to: flags.to, toFile: flags.toFile}, context.settings.upload.url, env)
+  const destination = checkUploadUrl(target.url)
+  const method = flags.method ?? 'post'
+  const format = (flags.format ?? DEFAULT_UPLOAD_FORMAT) as ExportFormat
   const range = parseRange(flags.since, flags.until, now)
   const until = range.until ?? now
   if (range.since && range.since >= until) throw new UsageError(`--since (${range.since.toISOString()}) is not before --until (${until.toISOString()}).`)
   const save = flags.save === undefined ? undefined : path.resolve(flags.save)
   if (save) checkDestination(save, flags.force, paths.database)
+  // A presigned URL is its own credential: the token is neither sent nor checked.
+  const tokenSet = Boolean(env.DEVTRACE_UPLOAD_TOKEN?.trim())
   const plan: UploadPlan = {
     destination,
+    method,
+    contentType: flags.contentType === undefined ? CONTENT_TYPES[format] : checkContentType(flags.contentType),
+    tokenUnused: method === 'put' && tokenSet,
+    warnings: target.warnings,
     profile: (flags.redact ?? DEFAULT_UPLOAD_PROFILE) as ProfileOrNone,
-    format: (flags.format ?? DEFAULT_UPLOAD_FORMAT) as ExportFormat,
+    format,
     sinceMicros: range.since && toMicros(range.since),
     untilMicros: toMicros(until),
-    token: uploadToken(),
+    token: method === 'put' ? undefined : uploadToken(env),
     ca: flags.ca === undefined ? undefined : readCa(flags.ca, destination),
     save,
   }
@@ -158,19 +189,22 @@ export function planUpload(context: UploadContext, now: Date = new Date()): Uplo
 function previewOf(plan: UploadPlan, payload: Payload): UploadPreview {
   return {
     destination: plan.destination.display,
+    query_hidden: plan.destination.hasQuery,
+    method: plan.method,
     // As the ledger prints them (microseconds, UTC).
     range_start: plan.sinceMicros === undefined ? null : isoFromMicros(plan.sinceMicros),
     range_end: isoFromMicros(plan.untilMicros),
     profile: plan.profile,
     format: plan.format,
-    content_type: CONTENT_TYPES[plan.format],
+    content_type: plan.contentType,
     rows: payload.rows,
     columns: payload.columns,
     sample: payload.sample,
     bytes: payload.bytes,
     sha256: payload.sha256,
-    idempotency_key: idempotencyKey(payload.sha256, plan.destination.url),
+    idempotency_key: plan.method === 'put' ? null : idempotencyKey(payload.sha256, plan.destination.url),
     token: plan.token !== undefined,
+    ...(plan.tokenUnused && {token_unused: true}),
   }
 }
 
@@ -199,7 +233,8 @@ async function send(plan: UploadPlan, payload: Payload, run: {context: UploadCon
   const {context, io, signal} = run
   const {flags} = context
   const headers = uploadHeaders({
-    contentType: CONTENT_TYPES[plan.format],
+    method: plan.method,
+    contentType: plan.contentType,
     bytes: payload.bytes,
     sha256: payload.sha256,
     key: idempotencyKey(payload.sha256, plan.destination.url),
@@ -211,6 +246,7 @@ async function send(plan: UploadPlan, payload: Payload, run: {context: UploadCon
   try {
     return await sendPayload({
       destination: plan.destination,
+      method: plan.method,
       file: payload.file,
       bytes: payload.bytes,
       headers,
@@ -300,7 +336,7 @@ function reportOutcome(result: SendResult, auditId: number, run: {interrupted: b
     }
 
     throw new DevtraceError(`The upload to ${preview.destination} failed after ${attempts}: ${result.reason}.`, {
-      suggestion: failureSuggestion(result, plan.token !== undefined),
+      suggestion: failureSuggestion(result, plan.token !== undefined, plan.method),
     })
   }
 
@@ -314,6 +350,7 @@ function reportOutcome(result: SendResult, auditId: number, run: {interrupted: b
 export async function uploadRun(context: UploadContext, io: Io): Promise<UploadOutput> {
   const {flags, paths} = context
   const plan = planUpload(context)
+  for (const warning of plan.warnings) io.stderr.write(`${warning}\n`)
   removeStalePayloads(paths.home)
   const dir = mkdtempSync(path.join(paths.home, PAYLOAD_DIR_PREFIX))
   const interrupt = new AbortController()

@@ -8,6 +8,7 @@ import https from 'node:https'
 import tls from 'node:tls'
 
 import {errorMessage} from '../core/errors.js'
+import {scrubQuery} from '../core/url-secret.js'
 import {
   ABORTED,
   backoffDelayMs,
@@ -30,18 +31,22 @@ import {
   NOT_LOOPBACK,
   oneLine,
   retryAfterMs,
+  type UploadMethod,
   type Verdict,
 } from './upload-policy.js'
 
 /**
- * The one place devtrace opens a network connection (SPEC "Upload"). One HTTP POST per attempt,
+ * The one place devtrace opens a network connection (SPEC "Upload"). One HTTP POST (or PUT) per attempt,
  * the payload streamed from its file with Content-Length set, retried on connection errors,
  * 408, 429 and 5xx with backoff, within a time budget. Redirects are not followed. Nothing here
- * prints, logs or returns a header value.
+ * prints, logs or returns a header value, or the URL's query string (scrubbed from the server's
+ * answer too: an object store's error quotes the signed request).
  */
 
 export interface SendOptions {
   destination: Destination
+  /** Default post. A PUT of the same body to the same URL is idempotent, so it is retried the same way. */
+  method?: UploadMethod
   /** The payload file; read afresh for every attempt. */
   file: string
   bytes: number
@@ -250,11 +255,11 @@ function streamBody(body: ReadStream, request: ClientRequest, onProgress: ((sent
   body.pipe(request)
 }
 
-/** The POST for one attempt, on a fresh connection. */
+/** The POST or PUT for one attempt, on a fresh connection. */
 function openRequest(options: SendOptions): ClientRequest {
   const {destination} = options
   const requestOptions: https.RequestOptions = {
-    method: 'POST',
+    method: options.method === 'put' ? 'PUT' : 'POST',
     headers: options.headers,
     // A fresh connection per attempt, closed afterwards: nothing lingers, nothing is shared.
     agent: false,
@@ -295,19 +300,19 @@ interface Interpretation {
 }
 
 /** What one attempt's outcome means: delivered, worth another attempt, or final; and why, in a few words. */
-function interpret(outcome: AttemptOutcome, timing: {connectMs: number; idleMs: number}, now: number): Interpretation {
+function interpret(outcome: AttemptOutcome, context: {connectMs: number; idleMs: number; url: URL}, now: number): Interpretation {
   if (outcome.kind === 'error') {
-    const reason = describeError(outcome.code, outcome.message, timing)
+    const reason = scrubQuery(describeError(outcome.code, outcome.message, context), context.url)
     return {
       verdict: classifyError(outcome.code), reason, result: {...(isTlsError(outcome.code) && {tls: true}), ...(isDnsError(outcome.code) && {dns: true})}, record: {error: reason},
     }
   }
 
   const verdict = classifyStatus(outcome.status)
-  const excerpt = oneLine(outcome.body)
+  const excerpt = oneLine(scrubQuery(outcome.body, context.url))
   let reason = `HTTP ${outcome.status}${outcome.statusText ? ` ${outcome.statusText}` : ''}${excerpt ? `: ${excerpt}` : ''}`
   const {location} = outcome.headers
-  if (outcome.status >= 300 && outcome.status < 400 && location) reason += ` (redirected to ${oneLine(String(location), 120)}, not followed)`
+  if (outcome.status >= 300 && outcome.status < 400 && location) reason += ` (redirected to ${oneLine(scrubQuery(String(location), context.url), 120)}, not followed)`
   return {
     verdict,
     reason,
@@ -329,12 +334,12 @@ export async function sendPayload(options: SendOptions): Promise<SendResult> {
   const started = now()
   const budget = new Budget(options.budgetMs ?? DEFAULT_BUDGET_MS, now)
   const attempts: AttemptRecord[] = []
-  const timing = {connectMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, idleMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS}
+  const context = {connectMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, idleMs: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS, url: options.destination.url}
   for (let attempt = 1; ; attempt++) {
     const attemptStarted = now()
     const outcome = await attemptOnce(options, budget)
     const ms = now() - attemptStarted
-    const {verdict, reason, serverWaitMs, result, record} = interpret(outcome, timing, now())
+    const {verdict, reason, serverWaitMs, result, record} = interpret(outcome, context, now())
     attempts.push({attempt, ...record, ms})
     const end = (ok: boolean, why?: string): SendResult => ({
       ok, ...result, reason: ok ? undefined : why, attempts, elapsedMs: now() - started,

@@ -15,11 +15,28 @@ function describeRange(preview: UploadPreview): string {
   return preview.range_start ? `${localTime(preview.range_start)} → ${end} (local time)` : `everything recorded before ${end} (local time)`
 }
 
+function describeMethod(preview: UploadPreview): string {
+  return preview.method === 'put'
+    ? 'PUT to a presigned URL (headers: Content-Type, Content-Length, User-Agent)'
+    : 'POST (with X-Devtrace-Sha256 and Idempotency-Key)'
+}
+
+function describeToken(preview: UploadPreview): string {
+  if (preview.token) return 'DEVTRACE_UPLOAD_TOKEN is set: sent as Authorization: Bearer (not shown)'
+  if (preview.method === 'put') {
+    const set = preview.token_unused ? 'DEVTRACE_UPLOAD_TOKEN is set but ' : ''
+    return `${set}not sent: with --method put the URL's query string is the credential (no Authorization header)`
+  }
+
+  return 'none (DEVTRACE_UPLOAD_TOKEN is not set)'
+}
+
 /** `exposure`: the one line saying what the payload lets a recipient compute (ui/exposure-view.ts). */
 export function renderPreview(preview: UploadPreview, exposure?: string): string {
   const lines = [
     'Upload preview (nothing has been sent):',
-    `  destination  ${preview.destination}`,
+    `  destination  ${preview.destination}${preview.query_hidden ? ' (and a query string, not shown)' : ''}`,
+    `  method       ${describeMethod(preview)}`,
     `  range        ${describeRange(preview)}`,
     `  profile      ${preview.profile}: ${PROFILE_SUMMARIES[preview.profile]}`,
     ...(exposure ? [`  exposure     ${exposure}`] : []),
@@ -28,7 +45,7 @@ export function renderPreview(preview: UploadPreview, exposure?: string): string
     `  columns      ${preview.columns.join(', ')}`,
     `  size         ${formatBytes(preview.bytes)} (${preview.bytes} bytes)`,
     `  sha256       ${preview.sha256}`,
-    `  token        ${preview.token ? 'DEVTRACE_UPLOAD_TOKEN is set: sent as Authorization: Bearer (not shown)' : 'none (DEVTRACE_UPLOAD_TOKEN is not set)'}`,
+    `  token        ${describeToken(preview)}`,
   ]
   if (preview.sample.length > 0) {
     lines.push(`  sample       the first ${preview.sample.length} of ${preview.rows} rows:`)

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import {spawn, spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {
-  existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync,
+  existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync,
 } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
@@ -106,6 +106,26 @@ async function readPayload(body: Buffer, extension: string, sql: (file: string) 
   }
 }
 
+/**
+ * The README's "For studies and teams" query, run with DuckDB over a local folder laid out like
+ * the bucket (`s3://study-bucket/` replaced by it), so the documented query is the tested one.
+ */
+async function runReadmeStudyQuery(folder: string): Promise<Array<Record<string, unknown>>> {
+  const readme = readFileSync(path.join(import.meta.dirname, '..', '..', 'README.md'), 'utf8')
+  const section = readme.slice(readme.indexOf('## For studies and teams'))
+  const sql = /```sql\n([\s\S]*?)```/.exec(section)?.[1]
+  assert.ok(sql?.includes('s3://study-bucket/**/*.parquet'), 'the README query reads s3://study-bucket/**/*.parquet')
+  const instance = await DuckDBInstance.create(':memory:')
+  const connection = await instance.connect()
+  try {
+    // As JSON: the date as 2026-11-30, counts as text (they are BIGINT).
+    return (await connection.runAndReadAll(sql.replace('s3://study-bucket/', `${folder}/`))).getRowObjectsJson() as Array<Record<string, unknown>>
+  } finally {
+    connection.closeSync()
+    instance.closeSync()
+  }
+}
+
 interface AuditRow {
   id: number
   action: string
@@ -123,6 +143,8 @@ interface AuditRow {
 
 interface Preview {
   destination: string
+  query_hidden: boolean
+  method: string
   range_start: null | string
   range_end: string
   profile: string
@@ -133,8 +155,9 @@ interface Preview {
   sample: Array<Record<string, unknown>>
   bytes: number
   sha256: string
-  idempotency_key: string
+  idempotency_key: null | string
   token: boolean
+  token_unused?: boolean
 }
 
 interface Output {
@@ -261,6 +284,8 @@ describe('upload to servers on 127.0.0.1 (a private X display for the data)', {s
     const {preview} = output
     assert.deepEqual({...preview, range_end: undefined, sample: undefined}, {
       destination: url,
+      query_hidden: false,
+      method: 'post',
       range_start: null,
       range_end: undefined,
       profile: 'aggregate',
@@ -298,7 +323,7 @@ describe('upload to servers on 127.0.0.1 (a private X display for the data)', {s
     // No destination at all: a usage error; with config upload.url, that is the destination.
     const nowhere = await s.run(['upload', '--dry-run'])
     assert.equal(nowhere.code, 2)
-    assert.match(oneLine(nowhere.stderr), /No destination: give --to URL\. Try this: Or set a default with `devtrace config set upload\.url/)
+    assert.match(oneLine(nowhere.stderr), /No destination: give --to URL\. Try this: Or --to-file PATH or DEVTRACE_UPLOAD_URL .*, or set a default with `devtrace config set upload\.url/)
     assert.equal((await s.run(['config', 'set', 'upload.url', `${target.url}/configured`])).code, 0)
     const configured = JSON.parse((await s.run(['upload', '--dry-run', '--json'])).stdout) as Output
     assert.equal(configured.preview.destination, `${target.url}/configured`)
@@ -351,13 +376,13 @@ describe('upload to servers on 127.0.0.1 (a private X display for the data)', {s
     assert.deepEqual(columns[0].columns, [...AGGREGATE_COLUMNS])
     assert.equal(request.body.includes(APP), false)
 
-    // The ledger: sent, with the body's own sha256 and size, the destination without the query value.
+    // The ledger: sent, with the body's own sha256 and size, the destination without the query string.
     const ledger = await audit(s)
     assert.deepEqual(ledger.map(row => ({
       id: row.id, action: row.action, outcome: row.outcome, profile: row.profile, format: row.format, rows: row.rows, bytes: row.bytes, sha256: row.sha256, destination: row.destination,
     })), [{
       id: output.audit_id, action: 'upload', outcome: 'sent', profile: 'aggregate', format: 'parquet', rows: expected.minutes, bytes: request.body.length, sha256: sha256(request.body),
-      destination: `${target.url}/ingest?signature=…`,
+      destination: `${target.url}/ingest`,
     }])
     assert.equal(ledger[0].detail, `HTTP 201 Created; 1 attempt (201); Idempotency-Key ${output.preview.idempotency_key}`)
     assert.equal(ledger[0].range_start, null)
@@ -366,7 +391,7 @@ describe('upload to servers on 127.0.0.1 (a private X display for the data)', {s
     // The table view says what left, when and where.
     const table = await s.run(['audit'])
     const escaped = target.url.replaceAll('.', String.raw`\.`)
-    assert.match(table.stdout, new RegExp(`upload +sent +… → .+aggregate +parquet +${expected.minutes} .+${sha256(request.body).slice(0, 12)} +${escaped}/ingest\\?signature=…`))
+    assert.match(table.stdout, new RegExp(`upload +sent +… → .+aggregate +parquet +${expected.minutes} .+${sha256(request.body).slice(0, 12)} +${escaped}/ingest *$`, 'm'))
 
     assert.equal((await s.run(['stop'])).code, 0)
     for (const run of runs) {
@@ -500,5 +525,137 @@ describe('upload to servers on 127.0.0.1 (a private X display for the data)', {s
     assert.deepEqual((await audit(s)).map(row => [row.action, row.outcome, row.profile, row.format, row.rows]), [
       ['upload', 'sent', 'none', 'parquet', expected.events], ['upload', 'sent', 'none', 'ndjson', expected.events],
     ])
+  })
+  test('--method put to presigned URLs (file, environment, --to): signed headers only, the previewed body, the query string nowhere; the README query reads it', async () => {
+    const {s, expected} = await preparedSandbox()
+    // An object store on loopback: the first PUT fails (retried as for POST), the rest are stored.
+    const store = await server([reply(503, 'slow down'), reply(200)])
+    const signature = (participant: string): string => `SENTINEL${participant}SIG0c4d3b2a1908f7e6d5c4b3a2918f7e6d5`
+    const keyId = 'AKIASENTINELKEYID007'
+    const query = (participant: string): string => [
+      'X-Amz-Algorithm=AWS4-HMAC-SHA256',
+      `X-Amz-Credential=${keyId}%2F20261130%2Fus-east-1%2Fs3%2Faws4_request`,
+      'X-Amz-Expires=900',
+      'X-Amz-SignedHeaders=host',
+      `X-Amz-Signature=${signature(participant)}`,
+    ].join('&')
+    const presigned = (participant: string, day: string): string => `${store.url}/study-bucket/participant=${participant}/date=${day}/payload.parquet?${query(participant)}`
+    const secrets = [keyId, signature('p07'), signature('p12'), signature('p31'), 'SENTINELconfigSIG']
+    assert.equal((await s.run(['start', '--level', 'full'])).code, 0)
+    // The token is for POST servers: a PUT must not send it, even when it is set.
+    const env = {DEVTRACE_UPLOAD_TOKEN: TOKEN}
+    const runs: CliResult[] = []
+    const run = async (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> => {
+      const result = await s.run(args, {env: {...env, ...extra}})
+      runs.push(result)
+      return result
+    }
+
+    // On the command line: a warning that argv is visible in ps; the preview says what a PUT sends.
+    const dry = await run(['upload', '--method', 'put', '--to', presigned('p31', '2026-11-29'), '--dry-run'])
+    assert.equal(dry.code, 0, dry.stderr)
+    const psWarning = 'Warning: the URL given with --to has a query string (a presigned URL\'s signature): other users of this machine can read it in `ps` while devtrace runs.'
+    assert.equal(oneLine(dry.stderr), `${psWarning} Pass it with --to-file PATH or DEVTRACE_UPLOAD_URL instead.`)
+    assert.match(dry.stdout, /destination {2}http:\/\/127\.0\.0\.1:\d+\/study-bucket\/participant=p31\/date=2026-11-29\/payload\.parquet \(and a query string, not shown\)\n/)
+    assert.match(dry.stdout, /method {7}PUT to a presigned URL \(headers: Content-Type, Content-Length, User-Agent\)\n/)
+    assert.match(dry.stdout, /token {8}DEVTRACE_UPLOAD_TOKEN is set but not sent: with --method put the URL's query string is the credential \(no Authorization header\)\n/)
+    // From a file or the environment: no warning.
+    const urlFile = path.join(s.home, 'p07.url')
+    writeFileSync(urlFile, `${presigned('p07', '2026-11-30')}\n`, {mode: 0o600})
+    const quiet = await run(['upload', '--method', 'put', '--to-file', urlFile, '--dry-run'])
+    assert.equal(quiet.code, 0, quiet.stderr)
+    assert.equal(quiet.stderr, '')
+
+    const fromFile = await run(['upload', '--method', 'put', '--to-file', urlFile, '--yes', '--json'])
+    assert.equal(fromFile.code, 0, fromFile.stderr)
+    const fileOutput = JSON.parse(fromFile.stdout) as Output
+    const fromEnv = await run(['upload', '--method', 'put', '--format', 'csv', '--content-type', 'text/csv; charset=utf-8', '--yes', '--json'], {DEVTRACE_UPLOAD_URL: presigned('p12', '2026-11-30')})
+    assert.equal(fromEnv.code, 0, fromEnv.stderr)
+    const envOutput = JSON.parse(fromEnv.stdout) as Output
+    assert.deepEqual([fileOutput.sent, fileOutput.status, fileOutput.attempts, envOutput.sent, envOutput.status, envOutput.attempts], [true, 200, 2, true, 200, 1])
+
+    assert.equal(store.seen.length, 3)
+    for (const [index, request] of store.seen.entries()) {
+      const output = index < 2 ? fileOutput : envOutput
+      assert.equal(request.method, 'PUT')
+      assert.equal(request.url, presigned(index < 2 ? 'p07' : 'p12', '2026-11-30').slice(store.url.length))
+      // Only what a presigned URL's signature tolerates: no Authorization, nothing of ours.
+      assert.deepEqual(Object.keys(request.headers).sort(), ['connection', 'content-length', 'content-type', 'host', 'user-agent'])
+      assert.equal(request.headers['content-type'], index < 2 ? 'application/vnd.apache.parquet' : 'text/csv; charset=utf-8')
+      assert.equal(request.headers['content-length'], String(request.body.length))
+      assert.equal(sha256(request.body), output.preview.sha256)
+      assert.equal(output.preview.content_type, request.headers['content-type'])
+    }
+
+    assert.deepEqual(store.seen[0].body, store.seen[1].body)
+    assert.deepEqual({
+      method: fileOutput.preview.method, key: fileOutput.preview.idempotency_key, token: fileOutput.preview.token, unused: fileOutput.preview.token_unused, hidden: fileOutput.preview.query_hidden,
+    }, {
+      method: 'put', key: null, token: false, unused: true, hidden: true,
+    })
+    assert.equal(fileOutput.preview.destination, `${store.url}/study-bucket/participant=p07/date=2026-11-30/payload.parquet`)
+    assert.match(store.seen[2].body.toString('utf8'), /^minute,events,keys,/)
+
+    // A refusal that quotes the signed request back, as S3's SignatureDoesNotMatch does: exit 1, a
+    // suggestion for presigned URLs, the ledger says failed — and still no secret anywhere.
+    const refusing = await server([reply(403, `<Error><Code>SignatureDoesNotMatch</Code><AWSAccessKeyId>${keyId}</AWSAccessKeyId><SignatureProvided>${signature('p31')}</SignatureProvided></Error>`)])
+    const refused = await run(['upload', '--method', 'put', '--yes'], {DEVTRACE_UPLOAD_URL: presigned('p31', '2026-11-29').replace(store.url, refusing.url)})
+    assert.equal(refused.code, 1, refused.stderr)
+    // Without white space: the error is wrapped to the terminal's width, long words broken too.
+    const squeezed = refused.stderr.replaceAll(/[\s›]+/g, '')
+    const quoted = '<Error><Code>SignatureDoesNotMatch</Code><AWSAccessKeyId>…</AWSAccessKeyId><SignatureProvided>…</SignatureProvided></Error>.'
+    assert.ok(squeezed.includes(`failedafter1attempt:HTTP403Forbidden:${quoted}`), refused.stderr)
+    assert.ok(squeezed.includes('Trythis:ThestorerefusedthepresignedURL'), refused.stderr)
+
+    // config: a URL with a query can be set (it is the user's file), but get and list never show the query.
+    const signedSetting = `${store.url}/study-bucket/default.parquet?X-Amz-Signature=SENTINELconfigSIG`
+    const set = await run(['config', 'set', 'upload.url', signedSetting])
+    assert.equal(set.code, 0, set.stderr)
+    const get = await run(['config', 'get', 'upload.url', '--json'])
+    assert.deepEqual(JSON.parse(get.stdout), {'upload.url': `${store.url}/study-bucket/default.parquet?…`})
+    const list = await run(['config', 'list'])
+    assert.match(list.stdout, /default\.parquet\?…/)
+
+    const ledger = (await audit(s)).filter(row => row.action === 'upload')
+    assert.deepEqual(ledger.map(row => [row.outcome, row.format, row.destination, row.sha256]), [
+      ['sent', 'parquet', fileOutput.preview.destination, fileOutput.preview.sha256],
+      ['sent', 'csv', `${store.url}/study-bucket/participant=p12/date=2026-11-30/payload.parquet`, envOutput.preview.sha256],
+      ['failed', 'parquet', `${refusing.url}/study-bucket/participant=p31/date=2026-11-29/payload.parquet`, ledger[2].sha256],
+    ])
+    assert.deepEqual(ledger.map(row => row.detail!.replace(/^.*; /, '')), ['PUT to a presigned URL', 'PUT to a presigned URL', 'PUT to a presigned URL'])
+    runs.push(await s.run(['audit', '--json']), await s.run(['audit']))
+
+    assert.equal((await s.run(['stop'])).code, 0)
+    for (const secret of [...secrets, TOKEN]) {
+      for (const result of runs) {
+        assert.equal(result.stdout.includes(secret), false, `stdout of ${result.stdout.slice(0, 80)}: ${secret}`)
+        assert.equal(result.stderr.includes(secret), false, `stderr: ${secret}`)
+      }
+
+      for (const file of [database(s), `${database(s)}.wal`, path.join(s.home, 'logs', 'daemon.log')]) {
+        assert.equal(bytesOf(file).includes(secret), false, `${file}: ${secret}`)
+      }
+    }
+
+    assert.ok(bytesOf(path.join(s.home, 'logs', 'daemon.log')).length > 0)
+
+    // What the store now holds, laid out by key; the README's query reads every participant at once.
+    const bucket = mkdtempSync(path.join(os.tmpdir(), 'devtrace-bucket-'))
+    try {
+      for (const request of [store.seen[1], store.seen[2]]) {
+        const key = decodeURIComponent(new URL(request.url, store.url).pathname.replace('/study-bucket/', ''))
+        mkdirSync(path.dirname(path.join(bucket, key)), {recursive: true})
+        // The CSV one is stored as Parquet, as a study asking for --format parquet would receive it.
+        writeFileSync(path.join(bucket, key), request === store.seen[1] ? request.body : store.seen[1].body)
+      }
+
+      const rows = await runReadmeStudyQuery(bucket)
+      assert.deepEqual(rows.map(row => ({...row, minutes: Number(row.minutes), keys: Number(row.keys)})), ['p07', 'p12'].map(participant => ({
+        participant, date: '2026-11-30', minutes: expected.minutes, keys: expected.keys, active_hours: rows[0].active_hours,
+      })))
+      assert.equal(typeof rows[0].active_hours, 'number')
+    } finally {
+      rmSync(bucket, {force: true, recursive: true})
+    }
   })
 })

@@ -4,6 +4,7 @@ import {describe, test} from 'node:test'
 import {
   backoffDelayMs,
   Budget,
+  checkContentType,
   checkUploadUrl,
   classifyError,
   classifyStatus,
@@ -94,16 +95,20 @@ describe('upload: which destinations are allowed', () => {
     assert.throws(() => checkUploadUrl('file:///etc/passwd'), {exitCode: 2})
     assert.throws(() => checkUploadUrl('https://me:hunter2@example.com/in?k=v'), (error: Error & {exitCode: number; suggestion: string}) => {
       assert.equal(error.exitCode, 2)
-      assert.equal(error.message, 'Refusing a destination with credentials in it (https://example.com/in?k=…).')
+      assert.equal(error.message, 'Refusing a destination with credentials in it (https://example.com/in).')
       assert.equal(`${error.message} ${error.suggestion}`.includes('hunter2'), false)
       return true
     })
   })
 
-  test('the URL the ledger and preview show keeps the path and query names, drops values, credentials and fragment', () => {
-    assert.equal(displayUrl(new URL('https://example.com:8443/a/b?token=s3cret&x=1#frag')), 'https://example.com:8443/a/b?token=…&x=…')
+  test('the URL the ledger and preview show is scheme, host and path: no query (not even its names), credentials or fragment', () => {
+    assert.equal(displayUrl(new URL('https://example.com:8443/a/b?token=s3cret&x=1#frag')), 'https://example.com:8443/a/b')
     assert.equal(displayUrl(new URL('http://127.0.0.1:9/in')), 'http://127.0.0.1:9/in')
-    assert.equal(checkUploadUrl('https://Example.COM/in?sig=abc').display, 'https://example.com/in?sig=…')
+    const presigned = checkUploadUrl('https://Example.COM/in?X-Amz-Signature=abc')
+    assert.deepEqual([presigned.display, presigned.hasQuery], ['https://example.com/in', true])
+    assert.equal(checkUploadUrl('https://example.com/in?').hasQuery, false)
+    // Text that is not a URL is quoted back without what follows a ? either.
+    assert.throws(() => checkUploadUrl('s3.example.com/b/k?X-Amz-Signature=SENTINEL'), {exitCode: 2, message: '"s3.example.com/b/k?…" is not a URL.'})
   })
 })
 
@@ -122,7 +127,7 @@ describe('upload: headers and the idempotency key', () => {
 
   test('headers: exactly these, with Authorization only when a token is set', () => {
     const base = {
-      contentType: 'application/vnd.apache.parquet', bytes: 1234, sha256: SHA, key: 'k'.repeat(32), version: '0.1.0',
+      method: 'post' as const, contentType: 'application/vnd.apache.parquet', bytes: 1234, sha256: SHA, key: 'k'.repeat(32), version: '0.1.0',
     }
     assert.deepEqual(uploadHeaders(base), {
       'Content-Type': 'application/vnd.apache.parquet',
@@ -133,6 +138,23 @@ describe('upload: headers and the idempotency key', () => {
     })
     assert.deepEqual(uploadHeaders({...base, token: 'tok-123'}), {...uploadHeaders(base), Authorization: 'Bearer tok-123'})
     assert.equal('Authorization' in uploadHeaders({...base, token: undefined}), false)
+  })
+
+  test('a PUT to a presigned URL: only Content-Type, Content-Length and User-Agent, never Authorization, even with a token', () => {
+    const put = {
+      method: 'put' as const, contentType: 'text/csv', bytes: 99, sha256: SHA, key: 'k'.repeat(32), version: '0.1.0', token: 'tok-123',
+    }
+    assert.deepEqual(uploadHeaders(put), {'Content-Type': 'text/csv', 'Content-Length': '99', 'User-Agent': 'devtrace/0.1.0'})
+  })
+
+  test('--content-type takes a media type with parameters; anything that could not be a header value is refused', () => {
+    for (const good of ['text/csv', 'application/vnd.apache.parquet', 'application/octet-stream', 'text/csv; charset=utf-8', 'text/plain;charset="utf-8"']) {
+      assert.equal(checkContentType(good), good)
+    }
+
+    for (const bad of ['', 'csv', 'text/csv\r\nX-Amz-Acl: public-read', 'text /csv', 'text/csv; charset', 'naïve/type']) {
+      assert.throws(() => checkContentType(bad), {exitCode: 2}, bad)
+    }
   })
 
   test('the token comes from DEVTRACE_UPLOAD_TOKEN, trimmed; one that cannot be a header value is refused without echoing it', () => {
@@ -267,5 +289,9 @@ describe('upload: retries', () => {
     assert.ok(ledgerDetail({
       ok: false, reason: 'x'.repeat(900), attempts: [{attempt: 1, error: 'x', ms: 1}], elapsedMs: 1,
     }, key).length <= 500)
+    // A PUT sends no Idempotency-Key; the detail says what it was instead.
+    assert.equal(ledgerDetail({
+      ok: true, status: 200, statusText: 'OK', attempts: [{attempt: 1, status: 200, ms: 1}], elapsedMs: 1,
+    }, null), 'HTTP 200 OK; 1 attempt (200); PUT to a presigned URL')
   })
 })
