@@ -3,7 +3,7 @@ import {describe, test} from 'node:test'
 
 import {canAskWhichCommand, closestCommand} from '../../src/ui/command-suggestion.js'
 
-const COMMANDS = ['audit', 'autocomplete', 'config', 'demo', 'export', 'exposure', 'forget', 'help', 'inspect', 'pause', 'query', 'redact', 'report', 'resume', 'start', 'status', 'stop', 'summarize', 'upload']
+const COMMANDS = 'audit autocomplete config demo export exposure forget help inspect pause query redact report resume start status stop summarize upload'.split(' ')
 
 describe('a mistyped command: which one was meant', () => {
   test('a typo names the command a few edits away', () => {
