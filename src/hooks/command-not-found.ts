@@ -18,9 +18,14 @@ const commandNotFound: Hook.CommandNotFound = async function (opts) {
   const typed = toConfiguredId(opts.id, config)
   const suggestion = closestCommand(opts.id, ids)
   const meant = suggestion && toConfiguredId(suggestion, config)
+  // `devtrace stop now`: oclif looks for a command "stop now"; the mistake is the extra word.
+  const [first, ...extra] = opts.id.split(':')
+  const takesNoArguments = !meant && extra.length > 0 && ids.includes(first)
   const error = meant
     ? new UsageError(`"${typed}" is not a ${config.bin} command; did you mean "${meant}"?`, `Run ${config.bin} ${meant}, or ${config.bin} help for every command.`)
-    : new UsageError(`"${typed}" is not a ${config.bin} command.`, `Run ${config.bin} help for every command.`)
+    : (takesNoArguments
+      ? new UsageError(`${config.bin} ${first} takes no argument${extra.length > 1 ? 's' : ''} "${extra.join(' ')}".`, `Run ${config.bin} ${first} --help for what it takes.`)
+      : new UsageError(`"${typed}" is not a ${config.bin} command.`, `Run ${config.bin} help for every command.`))
   const json = opts.argv?.includes('--json') ?? false
   if (suggestion && !json && canAskWhichCommand()) {
     const {default: askAndRun} = await import('@oclif/plugin-not-found')
