@@ -1,7 +1,7 @@
 /**
  * bench/startup: how long a quick command takes as a whole process, next to Node doing nothing.
  *
- *   npm run bench:startup -- [--runs 15] [--warmup 3] [--rounds 2] [--no-results]
+ *   npm run bench:startup -- [--runs 15] [--warmup 3] [--rounds 2] [--no-results] [--baseline DIR]
  *
  * hyperfine (-N: no shell; --warmup, --runs) times, from a snapshot of the built CLI:
  * - `node -e 0` — the baseline;
@@ -16,6 +16,9 @@
  * The daemon runs on a private Xvfb. Each round is one hyperfine invocation over all commands, the
  * order reversed from round to round so that drifts in machine load cancel; the table gives the
  * median of the rounds' medians (wall time) and the ratio to `node -e 0`.
+ * `--baseline DIR`: a copy of an earlier build (bin, dist, package.json, oclif.manifest.json, a
+ * node_modules link), timed in the same rounds — its `--version` and `config get level` next to
+ * this build's — so that a before/after comparison shares the machine's load.
  * Target: `status` and `--version` ≤ 2.2× `node -e 0`.
  */
 import {execFileSync, spawnSync} from 'node:child_process'
@@ -33,6 +36,7 @@ interface Args {
   warmup: number
   rounds: number
   keepResults: boolean
+  baseline?: string
 }
 
 function parseArgs(argv: string[]): Args {
@@ -41,6 +45,11 @@ function parseArgs(argv: string[]): Args {
   }
   for (let i = 0; i < argv.length; i++) {
     switch (argv[i]) {
+    case '--baseline': {
+      args.baseline = path.resolve(argv[++i])
+      break
+    }
+
     case '--no-results': {
       args.keepResults = false
       break
@@ -149,6 +158,18 @@ async function main(): Promise<void> {
         name: 'devtrace stop (stopped)', home: homes.stopped, args: [node, snapshot.bin, 'stop'], target: true,
       },
     ]
+    if (args.baseline) {
+      // An oclif command that is not on the fast path: what oclif's plugins and hooks cost.
+      cases.push({
+        name: 'devtrace config get level', home: homes.empty, args: [node, snapshot.bin, 'config', 'get', 'level'], target: false,
+      })
+      for (const [name, cliArgs] of [['--version', ['--version']], ['config get level', ['config', 'get', 'level']]] as const) {
+        cases.push({
+          name: `baseline: devtrace ${name}`, home: homes.empty, args: [node, path.join(args.baseline, 'bin', 'run.js'), ...cliArgs], target: false,
+        })
+      }
+    }
+
     const medians: Record<string, number[]> = Object.fromEntries(cases.map(c => [c.name, []]))
     // CPU time (user + system, mean) is steadier than wall time on a shared machine: a second view.
     const cpu: Record<string, number[]> = Object.fromEntries(cases.map(c => [c.name, []]))

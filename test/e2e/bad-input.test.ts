@@ -16,7 +16,7 @@ const USAGE: Array<[string[], RegExp]> = [
   [['start', '--level', 'loud'], /Expected --level=loud to be one of: minimal, standard, full/],
   [['start', '--mouse-hz', '-1'], /mouse-hz/],
   [['start', '--mouse-hz', 'fast'], /Expected an integer but received: fast/],
-  [['stop', 'now'], /command stop:now not found/],
+  [['stop', 'now'], /devtrace stop takes no argument "now"\. .*Run devtrace stop --help/],
   [['pause', '--for', 'a while'], /--for "a while" is not a duration/],
   [['pause', '--for', '0s'], /--for "0s" is not a duration/],
   [['pause', '--for'], /Flag --for expects a value/],
@@ -39,7 +39,7 @@ const USAGE: Array<[string[], RegExp]> = [
   [['config', 'set', 'capture_titles', 'maybe'], /expected true or false/],
   [['config', 'set', 'upload.url', 'not a url'], /Invalid value for upload.url/],
   [['config', 'set', 'flush_ms'], /No value given for flush_ms/],
-  [['frobnicate'], /command frobnicate not found/],
+  [['frobnicate'], /"frobnicate" is not a devtrace command\. .*Run devtrace help for every command\./],
 ]
 
 describe('bad input gives one clear sentence and the right exit code', () => {
