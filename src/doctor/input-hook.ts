@@ -19,7 +19,7 @@ const NAME = 'input hook'
  * hangs while loading takes the child with it, not doctor, and the child is killed after
  * HOOK_LOAD_TIMEOUT_MS. Loading does not start the hook, so nothing is captured.
  */
-export async function checkInputHook(env: NodeJS.ProcessEnv = process.env, modulePath = resolveHook(), timeoutMs = HOOK_LOAD_TIMEOUT_MS): Promise<Check> {
+export async function checkInputHook(env: NodeJS.ProcessEnv = process.env, modulePath: null | string | undefined = resolveHook()): Promise<Check> {
   if (!modulePath) return fail(NAME, 'uiohook-napi is not installed.', 'Reinstall devtrace (npm ci), which builds or downloads it.')
   if (process.platform === 'linux') {
     const noDisplay = await assertCaptureAvailable(env).then(() => undefined, (error: unknown) => errorMessage(error))
@@ -27,10 +27,11 @@ export async function checkInputHook(env: NodeJS.ProcessEnv = process.env, modul
     if (noDisplay) return warn(NAME, `Not loaded: on Linux uiohook-napi needs an X display. ${noDisplay}`)
   }
 
-  return loadInChild(modulePath, env, timeoutMs)
+  return loadHook(modulePath, env)
 }
 
-function loadInChild(modulePath: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Check> {
+/** Load the module at `modulePath` in a child process, ended after `timeoutMs` (exported for tests). */
+export function loadHook(modulePath: string, env: NodeJS.ProcessEnv, timeoutMs = HOOK_LOAD_TIMEOUT_MS): Promise<Check> {
   const name = NAME
   const script = 'const {uIOhook} = require(process.argv[1]); if (typeof uIOhook?.start !== "function") { throw new Error("it exports no uIOhook") }'
   return new Promise(resolve => {
