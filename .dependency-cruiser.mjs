@@ -24,6 +24,8 @@ export default {
     forbid('privacy-no-transfer', '^src/privacy/', '^src/transfer/', 'Redaction, forgetting and the ledger must work, and be reviewable, without any code that can send data off the machine; transfer uses privacy, never the reverse.'),
     forbid('ui-no-store', '^src/ui/', '^src/store/', 'ui/ renders to the terminal and asks questions; it gets data from the command, never from the database, '
     + 'so that where data comes from (the daemon or the file) is decided in one place.'),
+    forbid('doctor-only-reads', '^src/doctor/', {path: String.raw`^src/(daemon|demo|privacy|report|transfer)/|^src/(operations|run-operation)\.ts$`, reachable: true}, '`devtrace doctor` is what people run when something is already wrong: it reads files and asks the daemon, '
+    + 'and must reach no code that changes the database, starts a daemon or sends data, so running it can never make things worse.'),
   ],
   options: {
     includeOnly: '^src/',

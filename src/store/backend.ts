@@ -12,7 +12,8 @@ import type {QueryLimits} from './query-guard.js'
 import type {QueryParams, RowBatch} from './query-stream.js'
 import type {CopyToRequest, Store} from './read-store.js'
 
-import {DevtraceError} from '../core/errors.js'
+import {DevtraceError, errorMessage} from '../core/errors.js'
+import {within} from '../core/within.js'
 
 /**
  * The one place that knows whether the daemon runs. While it does, it owns the database file
@@ -56,6 +57,28 @@ export async function openBackend(paths: StatePaths): Promise<Backend> {
 export async function runningDaemon(paths: StatePaths): Promise<{pid: number} | undefined> {
   const {callDaemon} = await import('../ipc/client.js')
   return callDaemon(paths, 'ping')
+}
+
+/** What answers on the daemon's socket: a daemon, nothing, or a peer that accepts and stays silent. */
+export type DaemonPresence = {pid: number; state: 'answering'; version: string} | {reason: string; state: 'silent'} | {state: 'absent'}
+
+/**
+ * runningDaemon's question with a bound on every step, for `doctor`, which must finish whatever
+ * holds the socket: a hung daemon or a stranger that accepts connections and never answers.
+ */
+export async function probeDaemon(paths: StatePaths, timeoutMs: number): Promise<DaemonPresence> {
+  const {DaemonClient} = await import('../ipc/client.js')
+  const client = await DaemonClient.connect(paths, timeoutMs)
+  if (!client) return {state: 'absent'}
+  const answer = client.request('ping', {}).then(
+    ({pid, version}): DaemonPresence => ({state: 'answering', pid, version}),
+    (error: unknown): DaemonPresence => ({state: 'silent', reason: `it did not answer: ${errorMessage(error)}`}),
+  )
+  try {
+    return await within(timeoutMs, answer, () => ({state: 'silent', reason: `it accepted a connection but did not answer within ${timeoutMs / 1000} s`}))
+  } finally {
+    client.close()
+  }
 }
 
 /** One piece of work on a backend, closed afterwards whatever happens. */

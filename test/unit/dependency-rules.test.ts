@@ -28,6 +28,7 @@ const FIXTURE: Array<[string, ...string[]]> = [
   ['table.ts', 'later:analysis/rollup.ts'],
   ['daemon/a.ts', 'daemon/b.ts'],
   ['daemon/b.ts', 'daemon/a.ts'],
+  ['doctor/check.ts', 'store/query.ts', 'privacy/ledger.ts'],
   // Allowed arrows, none of which may be reported.
   ['commands/cmd.ts', 'store/query.ts', 'ui/view.ts', 'analysis/metrics.ts', 'transfer/upload.ts'],
   ['transfer/upload.ts', 'privacy/ledger.ts', 'store/query.ts'],
@@ -74,6 +75,7 @@ describe('dependency rules (.dependency-cruiser.mjs)', () => {
       'capture-no-store-or-ipc: src/capture/hook.ts → src/ipc/client.ts',
       'capture-no-store-or-ipc: src/capture/hook.ts → src/store/query.ts',
       'core-imports-nothing: src/core/errors.ts → src/ui/theme.ts',
+      'doctor-only-reads: src/doctor/check.ts → src/privacy/ledger.ts',
       'no-cycles: src/daemon/a.ts → src/daemon/b.ts',
       'privacy-no-transfer: src/privacy/forget.ts → src/transfer/upload.ts',
       'store-not-upwards: src/store/backend.ts → src/analysis/rollup.ts',
