@@ -10,9 +10,9 @@ import {ROOT} from '../helpers/cli.js'
 /**
  * The package as npm ships it: `npm pack` of the built tree, installed globally into a temporary
  * prefix, then run as `devtrace` from that prefix's bin folder, away from this repository. The
- * install reads the tarball's dependencies from npm's cache (`--prefer-offline`) and asks the npm
- * registry only for what the cache lacks: the one place a test reaches beyond loopback, as
- * installing a package needs.
+ * tarball carries npm-shrinkwrap.json (made from package-lock.json by `prepack`), so every
+ * dependency is pinned by integrity and the install runs `--offline` from npm's cache, which
+ * `npm ci` filled: no test reaches beyond loopback.
  */
 describe('npm pack: a tarball that installs globally and runs', () => {
   const work = mkdtempSync(path.join(os.tmpdir(), 'devtrace-test-package-'))
@@ -42,13 +42,21 @@ describe('npm pack: a tarball that installs globally and runs', () => {
   }
 
   test('npm pack ships the built CLI and its manifest, and nothing of the tests, benches or sources', () => {
-    // --ignore-scripts: pack the tree this test run built, without rebuilding it (`prepare`).
-    const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)
+    // --ignore-scripts: pack the tree this test run built, without rebuilding it (`prepare`); the
+    // pinning that `prepack` and `postpack` do around a real pack is run here by name.
+    assert.equal(run('npm', ['run', '--silent', 'prepack'], ROOT).code, 0)
+    let packed: ReturnType<typeof run>
+    try {
+      packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)
+    } finally {
+      run('npm', ['run', '--silent', 'postpack'], ROOT)
+    }
+
     assert.equal(packed.code, 0, packed.stderr)
     const [info] = JSON.parse(packed.stdout) as Array<{filename: string; files: Array<{path: string}>}>
     tarball = path.join(work, info.filename)
     const files = info.files.map(file => file.path)
-    for (const needed of ['package.json', 'README.md', 'bin/run.js', 'oclif.manifest.json', 'dist/fast-path.js', 'dist/commands/demo.js', 'dist/hooks/command-not-found.js']) {
+    for (const needed of ['package.json', 'npm-shrinkwrap.json', 'README.md', 'bin/run.js', 'oclif.manifest.json', 'dist/fast-path.js', 'dist/commands/demo.js', 'dist/hooks/command-not-found.js']) {
       assert.ok(files.includes(needed), `${needed} is in the tarball`)
     }
 
@@ -58,7 +66,7 @@ describe('npm pack: a tarball that installs globally and runs', () => {
 
   test('npm install -g --prefix installs it; devtrace --version, help and demo run from the PATH', () => {
     assert.ok(existsSync(tarball), 'the pack test made a tarball')
-    const installed = run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', tarball])
+    const installed = run('npm', ['install', '--global', '--prefix', prefix, '--offline', tarball])
     assert.equal(installed.code, 0, installed.stderr)
     assert.ok(existsSync(path.join(prefix, 'lib', 'node_modules', 'devtrace', 'bin', 'run.js')))
 
