@@ -7,6 +7,7 @@ import {DYNAMICS_CTES, DYNAMICS_ROLLUP} from './dynamics-sql.js'
 import {
   AGGREGATE_CTES, BURST_KEYS, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
 } from './metrics-sql.js'
+import {percentOf, reportRollupProgress} from './rollup-progress.js'
 import {rawPiecesSql, ROLLUP_SPLIT_SECONDS} from './workflow-sql.js'
 
 /**
@@ -44,10 +45,15 @@ export interface RollupResult {
 const ROLLUP_TABLES = ['rollup_slots', 'rollup_gaps', 'rollup_key_intervals', ...DYNAMICS_ROLLUP.map(({table}) => table)]
 
 let queue: Promise<unknown> = Promise.resolve()
+/** Rollup changes queued or running in this process. */
+let inFlight = 0
 
 /** One rollup change at a time in this process (the daemon's timer and an `operate` request can overlap). */
 function serialised<T>(work: () => Promise<T>): Promise<T> {
-  const run = queue.then(work, work)
+  inFlight++
+  const run = queue.then(work, work).finally(() => {
+    inFlight--
+  })
   queue = run.catch(() => {})
   return run
 }
@@ -202,6 +208,9 @@ async function inTransaction<T>(connection: DuckDBConnection, work: () => Promis
 /**
  * Bring the rollup up to the slot that began at least 2 minutes before `nowMicros`, repairing it
  * first if the events before its mark no longer add up. Cheap when there is nothing new.
+ * A long span (a database without a rollup, or one a migration emptied) is built a week of events
+ * at a time, each week committed with its mark, so the work can stop anywhere and resume there,
+ * capture and reads go on between weeks, and rollupBuildProgress() says how far it has come.
  */
 export function refreshRollup(connection: DuckDBConnection, options: {nowMicros?: number} = {}): Promise<RollupResult> {
   return serialised(async () => {
@@ -218,12 +227,51 @@ export function refreshRollup(connection: DuckDBConnection, options: {nowMicros?
 
     const target = Math.max(floorSlot(nowMicros - SETTLE_MICROS), state?.coveredUntil ?? Number.NEGATIVE_INFINITY)
     if (state && from !== null && from >= target) return {covered_until: state.coveredUntil, events: state.events, rebuilt: null}
-    return inTransaction(connection, async () => {
-      await rebuild(connection, from, target)
-      const events = await writeState(connection, target, nowMicros)
-      return {covered_until: target, events, rebuilt: {from: from ?? 0, to: target}}
-    })
+    const events = await buildInChunks(connection, from, target, nowMicros)
+    return {covered_until: target, events, rebuilt: {from: from ?? 0, to: target}}
   })
+}
+
+/**
+ * Rebuild the slots in [from, to) one chunk of CHUNK_MICROS (from the next event on) per
+ * transaction, moving the mark after each. Progress is reported only when there is more than one
+ * chunk: the daemon's routine refresh of a few minutes never shows as a build.
+ * Returns the events the rollup counts at the end.
+ */
+async function buildInChunks(connection: DuckDBConnection, from: null | number, to: number, nowMicros: number): Promise<number> {
+  let cursor = from
+  let next = await firstEventFrom(connection, cursor, to)
+  const long = next !== null && to - floorSlot(next) > CHUNK_MICROS
+  const total = long ? await countEvents(connection) : 0
+  try {
+    for (;;) {
+      const end = next === null ? to : Math.min(floorSlot(next) + CHUNK_MICROS, to)
+      const chunkFrom = cursor
+      const events = await inTransaction(connection, async () => {
+        await rebuild(connection, chunkFrom, end)
+        return writeState(connection, end, nowMicros)
+      })
+      if (end >= to) return events
+      cursor = end
+      if (long) {
+        reportRollupProgress({
+          events_done: events, events_total: total, percent: percentOf(events, total), covered_until: new Date(end / 1000).toISOString(),
+        })
+        // Let the timers that flush captured events and answer requests run between chunks.
+        await new Promise(resolve => {
+          setImmediate(resolve)
+        })
+      }
+
+      next = await firstEventFrom(connection, cursor, to)
+    }
+  } finally {
+    if (long) reportRollupProgress(null)
+  }
+}
+
+async function countEvents(connection: DuckDBConnection): Promise<number> {
+  return Number((await one(connection, 'SELECT count(*) AS n FROM events'))?.n)
 }
 
 /**
@@ -264,10 +312,20 @@ export function invalidateRollup(
   })
 }
 
-/** The `rollup-refresh` operation (src/operations.ts): runs where the database is held. `now_micros` is for tests. */
+/**
+ * The `rollup-refresh` operation (src/operations.ts): runs where the database is held. `now_micros` is for tests.
+ * While the daemon is already refreshing (its background build of a missing rollup can take
+ * minutes), a request does not queue behind it: it gets the mark as committed so far, and the
+ * summary that asked reads raw events for the rest, exact as ever.
+ */
 export const rollupRefreshOperation = defineOperation(z.object({now_micros: z.number().optional()}), async (db, params): Promise<RollupResult> => {
   const connection = await db.connect()
   try {
+    if (inFlight > 0 && (await hasRollupTables(connection))) {
+      const state = await readState(connection)
+      return {covered_until: state?.coveredUntil ?? null, events: state?.events ?? 0, rebuilt: null}
+    }
+
     return await refreshRollup(connection, {nowMicros: params.now_micros})
   } finally {
     connection.closeSync()

@@ -14,6 +14,8 @@ import {enforceRetention, RETENTION_EVERY_MS, RETENTION_FIRST_CHECK_MS} from './
 export const QUEUE_CAPACITY = 200_000
 const FOLLOW_TICK_MS = 100
 const CHECKPOINT_EVERY_MS = 5 * 60 * 1000
+/** The first rollup refresh comes soon after start: a database without a rollup starts its background build then. */
+const FIRST_ROLLUP_REFRESH_MS = 1000
 
 interface WriterParts {
   store: CaptureStore
@@ -88,6 +90,8 @@ export class Scheduler {
   private readonly timers: NodeJS.Timeout[] = []
   private followTimer: NodeJS.Timeout | undefined
   private configWatch: ConfigWatch | undefined
+  /** A refresh (maybe a long background build) is running: the next timer tick does not queue another. */
+  private refreshing = false
 
   constructor(private readonly parts: SchedulerParts) {}
 
@@ -95,6 +99,7 @@ export class Scheduler {
     const {options, writer} = this.parts
     this.timers.push(
       setInterval(() => writer.flush(), options.flushMs),
+      setTimeout(() => this.checkpoint(), FIRST_ROLLUP_REFRESH_MS),
       setInterval(() => this.checkpoint(), CHECKPOINT_EVERY_MS),
       setTimeout(() => this.retain(), RETENTION_FIRST_CHECK_MS),
       setInterval(() => this.retain(), RETENTION_EVERY_MS),
@@ -123,14 +128,20 @@ export class Scheduler {
     this.configWatch?.stop()
   }
 
-  /** Keep the metrics rollup (src/analysis/rollup.ts) a few minutes behind capture, then checkpoint. */
+  /**
+   * Keep the metrics rollup (src/analysis/rollup.ts) a few minutes behind capture, then checkpoint.
+   * A missing rollup is built here in chunks, on its own connection: flushes and reads go on
+   * meanwhile, and `status` shows how far it has come.
+   */
   private checkpoint(): void {
     const {log, store} = this.parts
-    if (!store.isOnline) return
+    if (!store.isOnline || this.refreshing) return
+    this.refreshing = true
     loadOperation('rollup-refresh')
     .then(refresh => refresh.run(store, {}))
     .catch((error: unknown) => log(`rollup refresh skipped: ${errorMessage(error)}`))
     .finally(() => {
+      this.refreshing = false
       if (store.isOnline) store.connection.run('CHECKPOINT').catch((error: unknown) => log(`checkpoint skipped: ${errorMessage(error)}`))
     })
   }

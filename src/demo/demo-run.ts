@@ -2,6 +2,7 @@ import path from 'node:path'
 
 import type {Summary} from '../analysis/summary.js'
 import type {StatePaths} from '../config/paths.js'
+import type {DemoProgress} from './demo-data.js'
 
 import {ensurePrivateDir} from '../config/paths.js'
 
@@ -11,6 +12,8 @@ export interface DemoOptions {
   days: number
   /** The idle gap that ends an active stretch (the user's idle_seconds setting). */
   idleSeconds: number
+  /** Told what is being built as it goes (days written, the rollup, the report). */
+  onProgress?: (progress: DemoProgress) => void
 }
 
 export interface DemoOutput {
@@ -32,7 +35,8 @@ export async function demoRun(options: DemoOptions): Promise<DemoOutput> {
   const {computeSummary} = await import('../analysis/summary.js')
   const {writeReport} = await import('../report/write-report.js')
   const {FileStore} = await import('../store/file-store.js')
-  const created = await writeDemoDatabase(paths.demoDatabase, {days: options.days})
+  const created = await writeDemoDatabase(paths.demoDatabase, {days: options.days, onProgress: options.onProgress})
+  options.onProgress?.({step: 'report'})
   const report = path.join(path.dirname(paths.demoDatabase), 'report.html')
   const store = await FileStore.open(paths.demoDatabase)
   try {
