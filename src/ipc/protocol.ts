@@ -89,8 +89,8 @@ export interface DaemonStatus extends AppStatus {
   last_write_error: null | string
   wal_moved_to: null | string
   queries_running: number
-  /** The daemon building a missing (or emptied) rollup in the background; null when it is not. */
-  rollup_build: null | RollupBuildProgress
+  /** The daemon building a missing (or emptied) rollup in the background; null when it is not (absent from an older daemon). */
+  rollup_build?: null | RollupBuildProgress
 }
 
 /** How far a rollup build has come (src/analysis/rollup-progress.ts). */
