@@ -39,6 +39,8 @@ describe('a daemon started on a database without a rollup builds it in the backg
     }
 
     assert.equal((await s.run(['config', 'set', 'flush_ms', '100'])).code, 0)
+    // Old input must stay: retention (90 days by default) would forget it a few seconds after start.
+    assert.equal((await s.run(['config', 'set', 'retention_days', '0'])).code, 0)
     const start = await s.run(['start'])
     assert.equal(start.code, 0, start.stderr)
     const building = await waitFor(async () => {
