@@ -137,6 +137,17 @@ async function main(): Promise<void> {
       {
         name: 'devtrace status (stopped, no database)', home: homes.empty, args: [node, snapshot.bin, 'status'], target: false,
       },
+      // The other quick commands (issue 15): pause and resume ask the running daemon (idempotent,
+      // so hyperfine may repeat them), stop with nothing running has nothing to stop.
+      {
+        name: 'devtrace pause (running)', home: homes.running, args: [node, snapshot.bin, 'pause'], target: true,
+      },
+      {
+        name: 'devtrace resume (running)', home: homes.running, args: [node, snapshot.bin, 'resume'], target: true,
+      },
+      {
+        name: 'devtrace stop (stopped)', home: homes.stopped, args: [node, snapshot.bin, 'stop'], target: true,
+      },
     ]
     const medians: Record<string, number[]> = Object.fromEntries(cases.map(c => [c.name, []]))
     // CPU time (user + system, mean) is steadier than wall time on a shared machine: a second view.

@@ -18,14 +18,22 @@ export class MouseSampler<T> {
    * then superseded and dropped, which is what keeps the rate at `hz`), else none.
    */
   offerMove(move: T, nowMs: number): T[] {
+    return this.admit(move, nowMs) ? [move] : []
+  }
+
+  /**
+   * `offerMove` without an array per move (it runs on every pointer event): true when this move
+   * is to be kept now, false when it was held back.
+   */
+  admit(move: T, nowMs: number): boolean {
     if (nowMs - this.lastKeptMs >= this.intervalMs) {
       this.lastKeptMs = nowMs
       this.pending = undefined
-      return [move]
+      return true
     }
 
     this.pending = move
-    return []
+    return false
   }
 
   /** Before any other kind of event (a click at the final position), release the held-back move. */

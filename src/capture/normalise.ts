@@ -3,8 +3,11 @@ import type {Level} from '../core/level.js'
 import type {CapturedEvent, WheelDirection} from './event.js'
 
 import {keyClassOf} from './key-class.js'
+import {
+  KEY_PRESSED, KEY_RELEASED, MOUSE_DRAGGED, MOUSE_MOVED, MOUSE_PRESSED, MOUSE_RELEASED, MOUSE_WHEEL, WHEEL_VERTICAL,
+} from './uiohook-types.js'
 
-/** The fields we copy out of a uiohook event (its own objects are not kept past the callback). */
+/** The fields of a uiohook event we read (uiohook-napi builds a fresh object per event; evdev builds its own). */
 export interface RawInput {
   type: number
   keycode?: number
@@ -26,30 +29,32 @@ export interface RawInput {
   holdMs?: null | number
 }
 
-// libuiohook event types (uiohook.h); 6 (clicked) duplicates press+release and is not stored.
+// MOUSE_CLICKED duplicates a press and release and is not stored.
 const KIND_BY_TYPE: Record<number, EventKind | undefined> = {
-  4: 'key_down',
-  5: 'key_up',
-  7: 'mouse_down',
-  8: 'mouse_up',
-  9: 'mouse_move',
-  10: 'mouse_move', // dragged: a move with a button held
-  11: 'wheel',
+  [KEY_PRESSED]: 'key_down',
+  [KEY_RELEASED]: 'key_up',
+  [MOUSE_PRESSED]: 'mouse_down',
+  [MOUSE_RELEASED]: 'mouse_up',
+  [MOUSE_MOVED]: 'mouse_move',
+  [MOUSE_DRAGGED]: 'mouse_move',
+  [MOUSE_WHEEL]: 'wheel',
 }
-
-const WHEEL_VERTICAL = 3
 
 export function kindOf(raw: RawInput): EventKind | undefined {
   return KIND_BY_TYPE[raw.type]
 }
 
-function modifiersOf(raw: RawInput): null | string {
-  const held: string[] = []
-  if (raw.ctrlKey) held.push('ctrl')
-  if (raw.altKey) held.push('alt')
-  if (raw.shiftKey) held.push('shift')
-  if (raw.metaKey) held.push('meta')
+/**
+ * The `modifiers` text for each combination of held modifiers (bit 0 ctrl, 1 alt, 2 shift,
+ * 3 meta), built once: a lookup per event instead of an array and a join.
+ */
+const MODIFIER_TEXT: ReadonlyArray<null | string> = Array.from({length: 16}, (_, bits) => {
+  const held = ['ctrl', 'alt', 'shift', 'meta'].filter((_, bit) => bits & (1 << bit))
   return held.length > 0 ? held.join('+') : null
+})
+
+function modifiersOf(raw: RawInput): null | string {
+  return MODIFIER_TEXT[(raw.ctrlKey ? 1 : 0) | (raw.altKey ? 2 : 0) | (raw.shiftKey ? 4 : 0) | (raw.metaKey ? 8 : 0)]
 }
 
 function wheelDirectionOf(raw: RawInput): WheelDirection {

@@ -161,7 +161,7 @@ export class Recorder {
     const event = normalise(raw, this.level, tsMicros, this.app.app)
     if (!event) return
     if (event.kind === 'mouse_move') {
-      for (const kept of this.sampler.offerMove(event, tsMicros / 1000)) this.queue.push(kept)
+      if (this.sampler.admit(event, tsMicros / 1000)) this.queue.push(event)
       return
     }
 

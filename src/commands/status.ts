@@ -1,7 +1,6 @@
 import type {Status} from '../daemon/control.js'
 
 import {BaseCommand} from '../ui/base-command.js'
-import {statusText} from '../ui/status-view.js'
 
 export default class StatusCommand extends BaseCommand {
   static loadsSettings = false
@@ -13,9 +12,7 @@ export default class StatusCommand extends BaseCommand {
 
   async run(): Promise<Status> {
     await this.parse(StatusCommand)
-    const {readStatus} = await import('../daemon/control.js')
-    const status = await readStatus(this.paths)
-    if (!this.jsonEnabled()) this.log(statusText(status))
-    return status
+    const {statusRun} = await import('../daemon/status-run.js')
+    return statusRun({paths: this.paths}, this.io)
   }
 }

@@ -8,6 +8,7 @@ import type {ReadyInfo} from './daemon.js'
 import {prepareStateFolder, type StatePaths} from '../config/paths.js'
 import {DevtraceError, errorMessage} from '../core/errors.js'
 import {runningDaemon, withBackend} from '../store/backend.js'
+import {readStoppedTotals, writeStoppedTotals} from '../store/stopped-totals.js'
 import {waitGone} from './process-gone.js'
 
 export interface StoppedStatus {
@@ -98,9 +99,13 @@ async function stoppedStatus(paths: StatePaths): Promise<StoppedStatus> {
   }
   if (!existsSync(paths.database)) return base
   base.database_bytes = statSync(paths.database).size
+  // Noted by the daemon when it stopped (or by the last status that counted): no DuckDB to load.
+  const noted = readStoppedTotals(paths.database)
+  if (noted !== undefined) return {...base, events_total: noted}
   const {countEvents} = await import('../store/offline.js')
   try {
     base.events_total = await countEvents(paths.database)
+    writeStoppedTotals(paths.database, base.events_total)
   } catch (error) {
     base.note = errorMessage(error)
   }

@@ -19,8 +19,10 @@ import {runningDaemon} from '../store/backend.js'
 import {daemonDatabaseSettings} from '../store/daemon-memory.js'
 import {replaySpoolLogged} from '../store/event-spool.js'
 import {removeLeftovers} from '../store/leftovers.js'
+import {countAllEvents} from '../store/offline.js'
 import {DatabaseLockedError, openDatabase} from '../store/open-database.js'
 import {migrate} from '../store/schema.js'
+import {writeStoppedTotals} from '../store/stopped-totals.js'
 import {closeOrphanSessions, endSession} from './session.js'
 
 /** How long `stop` waits for interrupted queries to give their connections back. */
@@ -139,6 +141,7 @@ export class Shutdown {
 
     await apps.stop()
 
+    let total: number | undefined
     writer.flush()
     await followers.endAll()
     try {
@@ -147,11 +150,14 @@ export class Shutdown {
       await apps.writeAllWindows(store)
       await endSession(store.connection, sessionId, nowMicros())
       await store.connection.run('CHECKPOINT')
+      total = await countAllEvents(store.connection)
     } catch (error) {
       log(`final write failed: ${errorMessage(error)}`)
     }
 
     store.close()
+    // So that `status` can say the total without opening the file (src/store/stopped-totals.ts).
+    if (total !== undefined) writeStoppedTotals(this.parts.paths.database, total)
     log(`stopped; ${store.rowsWritten} events this session`)
   }
 }

@@ -2,6 +2,9 @@ import type {KeyClass} from '../capture/event.js'
 import type {RawInput} from '../capture/normalise.js'
 
 import {keyClassOf} from '../capture/key-class.js'
+import {
+  KEY_PRESSED, KEY_RELEASED, MOUSE_DRAGGED, MOUSE_MOVED, MOUSE_PRESSED, MOUSE_RELEASED, MOUSE_WHEEL, WHEEL_HORIZONTAL, WHEEL_VERTICAL,
+} from '../capture/uiohook-types.js'
 import {Rng} from './rng.js'
 import {fatigue, Typist} from './typist.js'
 import {Workweek} from './workday.js'
@@ -68,16 +71,7 @@ export interface SyntheticOptions {
 
 export const DEFAULT_SYNTHETIC_START_MICROS = Date.UTC(2025, 2, 3, 9, 0, 0) * 1000
 
-// libuiohook event types and key codes (VC_*).
-const KEY_PRESSED = 4
-const KEY_RELEASED = 5
-const MOUSE_PRESSED = 7
-const MOUSE_RELEASED = 8
-const MOUSE_MOVED = 9
-const MOUSE_DRAGGED = 10
-const MOUSE_WHEEL = 11
-const WHEEL_VERTICAL = 3
-const WHEEL_HORIZONTAL = 4
+// libuiohook key codes (VC_*).
 
 const VC = {
   backspace: 14,

@@ -51,20 +51,10 @@ export abstract class BaseCommand extends Command {
 
   /** With --json, errors are JSON on stdout too: the sentence, the suggestion and the exit code. */
   protected toErrorJson(error: unknown): unknown {
-    const failure = error as {exitCode?: number; message?: string; oclif?: {exit?: number}; suggestions?: string[]}
-    return {
-      error: {
-        message: failure.message ?? String(error),
-        exit_code: failure.exitCode ?? failure.oclif?.exit ?? ExitCode.Failure,
-        suggestion: failure.suggestions?.[0] ?? null,
-      },
-    }
+    return errorJson(error)
   }
 
   protected async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
-    // Messages quote app names, paths and values typed or chosen elsewhere: on the terminal
-    // they are shown through safeText; the --json error keeps them exact.
-    const shown = (text: string): string => (this.jsonEnabled() ? text : safeText(text))
     // oclif's own errors (unknown flag, bad option) already carry an exit code and a message.
     if (error instanceof Errors.CLIError) {
       // Their line breaks are oclif's own layout (usage hints), kept; everything else made safe.
@@ -72,12 +62,37 @@ export abstract class BaseCommand extends Command {
       return super.catch(Object.assign(error, {exitCode: error.oclif?.exit ?? ExitCode.Failure}))
     }
 
-    const known = error instanceof DevtraceError
-    const exit = known ? error.exitCode : ExitCode.Failure
-    const message = shown(known ? error.message : `Unexpected error: ${error.message}`)
-    const suggestions = known && error.suggestion ? [shown(error.suggestion)] : undefined
-    const wrapped = new Errors.CLIError(message, {exit, suggestions})
-    if (process.env.DEBUG) Object.defineProperty(wrapped, 'stack', {value: error.stack})
-    return super.catch(Object.assign(wrapped, {exitCode: exit}))
+    const wrapped = cliErrorFor(error, this.jsonEnabled())
+    return super.catch(wrapped)
   }
+}
+
+/** The --json form of an error: the sentence, the suggestion and the exit code. */
+export function errorJson(error: unknown): unknown {
+  const failure = error as {exitCode?: number; message?: string; oclif?: {exit?: number}; suggestions?: string[]}
+  return {
+    error: {
+      message: failure.message ?? String(error),
+      exit_code: failure.exitCode ?? failure.oclif?.exit ?? ExitCode.Failure,
+      suggestion: failure.suggestions?.[0] ?? null,
+    },
+  }
+}
+
+/**
+ * Any error as oclif prints it: a DevtraceError keeps its sentence, suggestion and exit code,
+ * anything else is "Unexpected error" (exit 1). Also used by the fast paths in src/fast-path.ts,
+ * so a quick command fails exactly as it does through oclif.
+ */
+export function cliErrorFor(error: Error, json: boolean): Errors.CLIError & {exitCode: number} {
+  // Messages quote app names, paths and values typed or chosen elsewhere: on the terminal
+  // they are shown through safeText; the --json error keeps them exact.
+  const shown = (text: string): string => (json ? text : safeText(text))
+  const known = error instanceof DevtraceError
+  const exit = known ? error.exitCode : ExitCode.Failure
+  const message = shown(known ? error.message : `Unexpected error: ${error.message}`)
+  const suggestions = known && error.suggestion ? [shown(error.suggestion)] : undefined
+  const wrapped = new Errors.CLIError(message, {exit, suggestions})
+  if (process.env.DEBUG) Object.defineProperty(wrapped, 'stack', {value: error.stack})
+  return Object.assign(wrapped, {exitCode: exit})
 }

@@ -51,8 +51,8 @@ interface Run {
   status: Record<string, unknown>
 }
 
-/** Everything a session of typing, pointing, scrolling and hot-plugging gives, at `level`. */
-async function recordSession(level: Level, cleanup: Array<() => Promise<void>>): Promise<Run> {
+/** A sandbox whose input devices are `feed`'s folder; both are stopped and removed by `cleanup`. */
+function feedSandbox(cleanup: Array<() => Promise<void>>): {feed: EvdevFeed; s: Sandbox} {
   const feed = new EvdevFeed()
   const s = makeSandbox()
   s.env.DEVTRACE_INPUT_DIR = feed.dir
@@ -61,6 +61,12 @@ async function recordSession(level: Level, cleanup: Array<() => Promise<void>>):
     s.cleanup()
     await feed.cleanup()
   })
+  return {feed, s}
+}
+
+/** Everything a session of typing, pointing, scrolling and hot-plugging gives, at `level`. */
+async function recordSession(level: Level, cleanup: Array<() => Promise<void>>): Promise<Run> {
+  const {feed, s} = feedSandbox(cleanup)
   feed.add('event0', powerButtonBlock('event0'), {pipe: false})
   const keyboard = feed.add('event3', keyboardBlock('event3'))
   const mouse = feed.add('event4', mouseBlock('event4', {hiRes: false}))
@@ -283,14 +289,7 @@ describe('evdev backend: device readers end with the daemon', () => {
 
   test('after stop, and after a kill -9 of the daemon, no reader of the devices is left', async () => {
     for (const ending of ['stop', 'kill'] as const) {
-      const feed = new EvdevFeed()
-      const s = makeSandbox()
-      s.env.DEVTRACE_INPUT_DIR = feed.dir
-      cleanup.push(async () => {
-        await s.run(['stop'])
-        s.cleanup()
-        await feed.cleanup()
-      })
+      const {feed, s} = feedSandbox(cleanup)
       feed.add('event3', keyboardBlock('event3'))
       feed.add('event4', mouseBlock('event4', {hiRes: false}))
       const started = await s.run(['start', '--backend', 'evdev', '--json'])

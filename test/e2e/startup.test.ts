@@ -9,32 +9,57 @@ import {BIN, makeSandbox, ROOT} from '../helpers/cli.js'
 const TRACE = path.join(ROOT, 'test', 'helpers', 'module-trace.mjs')
 
 /**
- * Quick commands start without the config module (zod: ~60-80 ms of imports, see BENCHMARKS.md,
- * startup). A command that reads settings still loads it, which also shows the trace works.
+ * Quick commands start without oclif and without the config module (zod: ~60-80 ms of imports,
+ * see BENCHMARKS.md, startup): bin/run.js takes them through src/fast-path.ts. A failure loads
+ * oclif only to print the error; help and commands that read settings still go through oclif,
+ * which also shows the trace works.
  */
 describe('startup: what quick commands load', () => {
   const s = makeSandbox()
 
   after(() => s.cleanup())
 
-  function loadsZod(args: string[]): {code: null | number; zod: boolean} {
+  function trace(args: string[]): {code: null | number; command: boolean; oclif: boolean; zod: boolean} {
     const out = path.join(s.home, `trace-${args.join('-')}.txt`)
     const result = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], {
       env: {...s.env, DEVTRACE_MODULE_TRACE: out}, encoding: 'utf8',
     })
     const urls = readFileSync(out, 'utf8').split('\n')
-    assert.ok(urls.some(url => url.endsWith('/dist/commands/' + args[0] + '.js')), `the trace saw the ${args[0]} command load`)
-    return {code: result.status, zod: urls.some(url => url.includes('/node_modules/zod/'))}
+    assert.ok(urls.some(url => url.endsWith('/dist/fast-path.js')), 'the trace saw bin/run.js load the fast path')
+    return {
+      code: result.status,
+      command: urls.some(url => url.endsWith('/dist/commands/' + args[0] + '.js')),
+      oclif: urls.some(url => url.includes('/node_modules/@oclif/core/')),
+      zod: urls.some(url => url.includes('/node_modules/zod/')),
+    }
   }
 
-  for (const args of [['status'], ['stop'], ['resume'], ['pause']]) {
-    test(`${args.join(' ')} does not load zod`, () => {
-      // With no daemon: status and stop succeed, pause and resume say it is not running (exit 1).
-      assert.deepEqual(loadsZod(args), {code: args[0] === 'status' || args[0] === 'stop' ? 0 : 1, zod: false})
+  for (const args of [['status'], ['stop'], ['status', '--json'], ['stop', '--json']]) {
+    test(`${args.join(' ')} loads neither oclif nor zod`, () => {
+      assert.deepEqual(trace(args), {
+        code: 0, command: false, oclif: false, zod: false,
+      })
     })
   }
 
-  test('config list reads settings, so it loads zod', () => {
-    assert.deepEqual(loadsZod(['config', 'list']), {code: 0, zod: true})
+  for (const args of [['resume'], ['pause']]) {
+    test(`${args.join(' ')} without a daemon loads oclif only to print the error, and no zod`, () => {
+      assert.deepEqual(trace(args), {
+        code: 1, command: false, oclif: true, zod: false,
+      })
+    })
+  }
+
+  test('help goes to oclif', () => {
+    const help = trace(['status', '--help'])
+    assert.deepEqual(help, {
+      code: 0, command: false, oclif: true, zod: false,
+    }, 'oclif prints help from its manifest')
+  })
+
+  test('config list reads settings through oclif, so it loads zod', () => {
+    assert.deepEqual(trace(['config', 'list']), {
+      code: 0, command: true, oclif: true, zod: true,
+    })
   })
 })

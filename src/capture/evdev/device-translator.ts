@@ -4,6 +4,9 @@ import type {InputEvent} from './input-event.js'
 import type {Seat} from './seat.js'
 
 import {
+  KEY_PRESSED, KEY_RELEASED, MOUSE_CLICKED, MOUSE_DRAGGED, MOUSE_MOVED, MOUSE_PRESSED, MOUSE_RELEASED, MOUSE_WHEEL, WHEEL_HORIZONTAL, WHEEL_VERTICAL,
+} from '../uiohook-types.js'
+import {
   ABS_X, ABS_Y, BTN_EXTRA, BTN_LEFT, BTN_MIDDLE, BTN_MISC, BTN_RIGHT, BTN_SIDE, BTN_TOOL_DOUBLETAP,
   BTN_TOOL_QUADTAP, BTN_TOOL_QUINTTAP, BTN_TOOL_TRIPLETAP, BTN_TOUCH, EV_ABS, EV_KEY, EV_LED, EV_REL,
   EV_SYN, HI_RES_PER_NOTCH, KEY_OK, LED_NUML, REL_HWHEEL, REL_HWHEEL_HI_RES, REL_WHEEL, REL_WHEEL_HI_RES,
@@ -11,17 +14,6 @@ import {
 } from './event-codes.js'
 import {uiohookKeyOf} from './kernel-keys.js'
 
-// libuiohook's event types (uiohook.h), as the X11 hook delivers them.
-const KEY_PRESSED = 4
-const KEY_RELEASED = 5
-const MOUSE_CLICKED = 6
-const MOUSE_PRESSED = 7
-const MOUSE_RELEASED = 8
-const MOUSE_MOVED = 9
-const MOUSE_DRAGGED = 10
-const MOUSE_WHEEL = 11
-const WHEEL_VERTICAL = 3
-const WHEEL_HORIZONTAL = 4
 /** libuiohook on X11 reports every wheel notch as 3 units, rotation ±1. */
 const X11_WHEEL_AMOUNT = 3
 
