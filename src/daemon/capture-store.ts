@@ -21,6 +21,8 @@ export class CaptureStore implements DatabaseAccess {
   private busy: Promise<unknown> = Promise.resolve()
   /** Appended while offline and not in the spool yet (the next flush puts them there). */
   private held: CapturedEvent[] = []
+  /** Work running through online(): a rewrite waits for it before it takes the file away. */
+  private readonly holds = new Set<Promise<unknown>>()
   private readonly spool: EventSpool
 
   private constructor(
@@ -82,13 +84,40 @@ export class CaptureStore implements DatabaseAccess {
     return this.db.instance.connect()
   }
 
-  /** Resolves once no rewrite is in progress. */
+  /** Resolves once no rewrite, and no work that a rewrite would wait for, is in progress. */
   async whenIdle(): Promise<void> {
     await this.busy
+    await this.holdsEnded()
+  }
+
+  online<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    // Registered in the same turn as the wait for `busy` ends, so a rewrite queued before this
+    // runs first, and one queued after it sees this work and waits for it.
+    return this.busy.then(() => {
+      if (!this.db) throw new Error('the database is offline')
+      const {instance} = this.db
+      const running = (async () => {
+        const connection = await instance.connect()
+        try {
+          return await work(connection)
+        } finally {
+          connection.closeSync()
+        }
+      })()
+      this.holds.add(running)
+      running.then(() => this.holds.delete(running), () => this.holds.delete(running))
+      return running
+    })
+  }
+
+  private async holdsEnded(): Promise<void> {
+    while (this.holds.size > 0) await Promise.allSettled(this.holds)
   }
 
   offline<T>(work: () => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
+      // A rollup chunk in progress commits (or fails) first: the rewrite copies what it committed.
+      await this.holdsEnded()
       this.release()
       try {
         return await work()

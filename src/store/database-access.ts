@@ -17,6 +17,12 @@ export interface DatabaseAccess {
    * again. Inside the daemon, capture keeps buffering meanwhile and writes it all afterwards.
    */
   offline<T>(work: () => Promise<T>): Promise<T>
+  /**
+   * Run `work` on a fresh connection (closed after) that a rewrite never interleaves with:
+   * `offline` waits for it to end, and it waits for a rewrite in progress. For short units of
+   * background work that must commit whole or not at all (a chunk of the rollup build).
+   */
+  online<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T>
 }
 
 /**

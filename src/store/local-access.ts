@@ -32,6 +32,16 @@ export class LocalAccess implements DatabaseAccess {
     return this.db.instance.connect()
   }
 
+  /** Nothing else uses this process's hold on the file: just a connection for the work. */
+  async online<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await this.connect()
+    try {
+      return await work(connection)
+    } finally {
+      connection.closeSync()
+    }
+  }
+
   async offline<T>(work: () => Promise<T>): Promise<T> {
     this.close()
     try {

@@ -59,7 +59,7 @@ describe('a missing rollup is built a week of events at a time', () => {
       // A summary asking for a refresh meanwhile gets at once the mark committed so far (on its
       // own connection: the chunk is committed, not held in one long transaction).
       answered ??= rollupRefreshOperation.run({
-        file: ':memory:', connect: () => instance.connect(), offline: work => work(),
+        file: ':memory:', connect: () => instance.connect(), offline: work => work(), online: async work => work(await instance.connect()),
       }, {now_micros: FAR_FUTURE}).then(result => {
         order.push('request answered')
         return result
