@@ -2,7 +2,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 
 import {z} from 'zod'
 
-import {type DatabaseAccess, defineOperation} from '../store/database-access.js'
+import {type DatabaseAccess, defineOperation, YieldedToRewriteError} from '../store/database-access.js'
 import {DYNAMICS_CTES, DYNAMICS_ROLLUP} from './dynamics-sql.js'
 import {
   AGGREGATE_CTES, BURST_KEYS, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
@@ -228,10 +228,11 @@ export function refreshRollup(connection: DuckDBConnection, options: RefreshOpti
 /**
  * refreshRollup where the database is held (the daemon, or a command with the daemon stopped):
  * each week's chunk runs on a fresh connection through `db.online`, so a rewrite (forget, redact,
- * retention) waits for a chunk in progress to commit and the next chunk waits for the rewrite,
- * then goes on from the mark the rewritten file holds. The two never interleave, and the slots a
- * rewrite changed are rebuilt inside it (invalidateRollup), so no chunk can put back a rolled-up
- * trace of events it removed.
+ * retention) asked for meanwhile stops the chunk in progress (rolled back: a chunk commits whole
+ * or not at all) instead of waiting for it, and the chunk is built again after the rewrite, from
+ * the mark the rewritten file holds. The two never interleave, and the slots a rewrite changed
+ * are rebuilt inside it (invalidateRollup), so no chunk can put back a rolled-up trace of events
+ * it removed.
  */
 export function refreshRollupOf(db: DatabaseAccess, options: RefreshOptions = {}): Promise<RollupResult> {
   return refreshInSteps(work => db.online(work), options)
@@ -242,7 +243,17 @@ let building = 0
 
 async function refreshInSteps(onConnection: OnConnection, options: RefreshOptions): Promise<RollupResult> {
   const nowMicros = options.nowMicros ?? Date.now() * 1000
-  const step = (): Promise<RefreshStep> => onConnection(connection => serialised(() => refreshStep(connection, nowMicros)))
+  const step = async (): Promise<RefreshStep> => {
+    for (;;) {
+      try {
+        return await onConnection(connection => serialised(() => refreshStep(connection, nowMicros)))
+      } catch (error) {
+        // A rewrite stopped this chunk (rolled back): build it again on the rewritten file.
+        if (!(error instanceof YieldedToRewriteError)) throw error
+      }
+    }
+  }
+
   let last = await step()
   const rebuilt = last.rebuiltFrom === undefined ? null : {from: last.rebuiltFrom ?? 0, to: last.target}
   if (last.done) return {covered_until: last.coveredUntil, events: last.events, rebuilt}

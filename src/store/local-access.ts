@@ -32,7 +32,7 @@ export class LocalAccess implements DatabaseAccess {
     return this.db.instance.connect()
   }
 
-  /** Nothing else uses this process's hold on the file: just a connection for the work. */
+  /** In a command nothing runs beside the work: no rewrite can interrupt it, so just a connection. */
   async online<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     const connection = await this.connect()
     try {

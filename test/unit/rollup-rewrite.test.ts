@@ -4,8 +4,6 @@ import os from 'node:os'
 import path from 'node:path'
 import {after, describe, test} from 'node:test'
 
-import type {DatabaseAccess} from '../../src/store/database-access.js'
-
 import {refreshRollupOf} from '../../src/analysis/rollup.js'
 import {computeSummary} from '../../src/analysis/summary.js'
 import {CaptureStore} from '../../src/daemon/capture-store.js'
@@ -14,6 +12,7 @@ import {syntheticEvents} from '../../src/demo/demo-data.js'
 import {forgetOperation} from '../../src/privacy/forget.js'
 import {HASHED_APP_PREFIX} from '../../src/privacy/profiles.js'
 import {redactOperation} from '../../src/privacy/redact.js'
+import {type DatabaseAccess, YieldedToRewriteError} from '../../src/store/database-access.js'
 import {EventWriter} from '../../src/store/event-writer.js'
 import {closeDatabase, openDatabase} from '../../src/store/open-database.js'
 import {streamQuery} from '../../src/store/query-stream.js'
@@ -123,16 +122,16 @@ describe('forget, redact and retention during a background rollup build', () => 
     for (const week of [0, 2]) assert.equal(bytesOf(store.file).indexOf(sentinel(week)), -1, `week ${week}`)
   })
 
-  test('a forget asked for while a chunk runs waits for that chunk to commit, then removes what it rolled up', async () => {
+  test('a forget asked for while a chunk runs stops it (rolled back) instead of waiting; the chunk is built again after the rewrite', async () => {
     const store = await storeWithoutRollup()
     const order: string[] = []
     let offlineAsked: () => void = () => {}
     const asked = new Promise<void>(resolve => {
       offlineAsked = resolve
     })
-    let chunk = 0
+    let attempt = 0
     let forgetting: Promise<unknown> | undefined
-    // The store as the daemon's operations see it, with the chunk and the rewrite made visible.
+    // The store as the daemon's operations see it, with the chunks and the rewrite made visible.
     const access: DatabaseAccess = {
       file: store.file,
       connect: () => store.connect(),
@@ -144,30 +143,65 @@ describe('forget, redact and retention during a background rollup build', () => 
         })
       },
       online: work => store.online(async connection => {
-        const index = ++chunk
+        const index = ++attempt
+        let chunk = connection
         if (index === 2) {
-          // Forget week 1, the week this chunk rolls up, and start the chunk only once the
-          // rewrite has asked for the file.
+          // Forget week 1, the week this chunk rolls up, while the chunk's transaction is open and
+          // a statement runs in it (one that lasts until it is interrupted).
           forgetting = forgetOperation.run(access, {sinceMicros: START + WEEK, untilMicros: START + WEEK + 3 * HOUR})
-          await asked
-          await new Promise(resolve => {
-            setImmediate(resolve)
+          chunk = new Proxy(connection, {
+            get(target, name) {
+              if (name !== 'run') return Reflect.get(target, name, target) as unknown
+              return async (sql: string, params?: Record<string, number>) => {
+                const result = await target.run(sql, params)
+                if (sql === 'BEGIN TRANSACTION') {
+                  await asked
+                  await target.run('SELECT count(*) FROM range(1000000000000000)')
+                }
+
+                return result
+              }
+            },
           })
         }
 
-        const result = await work(connection)
-        order.push(`chunk ${index}`)
-        return result
+        try {
+          const result = await work(chunk)
+          order.push(`chunk ${index} committed`)
+          return result
+        } catch (error) {
+          order.push(`chunk ${index} stopped`)
+          throw error
+        }
       }),
     }
     await refreshRollupOf(access, {nowMicros: FAR_FUTURE})
     await forgetting
     store.close()
-    assert.deepEqual(order.slice(0, 3), ['chunk 1', 'chunk 2', 'rewrite'])
+    assert.deepEqual(order.slice(0, 4), ['chunk 1 committed', 'chunk 2 stopped', 'rewrite', 'chunk 3 committed'])
     const after = await inspect(store.file)
     assertExact(after)
     assert.deepEqual(after.rollupApps, [sentinel(0), sentinel(2), sentinel(3)])
     assert.equal(bytesOf(store.file).indexOf(sentinel(1)), -1)
+  })
+
+  test('the capture store: a rewrite interrupts work running through online() and that work rejects as yielded', async () => {
+    const store = await storeWithoutRollup()
+    let started: () => void = () => {}
+    const running = new Promise<void>(resolve => {
+      started = resolve
+    })
+    const outcome = store.online(async connection => {
+      started()
+      await connection.run('SELECT count(*) FROM range(1000000000000000)')
+    }).then(() => 'finished', (error: unknown) => error)
+    await running
+    const rewritten = await store.offline(async () => 'rewritten')
+    assert.ok((await outcome) instanceof YieldedToRewriteError)
+    assert.equal(rewritten, 'rewritten')
+    // Later work runs as usual on the file taken back.
+    assert.equal(await store.online(async connection => Number((await connection.runAndReadAll('SELECT 41 + 1 AS n')).getRowObjects()[0].n)), 42)
+    store.close()
   })
 
   test('redact --profile coarse between two chunks: the rollup holds only hashed app names for the range', async () => {
