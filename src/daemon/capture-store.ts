@@ -36,6 +36,7 @@ export class CaptureStore implements DatabaseAccess {
   private held: CapturedEvent[] = []
   /** Work running through online(): a rewrite stops it before it takes the file away. */
   private readonly holds = new Set<Hold>()
+  private stopping = false
   private readonly spool: EventSpool
 
   private constructor(
@@ -100,6 +101,8 @@ export class CaptureStore implements DatabaseAccess {
   /** Resolves once no rewrite, and no background work through online(), is in progress (stopping it). */
   async whenIdle(): Promise<void> {
     await this.busy
+    // The daemon is stopping: no new background work (what it stops must not start again).
+    this.stopping = true
     await this.stopHolds()
   }
 
@@ -107,7 +110,7 @@ export class CaptureStore implements DatabaseAccess {
     // Registered in the same turn as the wait for `busy` ends, so a rewrite queued before this
     // runs first, and one queued after it sees this work and stops it.
     return this.busy.then(() => {
-      if (!this.db) throw new Error('the database is offline')
+      if (!this.db || this.stopping) throw new Error('the database is offline')
       const {instance} = this.db
       const hold: Hold = {connection: undefined, stopped: false, ended: Promise.resolve()}
       const running = (async () => {

@@ -204,6 +204,35 @@ describe('forget, redact and retention during a background rollup build', () => 
     store.close()
   })
 
+  test('the capture store: a daemon stopping stops work running through online() and takes no more, so a build that retries ends', async () => {
+    const store = await storeWithoutRollup()
+    let attempts = 0
+    let started: () => void = () => {}
+    const running = new Promise<void>(resolve => {
+      started = resolve
+    })
+    // Retries when stopped for a rewrite, as the rollup build does.
+    const retrying = (async () => {
+      for (;;) {
+        try {
+          return await store.online(async connection => {
+            attempts++
+            started()
+            await connection.run('SELECT count(*) FROM range(1000000000000000)')
+          })
+        } catch (error) {
+          if (!(error instanceof YieldedToRewriteError)) return error
+        }
+      }
+    })()
+    await running
+    await store.whenIdle()
+    const ended = await retrying
+    assert.ok(ended instanceof Error && !(ended instanceof YieldedToRewriteError), String(ended))
+    assert.equal(attempts, 1)
+    store.close()
+  })
+
   test('redact --profile coarse between two chunks: the rollup holds only hashed app names for the range', async () => {
     const store = await storeWithoutRollup()
     let chunks = 0
