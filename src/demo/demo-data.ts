@@ -37,7 +37,8 @@ export interface DemoResult {
 const DAY_MICROS = 86_400_000_000
 /** Rows per Appender commit: each batch goes to disk rather than piling up in one transaction's memory. */
 const BATCH_EVENTS = 50_000
-const DEMO_MEMORY_LIMIT = '256MiB'
+/** DuckDB's memory for the demo database, while it is built and while its summary and report read it. */
+export const DEMO_MEMORY_LIMIT = '256MiB'
 
 /** Where a demo build is: `days_done` of `days` written, then the rollup (its own progress). */
 type DemoDays = {days: number; days_done: number; events: number; step: 'events'}

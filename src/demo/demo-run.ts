@@ -31,14 +31,18 @@ export async function demoRun(options: DemoOptions): Promise<DemoOutput> {
   const {paths} = options
   ensurePrivateDir(paths.home)
   ensurePrivateDir(path.dirname(paths.demoDatabase))
-  const {writeDemoDatabase} = await import('./demo-data.js')
+  const {DEMO_MEMORY_LIMIT, writeDemoDatabase} = await import('./demo-data.js')
   const {computeSummary} = await import('../analysis/summary.js')
   const {writeReport} = await import('../report/write-report.js')
   const {FileStore} = await import('../store/file-store.js')
+  const {closeDatabase, openDatabase} = await import('../store/open-database.js')
   const created = await writeDemoDatabase(paths.demoDatabase, {days: options.days, onProgress: options.onProgress})
   options.onProgress?.({step: 'report'})
   const report = path.join(path.dirname(paths.demoDatabase), 'report.html')
-  const store = await FileStore.open(paths.demoDatabase)
+  // Under the same DuckDB memory limit as the build: the report's window queries over a month
+  // of input spill to disk rather than growing the process.
+  const db = await openDatabase(paths.demoDatabase, {readOnly: true, settings: {memory_limit: DEMO_MEMORY_LIMIT}})
+  const store = FileStore.over(db.connection, () => closeDatabase(db))
   try {
     const summaryOptions = {idleSeconds: options.idleSeconds}
     const summary = await computeSummary(store, summaryOptions)
