@@ -1,9 +1,13 @@
 import {existsSync} from 'node:fs'
 
 import type {StatePaths} from '../config/paths.js'
+import type {RollupBuildProgress} from '../ipc/protocol.js'
 import type {Reader} from './summary.js'
 
 import {DevtraceError, errorMessage} from '../core/errors.js'
+
+/** Hears each committed chunk of a rollup build this command runs itself, then null when it ends. */
+export type RollupBuildProgressListener = (progress: null | RollupBuildProgress) => void
 
 /** What `summarize` and `report` read through: read-only queries, then close. */
 export type AnalysisStore = Reader & {close(): void}
@@ -18,7 +22,10 @@ export type AnalysisStore = Reader & {close(): void}
  * If the refresh cannot run (an older daemon, a file this user cannot write), the summary is
  * still exact, only slower: whatever the rollup lacks is read from raw events.
  */
-export async function openAnalysisStore(paths: StatePaths, options: {demo?: boolean; refresh?: boolean} = {}): Promise<AnalysisStore> {
+export async function openAnalysisStore(
+  paths: StatePaths,
+  options: {demo?: boolean; onBuild?: RollupBuildProgressListener; refresh?: boolean} = {},
+): Promise<AnalysisStore> {
   if (options.demo) {
     if (!existsSync(paths.demoDatabase)) {
       throw new DevtraceError(`There is no demo database yet (${paths.demoDatabase}).`, {suggestion: 'Create it with `devtrace demo`.'})
@@ -32,11 +39,17 @@ export async function openAnalysisStore(paths: StatePaths, options: {demo?: bool
   if (!(options.refresh ?? true) || !existsSync(paths.database)) return openStore(paths)
   const [{openBackend}, {operate}] = await Promise.all([import('../store/backend.js'), import('../run-operation.js')])
   const backend = await openBackend(paths)
+  // Without a daemon the refresh runs in this process: a missing rollup's build reports here.
+  const {onRollupProgress} = await import('./rollup-progress.js')
+  const unsubscribe = options.onBuild ? onRollupProgress(options.onBuild) : () => {}
   try {
     await operate(backend, 'rollup-refresh', {})
   } catch (error) {
     // The backend closed what the failed refresh opened; reads below open the file read-only.
     if (process.env.DEBUG) process.stderr.write(`rollup refresh skipped: ${errorMessage(error)}\n`)
+  } finally {
+    unsubscribe()
+    options.onBuild?.(null)
   }
 
   return backend

@@ -2,11 +2,12 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 
 import {z} from 'zod'
 
-import {defineOperation} from '../store/database-access.js'
+import {type DatabaseAccess, defineOperation, YieldedToRewriteError} from '../store/database-access.js'
 import {DYNAMICS_CTES, DYNAMICS_ROLLUP} from './dynamics-sql.js'
 import {
   AGGREGATE_CTES, BURST_KEYS, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
 } from './metrics-sql.js'
+import {percentOf, reportRollupProgress} from './rollup-progress.js'
 import {rawPiecesSql, ROLLUP_SPLIT_SECONDS} from './workflow-sql.js'
 
 /**
@@ -199,31 +200,146 @@ async function inTransaction<T>(connection: DuckDBConnection, work: () => Promis
   }
 }
 
+/** Runs one step of a build on a connection, closed after (see DatabaseAccess.online). */
+type OnConnection = <T>(work: (connection: DuckDBConnection) => Promise<T>) => Promise<T>
+
+export interface RefreshOptions {
+  /** The clock (µs since the epoch); for tests. */
+  nowMicros?: number
+  /**
+   * Awaited after each committed chunk of a long build, before the next; resolving to false stops
+   * the build there (the next refresh resumes from the committed mark). Default: one turn of the
+   * event loop, so flushes and requests run between chunks.
+   */
+  betweenChunks?: () => Promise<boolean | void>
+}
+
 /**
  * Bring the rollup up to the slot that began at least 2 minutes before `nowMicros`, repairing it
  * first if the events before its mark no longer add up. Cheap when there is nothing new.
+ * A long span (a database without a rollup, or one a migration emptied) is built a week of events
+ * at a time, each week committed with its mark, so the work can stop anywhere and resume there,
+ * and rollupBuildProgress() says how far it has come.
  */
-export function refreshRollup(connection: DuckDBConnection, options: {nowMicros?: number} = {}): Promise<RollupResult> {
-  return serialised(async () => {
-    if (!(await hasRollupTables(connection))) return {covered_until: null, events: 0, rebuilt: null}
-    const nowMicros = options.nowMicros ?? Date.now() * 1000
-    const state = await readState(connection)
-    let from: null | number
-    if (state) {
-      const counted = await eventsBefore(connection, state.coveredUntil)
-      from = counted === state.events ? state.coveredUntil : (await firstMismatch(connection, state.coveredUntil)) ?? state.coveredUntil
-    } else {
-      from = null
-    }
+export function refreshRollup(connection: DuckDBConnection, options: RefreshOptions = {}): Promise<RollupResult> {
+  return refreshInSteps(work => work(connection), options)
+}
 
-    const target = Math.max(floorSlot(nowMicros - SETTLE_MICROS), state?.coveredUntil ?? Number.NEGATIVE_INFINITY)
-    if (state && from !== null && from >= target) return {covered_until: state.coveredUntil, events: state.events, rebuilt: null}
-    return inTransaction(connection, async () => {
-      await rebuild(connection, from, target)
-      const events = await writeState(connection, target, nowMicros)
-      return {covered_until: target, events, rebuilt: {from: from ?? 0, to: target}}
-    })
+/**
+ * refreshRollup where the database is held (the daemon, or a command with the daemon stopped):
+ * each week's chunk runs on a fresh connection through `db.online`, so a rewrite (forget, redact,
+ * retention) asked for meanwhile stops the chunk in progress (rolled back: a chunk commits whole
+ * or not at all) instead of waiting for it, and the chunk is built again after the rewrite, from
+ * the mark the rewritten file holds. The two never interleave, and the slots a rewrite changed
+ * are rebuilt inside it (invalidateRollup), so no chunk can put back a rolled-up trace of events
+ * it removed.
+ */
+export function refreshRollupOf(db: DatabaseAccess, options: RefreshOptions = {}): Promise<RollupResult> {
+  return refreshInSteps(work => db.online(work), options)
+}
+
+/** Builds running in this process (see rollupRefreshOperation). */
+let building = 0
+
+async function refreshInSteps(onConnection: OnConnection, options: RefreshOptions): Promise<RollupResult> {
+  const nowMicros = options.nowMicros ?? Date.now() * 1000
+  const step = async (): Promise<RefreshStep> => {
+    for (;;) {
+      try {
+        return await onConnection(connection => serialised(() => refreshStep(connection, nowMicros)))
+      } catch (error) {
+        // A rewrite stopped this chunk (rolled back): build it again on the rewritten file.
+        if (!(error instanceof YieldedToRewriteError)) throw error
+      }
+    }
+  }
+
+  let last = await step()
+  const rebuilt = last.rebuiltFrom === undefined ? null : {from: last.rebuiltFrom ?? 0, to: last.target}
+  if (last.done) return {covered_until: last.coveredUntil, events: last.events, rebuilt}
+  // More than one chunk: a build that reports its progress; the routine refresh of a few minutes never shows as one.
+  building++
+  try {
+    for (;;) {
+      reportRollupProgress({
+        events_done: last.events,
+        events_total: last.total,
+        percent: percentOf(last.events, last.total),
+        covered_until: new Date((last.coveredUntil ?? 0) / 1000).toISOString(),
+      })
+      if ((await (options.betweenChunks ?? nextTurn)()) === false) break
+      last = await step()
+      if (last.done) break
+    }
+  } finally {
+    building--
+    reportRollupProgress(null)
+  }
+
+  return {covered_until: last.coveredUntil, events: last.events, rebuilt: {from: rebuilt?.from ?? 0, to: last.target}}
+}
+
+/** One turn of the event loop: the timers that flush captured events and answer requests run. */
+function nextTurn(): Promise<void> {
+  return new Promise(resolve => {
+    setImmediate(resolve)
   })
+}
+
+interface RefreshStep {
+  /** The mark after this step (null: no rollup tables). */
+  coveredUntil: null | number
+  events: number
+  /** Where this step rebuilt from (null: from the first event); undefined when it rebuilt nothing. */
+  rebuiltFrom?: null | number
+  /** Where the whole refresh is heading. */
+  target: number
+  /** Nothing is left to build up to the target. */
+  done: boolean
+  /** Every event in the table, counted when more steps follow (the progress's total). */
+  total: number
+}
+
+/**
+ * One transaction of a refresh: read the mark (as committed: a rewrite may have changed it since
+ * the last step), find where the rollup must be rebuilt from, and build at most one chunk from
+ * the next event on, committing the chunk's slots with the new mark.
+ */
+async function refreshStep(connection: DuckDBConnection, nowMicros: number): Promise<RefreshStep> {
+  const floor = floorSlot(nowMicros - SETTLE_MICROS)
+  if (!(await hasRollupTables(connection))) return {
+    coveredUntil: null, events: 0, target: floor, done: true, total: 0,
+  }
+  const state = await readState(connection)
+  let from: null | number
+  if (state) {
+    const counted = await eventsBefore(connection, state.coveredUntil)
+    from = counted === state.events ? state.coveredUntil : (await firstMismatch(connection, state.coveredUntil)) ?? state.coveredUntil
+  } else {
+    from = null
+  }
+
+  const target = Math.max(floor, state?.coveredUntil ?? Number.NEGATIVE_INFINITY)
+  if (state && from !== null && from >= target) {
+    return {
+      coveredUntil: state.coveredUntil, events: state.events, target, done: true, total: 0,
+    }
+  }
+
+  const next = await firstEventFrom(connection, from, target)
+  const end = next === null ? target : Math.min(floorSlot(next) + CHUNK_MICROS, target)
+  const events = await inTransaction(connection, async () => {
+    await rebuild(connection, from, end)
+    return writeState(connection, end, nowMicros)
+  })
+  const done = end >= target
+  return {
+    coveredUntil: end, events, rebuiltFrom: from, target, done, total: done ? 0 : await countEvents(connection),
+  }
+}
+
+async function countEvents(connection: DuckDBConnection): Promise<number> {
+  return Number((await one(connection, 'SELECT count(*) AS n FROM events'))?.n)
 }
 
 /**
@@ -264,12 +380,22 @@ export function invalidateRollup(
   })
 }
 
-/** The `rollup-refresh` operation (src/operations.ts): runs where the database is held. `now_micros` is for tests. */
+/**
+ * The `rollup-refresh` operation (src/operations.ts): runs where the database is held. `now_micros` is for tests.
+ * While the daemon is already refreshing (its background build of a missing rollup can take
+ * minutes), a request does not queue behind it: it gets the mark as committed so far, and the
+ * summary that asked reads raw events for the rest, exact as ever.
+ */
 export const rollupRefreshOperation = defineOperation(z.object({now_micros: z.number().optional()}), async (db, params): Promise<RollupResult> => {
-  const connection = await db.connect()
-  try {
-    return await refreshRollup(connection, {nowMicros: params.now_micros})
-  } finally {
-    connection.closeSync()
+  if (building > 0) {
+    const connection = await db.connect()
+    try {
+      const state = (await hasRollupTables(connection)) ? await readState(connection) : null
+      return {covered_until: state?.coveredUntil ?? null, events: state?.events ?? 0, rebuilt: null}
+    } finally {
+      connection.closeSync()
+    }
   }
+
+  return refreshRollupOf(db, {nowMicros: params.now_micros})
 })

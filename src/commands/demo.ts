@@ -27,7 +27,18 @@ export default class Demo extends BaseCommand {
     const {flags} = await this.parse(Demo)
     const settings = this.loadSettings()
     const {demoRun} = await import('../demo/demo-run.js')
-    const output = await demoRun({paths: this.paths, days: flags.days, idleSeconds: settings.idle_seconds})
+    const {demoProgressText, progressLine} = await import('../ui/progress.js')
+    // A month of input takes tens of seconds: say what is being built (on a terminal, not with --json).
+    const line = this.jsonEnabled() ? undefined : progressLine(process.stderr, {afterMs: 0})
+    let output: DemoOutput
+    try {
+      output = await demoRun({
+        paths: this.paths, days: flags.days, idleSeconds: settings.idle_seconds, onProgress: line && (progress => line.update(demoProgressText(progress), progress.step === 'report')),
+      })
+    } finally {
+      line?.stop()
+    }
+
     if (!this.jsonEnabled()) {
       const {renderSummary} = await import('../ui/summary-view.js')
       const c = colourFor()

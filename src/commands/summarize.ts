@@ -37,7 +37,9 @@ export default class Summarize extends BaseCommand {
     const range = parseRange(flags.since, flags.until)
     const settings = this.loadSettings()
     const {summarizeRun} = await import('../analysis/summarize-run.js')
+    const {rollupProgressListener} = await import('../ui/progress.js')
     const summary = await summarizeRun({
+      onBuild: this.jsonEnabled() ? undefined : rollupProgressListener(process.stderr),
       paths: this.paths,
       demo: flags.demo,
       raw: flags.raw,

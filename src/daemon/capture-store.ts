@@ -1,12 +1,25 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
+import {setTimeout as sleep} from 'node:timers/promises'
+
 import type {CapturedEvent} from '../capture/event.js'
-import type {DatabaseAccess} from '../store/database-access.js'
 
 import {daemonDatabaseSettings} from '../store/daemon-memory.js'
+import {type DatabaseAccess, YieldedToRewriteError} from '../store/database-access.js'
 import {EventSpool, replaySpoolLogged, spoolPath} from '../store/event-spool.js'
 import {EventWriter} from '../store/event-writer.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from '../store/open-database.js'
+
+/** How often a rewrite repeats its interrupt of background work that has not ended yet. */
+const HOLD_INTERRUPT_MS = 20
+
+/** Background work running through CaptureStore.online. */
+interface Hold {
+  connection: DuckDBConnection | undefined
+  /** A rewrite asked it to stop: its failure is reported as YieldedToRewriteError. */
+  stopped: boolean
+  ended: Promise<void>
+}
 
 /**
  * The daemon's hold on the database: the open file, the one Appender that writes `events`,
@@ -21,6 +34,9 @@ export class CaptureStore implements DatabaseAccess {
   private busy: Promise<unknown> = Promise.resolve()
   /** Appended while offline and not in the spool yet (the next flush puts them there). */
   private held: CapturedEvent[] = []
+  /** Work running through online(): a rewrite stops it before it takes the file away. */
+  private readonly holds = new Set<Hold>()
+  private stopping = false
   private readonly spool: EventSpool
 
   private constructor(
@@ -82,13 +98,61 @@ export class CaptureStore implements DatabaseAccess {
     return this.db.instance.connect()
   }
 
-  /** Resolves once no rewrite is in progress. */
+  /** Resolves once no rewrite, and no background work through online(), is in progress (stopping it). */
   async whenIdle(): Promise<void> {
     await this.busy
+    // The daemon is stopping: no new background work (what it stops must not start again).
+    this.stopping = true
+    await this.stopHolds()
+  }
+
+  online<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    // Registered in the same turn as the wait for `busy` ends, so a rewrite queued before this
+    // runs first, and one queued after it sees this work and stops it.
+    return this.busy.then(() => {
+      if (!this.db || this.stopping) throw new Error('the database is offline')
+      const {instance} = this.db
+      const hold: Hold = {connection: undefined, stopped: false, ended: Promise.resolve()}
+      const running = (async () => {
+        const connection = await instance.connect()
+        hold.connection = connection
+        try {
+          if (hold.stopped) throw new YieldedToRewriteError()
+          return await work(connection)
+        } catch (error) {
+          throw hold.stopped ? new YieldedToRewriteError({cause: error}) : error
+        } finally {
+          connection.closeSync()
+        }
+      })()
+      hold.ended = running.then(() => {}, () => {})
+      this.holds.add(hold)
+      hold.ended.then(() => this.holds.delete(hold))
+      return running
+    })
+  }
+
+  /**
+   * Interrupt what runs through online() and wait for it to end: its transaction is rolled back
+   * (or had just committed), never half in the file. Interrupted again until it ends, since an
+   * interrupt that comes between two statements is lost.
+   */
+  private async stopHolds(): Promise<void> {
+    while (this.holds.size > 0) {
+      for (const hold of this.holds) {
+        hold.stopped = true
+        hold.connection?.interrupt()
+      }
+
+      await Promise.race([Promise.allSettled([...this.holds].map(hold => hold.ended)), sleep(HOLD_INTERRUPT_MS)])
+    }
   }
 
   offline<T>(work: () => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
+      // A rollup chunk in progress is stopped first (its work is rolled back and done again after
+      // the rewrite): a rewrite never waits for the rollup, and never interleaves with it.
+      await this.stopHolds()
       this.release()
       try {
         return await work()

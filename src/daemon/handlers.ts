@@ -10,6 +10,7 @@ import type {ReadRequests} from './requests.js'
 import type {Writer} from './scheduler.js'
 import type {DaemonOptions, DaemonStatus} from './types.js'
 
+import {rollupBuildProgress} from '../analysis/rollup-progress.js'
 import {nowMicros} from '../capture/hook.js'
 import {loadOperation} from '../operations.js'
 import {fileSize} from '../store/file-size.js'
@@ -93,6 +94,7 @@ export async function daemonStatus(context: DaemonContext): Promise<DaemonStatus
     last_write_error: writer.lastWriteError,
     wal_moved_to: context.walMovedTo ?? null,
     queries_running: reads.count,
+    rollup_build: rollupBuildProgress(),
     ...apps.status(),
   }
 }

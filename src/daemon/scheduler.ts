@@ -1,3 +1,6 @@
+import {existsSync} from 'node:fs'
+import {setTimeout as sleep} from 'node:timers/promises'
+
 import type {Recorder} from '../capture/recorder.js'
 import type {AppContext} from './app-context.js'
 import type {CaptureStore} from './capture-store.js'
@@ -6,7 +9,6 @@ import type {DaemonOptions} from './types.js'
 
 import {loadConfig} from '../config/config.js'
 import {errorMessage} from '../core/errors.js'
-import {loadOperation} from '../operations.js'
 import {type ConfigWatch, watchConfig} from './config-watch.js'
 import {enforceRetention, RETENTION_EVERY_MS, RETENTION_FIRST_CHECK_MS} from './retention.js'
 
@@ -14,6 +16,8 @@ import {enforceRetention, RETENTION_EVERY_MS, RETENTION_FIRST_CHECK_MS} from './
 export const QUEUE_CAPACITY = 200_000
 const FOLLOW_TICK_MS = 100
 const CHECKPOINT_EVERY_MS = 5 * 60 * 1000
+/** The first rollup refresh comes soon after start: a database without a rollup starts its background build then. */
+const FIRST_ROLLUP_REFRESH_MS = 1000
 
 interface WriterParts {
   store: CaptureStore
@@ -88,6 +92,10 @@ export class Scheduler {
   private readonly timers: NodeJS.Timeout[] = []
   private followTimer: NodeJS.Timeout | undefined
   private configWatch: ConfigWatch | undefined
+  /** A refresh (maybe a long background build) is running: the next timer tick does not queue another. */
+  private refreshing = false
+  /** Set by stop(): a background build ends after the chunk it is on. */
+  private stopped = false
 
   constructor(private readonly parts: SchedulerParts) {}
 
@@ -95,6 +103,7 @@ export class Scheduler {
     const {options, writer} = this.parts
     this.timers.push(
       setInterval(() => writer.flush(), options.flushMs),
+      setTimeout(() => this.checkpoint(), FIRST_ROLLUP_REFRESH_MS),
       setInterval(() => this.checkpoint(), CHECKPOINT_EVERY_MS),
       setTimeout(() => this.retain(), RETENTION_FIRST_CHECK_MS),
       setInterval(() => this.retain(), RETENTION_EVERY_MS),
@@ -118,19 +127,33 @@ export class Scheduler {
   }
 
   stop(): void {
+    this.stopped = true
     for (const timer of this.timers.splice(0)) clearTimeout(timer)
     clearInterval(this.followTimer)
     this.configWatch?.stop()
   }
 
-  /** Keep the metrics rollup (src/analysis/rollup.ts) a few minutes behind capture, then checkpoint. */
+  /**
+   * Keep the metrics rollup (src/analysis/rollup.ts) a few minutes behind capture, then checkpoint.
+   * A missing rollup is built here a week at a time, each on its own connection: flushes and
+   * reads go on between and during chunks, a rewrite (forget, redact, retention) runs between two,
+   * and `status` shows how far it has come.
+   */
   private checkpoint(): void {
     const {log, store} = this.parts
-    if (!store.isOnline) return
-    loadOperation('rollup-refresh')
-    .then(refresh => refresh.run(store, {}))
+    if (!store.isOnline || this.refreshing) return
+    this.refreshing = true
+    const gate = rollupTestGate()
+    import('../analysis/rollup.js')
+    .then(({refreshRollupOf}) => refreshRollupOf(store, {
+      betweenChunks: async () => {
+        await gate?.()
+        return !this.stopped
+      },
+    }))
     .catch((error: unknown) => log(`rollup refresh skipped: ${errorMessage(error)}`))
     .finally(() => {
+      this.refreshing = false
       if (store.isOnline) store.connection.run('CHECKPOINT').catch((error: unknown) => log(`checkpoint skipped: ${errorMessage(error)}`))
     })
   }
@@ -153,5 +176,18 @@ export class Scheduler {
       },
       (error: unknown) => log(`retention skipped: ${errorMessage(error)}`),
     )
+  }
+}
+
+/**
+ * Test-only, not a user setting: DEVTRACE_TEST_ROLLUP_GATE names a file, and while it exists the
+ * background rollup build waits after each committed chunk. End-to-end tests use it to see the
+ * build in progress and to run forget or redact in the middle of it on a machine of any speed.
+ */
+function rollupTestGate(): (() => Promise<void>) | undefined {
+  const file = process.env.DEVTRACE_TEST_ROLLUP_GATE
+  if (!file) return undefined
+  return async () => {
+    while (existsSync(file)) await sleep(50)
   }
 }

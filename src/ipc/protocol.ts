@@ -89,6 +89,20 @@ export interface DaemonStatus extends AppStatus {
   last_write_error: null | string
   wal_moved_to: null | string
   queries_running: number
+  /** The daemon building a missing (or emptied) rollup in the background; null when it is not (absent from an older daemon). */
+  rollup_build?: null | RollupBuildProgress
+}
+
+/** How far a rollup build has come (src/analysis/rollup-progress.ts). */
+export interface RollupBuildProgress {
+  /** Events the rollup already counts (it is committed up to `covered_until`). */
+  events_done: number
+  /** Events in the table when the build started. */
+  events_total: number
+  /** Whole percent of events_total done, 0–99 while building. */
+  percent: number
+  /** Everything before this instant (ISO) is in the rollup; null before the first chunk is committed. */
+  covered_until: null | string
 }
 
 /** `stop`'s reply: the last status, taken as capture stopped. */

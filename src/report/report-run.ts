@@ -5,6 +5,7 @@ import type {StatePaths} from '../config/paths.js'
 import type {Io} from '../core/io.js'
 
 import {DevtraceError} from '../core/errors.js'
+import {rollupProgressListener} from '../ui/progress.js'
 
 export interface ReportOptions {
   paths: StatePaths
@@ -37,7 +38,8 @@ export async function reportRun(options: ReportOptions, io: Io): Promise<ReportR
 
   const {writeReport} = await import('./write-report.js')
   const {openAnalysisStore} = await import('../analysis/reader.js')
-  const store = await openAnalysisStore(options.paths, {demo: options.demo})
+  const onBuild = io.json ? undefined : rollupProgressListener(io.stderr)
+  const store = await openAnalysisStore(options.paths, {demo: options.demo, onBuild})
   let result: ReportResult
   try {
     result = await writeReport(store, file, {

@@ -17,6 +17,21 @@ export interface DatabaseAccess {
    * again. Inside the daemon, capture keeps buffering meanwhile and writes it all afterwards.
    */
   offline<T>(work: () => Promise<T>): Promise<T>
+  /**
+   * Run `work` on a fresh connection (closed after) that a rewrite never interleaves with: it
+   * waits for a rewrite in progress, and a rewrite asked for while it runs interrupts it (it then
+   * rejects with YieldedToRewriteError) rather than waiting. For background work in transactions
+   * that commit whole or not at all, and can simply be done again (a chunk of the rollup build).
+   */
+  online<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T>
+}
+
+/** Background work that a rewrite stopped (DatabaseAccess.online): nothing of it was committed unless it had finished; do it again. */
+export class YieldedToRewriteError extends Error {
+  constructor(options?: {cause?: unknown}) {
+    super('stopped for a rewrite of the database', options)
+    this.name = 'YieldedToRewriteError'
+  }
 }
 
 /**

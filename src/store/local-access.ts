@@ -32,6 +32,16 @@ export class LocalAccess implements DatabaseAccess {
     return this.db.instance.connect()
   }
 
+  /** In a command nothing runs beside the work: no rewrite can interrupt it, so just a connection. */
+  async online<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await this.connect()
+    try {
+      return await work(connection)
+    } finally {
+      connection.closeSync()
+    }
+  }
+
   async offline<T>(work: () => Promise<T>): Promise<T> {
     this.close()
     try {

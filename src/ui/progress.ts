@@ -39,6 +39,70 @@ export function watchProgress(
   }
 }
 
+/**
+ * A one-line note on stderr for work that reports its own steps (a rollup build, the demo's
+ * days): only on a terminal, rewritten in place at most every `everyMs`, erased by `stop`.
+ * `update` with the latest text; the line appears at the first update after `afterMs`, so work
+ * that ends quickly prints nothing (`always`: a new step, shown at once).
+ */
+export function progressLine(
+  stream: {readonly isTTY: boolean; write(text: string): void},
+  options: {afterMs?: number; everyMs?: number} = {},
+): {stop(): void; update(text: string, always?: boolean): void} {
+  if (!stream.isTTY) return {stop() {}, update() {}}
+  const started = Date.now()
+  const afterMs = options.afterMs ?? 500
+  const everyMs = options.everyMs ?? 200
+  let shownAt: number | undefined
+  return {
+    update(text, always = false) {
+      const now = Date.now()
+      const early = now - started < afterMs || (shownAt !== undefined && now - shownAt < everyMs)
+      if (early && !always) return
+      stream.write(`\r\u001B[K${text} (${Math.round((now - started) / 1000)} s)`)
+      shownAt = now
+    },
+    stop() {
+      if (shownAt !== undefined) stream.write('\r\u001B[K')
+      shownAt = undefined
+    },
+  }
+}
+
+type BuildProgress = {events_done: number; events_total: number; percent: number}
+
+/** The line for a rollup build without a daemon (summarize, report). */
+export function rollupProgressText(progress: BuildProgress): string {
+  const done = progress.events_done.toLocaleString('en-US')
+  const total = progress.events_total.toLocaleString('en-US')
+  return `Building the metrics rollup (once; later summaries read it)… ${progress.percent}% (${done} of ${total} events)`
+}
+
+/** A listener for openAnalysisStore's `onBuild` that shows the build on `stream` (a terminal only); null erases it. */
+export function rollupProgressListener(stream: {readonly isTTY: boolean; write(text: string): void}): (progress: BuildProgress | null) => void {
+  const line = progressLine(stream)
+  return progress => progress ? line.update(rollupProgressText(progress)) : line.stop()
+}
+
+/** The line `devtrace demo` shows while it builds. */
+export function demoProgressText(progress: {step: 'report'} | (DemoDays & {step: 'events'}) | (BuildProgress & {step: 'rollup'})): string {
+  switch (progress.step) {
+  case 'events': {
+    return `Writing synthetic input… day ${Math.min(progress.days_done + 1, progress.days)} of ${progress.days} (${progress.events.toLocaleString('en-US')} events)`
+  }
+
+  case 'report': {
+    return 'Summarising and writing the report…'
+  }
+
+  case 'rollup': {
+    return `Building the metrics rollup… ${progress.percent}%`
+  }
+  }
+}
+
+type DemoDays = {days: number; days_done: number; events: number}
+
 function sizeOf(file: string): number {
   try {
     return statSync(file).size

@@ -1,5 +1,5 @@
 import type {Status} from '../daemon/control.js'
-import type {DaemonStatus} from '../ipc/protocol.js'
+import type {DaemonStatus, RollupBuildProgress} from '../ipc/protocol.js'
 
 import {formatDuration} from '../core/duration.js'
 import {colourFor} from './colour.js'
@@ -37,6 +37,7 @@ export function statusText(status: Status): string {
     if (status.excluded_events > 0) rows.push(['excluded', `${status.excluded_events} events in excluded apps (not recorded)`])
     if (status.panic_hotkey) rows.push(['hotkey', `${status.panic_hotkey} pauses and resumes`])
     if (status.dropped > 0) rows.push(['dropped', c.red(`${status.dropped} events (the queue was full)`)])
+    if (status.rollup_build) rows.push(['rollup', rollupText(status.rollup_build)])
     if (status.queries_running > 0) rows.push(['queries', `${status.queries_running} running (each stops at its --timeout, or when its command ends)`])
     if (status.last_write_error) rows.push(['write error', c.red(t(status.last_write_error))])
     if (status.wal_moved_to) rows.push(['recovered', c.yellow(`an unreadable WAL was moved to ${t(status.wal_moved_to)}`)])
@@ -48,6 +49,12 @@ export function statusText(status: Status): string {
   rows.push(['database', `${t(status.database)} (${formatBytes(status.database_bytes)})`])
   const width = Math.max(...rows.map(([label]) => label.length))
   return rows.map(([label, value]) => `${c.bold(label.padEnd(width))}  ${value}`).join('\n')
+}
+
+/** A background rollup build: how far, and that summaries stay exact meanwhile. */
+function rollupText(build: RollupBuildProgress): string {
+  const events = `${build.events_done.toLocaleString('en-US')} of ${build.events_total.toLocaleString('en-US')} events`
+  return `building in the background: ${build.percent}% (${events}); summaries meanwhile read raw events, slower but exact`
 }
 
 /** The backend, and for evdev what its pointer positions mean (no pixels on Wayland or a console). */

@@ -66,3 +66,15 @@ describe('status view: the capture backend', () => {
     assert.equal(text.get('level'), 'standard')
   })
 })
+
+describe('status view: a rollup built in the background', () => {
+  test('shows how far it has come, and nothing once it is done', () => {
+    const building = lines(running({
+      rollup_build: {
+        events_done: 2_500_000, events_total: 10_000_000, percent: 25, covered_until: '2026-01-12T00:00:00.000Z',
+      },
+    }))
+    assert.equal(building.get('rollup'), 'building in the background: 25% (2,500,000 of 10,000,000 events); summaries meanwhile read raw events, slower but exact')
+    assert.equal(lines(running({rollup_build: null})).has('rollup'), false)
+  })
+})
