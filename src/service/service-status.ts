@@ -20,8 +20,12 @@ export interface ServiceStatus {
  * `service status` and `doctor`; `service install` writes what `files` names.
  */
 export async function serviceStatus(env: NodeJS.ProcessEnv = process.env): Promise<ServiceStatus> {
-  if (process.platform !== 'linux') return {manager: null, files: [], installed: false, active: null}
+  if (process.platform !== 'linux') return {
+    manager: null, files: [], installed: false, active: null,
+  }
   const configHome = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config')
   const unit = path.join(configHome, 'systemd', 'user', 'devtrace.service')
-  return {manager: 'systemd', files: [unit], installed: existsSync(unit), active: null}
+  return {
+    manager: 'systemd', files: [unit], installed: existsSync(unit), active: null,
+  }
 }
