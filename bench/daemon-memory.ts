@@ -4,13 +4,15 @@
  *
  *   npm run build && node --import tsx bench/daemon-memory.ts [--rounds 3] [--settle 10]
  *     [--stream-seconds 20] [--rate 1000] [--base DIR] [--flags "--max-semi-space-size=1"]
+ *     [--env MALLOC_ARENA_MAX=2]
  *
  * Subjects, one at a time, each on a private Xvfb and the same database, the order alternating
  * each round: the daemon as `devtrace start` runs it (`start --foreground --mouse-hz 0` through
  * bin/run.js's fast path); with --base, the same from another build (a copy of an older bin/ and
  * dist/ with node_modules beside it: the before of a change, in the same run); with --flags, the
- * daemon under those Node flags; and the floor, bench/memory-floor.mjs (Node + uiohook-napi with
- * the hook running + @duckdb/node-api with the database open, nothing else).
+ * daemon under those Node flags; with --env, the daemon with that variable set; and the floor,
+ * bench/memory-floor.mjs (Node + uiohook-napi with the hook running + @duckdb/node-api with the
+ * database open, nothing else).
  *
  * Each subject: VmRSS (/proc/<pid>/status) after --settle seconds idle; then --rate moves a second
  * for --stream-seconds (one `xdotool -`, every move to a new position), VmRSS and VmHWM 1.5 s after
@@ -40,6 +42,8 @@ const streamSeconds = Number(option('--stream-seconds') ?? 20)
 const rate = Number(option('--rate') ?? 1000)
 const base = option('--base')
 const nodeFlags = option('--flags')?.split(' ').filter(Boolean)
+/** NAME=VALUE: a daemon subject with this in its environment (e.g. MALLOC_ARENA_MAX=2). */
+const extraEnv = option('--env')
 const TAIL_MS = 1500
 
 const sleep = (ms: number): Promise<void> => new Promise(resolve => {
@@ -55,12 +59,14 @@ const median = (values: number[]): number => {
 interface Subject {
   args: string[]
   floor?: boolean
+  env?: Record<string, string>
 }
 
 const daemonArgs = (bin: string): string[] => [bin, 'start', '--foreground', '--mouse-hz', '0']
 const subjects: Record<string, Subject> = {daemon: {args: daemonArgs(path.join(ROOT, 'bin', 'run.js'))}}
 if (base) subjects['daemon (base)'] = {args: daemonArgs(path.join(path.resolve(base), 'bin', 'run.js'))}
 if (nodeFlags) subjects[`daemon ${nodeFlags.join(' ')}`] = {args: [...nodeFlags, ...daemonArgs(path.join(ROOT, 'bin', 'run.js'))]}
+if (extraEnv) subjects[`daemon ${extraEnv}`] = {args: daemonArgs(path.join(ROOT, 'bin', 'run.js')), env: Object.fromEntries([extraEnv.split('=', 2) as [string, string]])}
 subjects.floor = {args: [path.join(ROOT, 'bench', 'memory-floor.mjs')], floor: true}
 
 interface Sample {
@@ -84,7 +90,7 @@ async function storedMoves(database: string): Promise<number> {
 }
 
 async function measure(subject: Subject, env: NodeJS.ProcessEnv, database: string, display: string): Promise<Sample> {
-  const child = spawn(process.execPath, subject.floor ? [...subject.args, database] : subject.args, {env, stdio: ['ignore', 'pipe', 'inherit']})
+  const child = spawn(process.execPath, subject.floor ? [...subject.args, database] : subject.args, {env: {...env, ...subject.env}, stdio: ['ignore', 'pipe', 'inherit']})
   let out = ''
   const gone = new Promise<void>(resolve => {
     child.once('exit', () => resolve())
@@ -136,12 +142,15 @@ try {
 
   const floorIdle = median(results.floor.map(s => s.idle))
   const floorStream = median(results.floor.map(s => s.stream))
-  console.log(`\nload average (1 min) ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}; idle ${settleSeconds} s after ready, stream ${rate}/s for ${streamSeconds} s; medians of ${rounds} rounds`)
+  const loadText = `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`
+  console.log(`\nload average (1 min) ${loadText}; idle ${settleSeconds} s after ready, stream ${rate}/s for ${streamSeconds} s; medians of ${rounds} rounds`)
   console.log('| process | idle RSS (MiB) | × floor | RSS after the stream (MiB) | × floor | VmHWM (MiB) | moves seen |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |')
+  const each = (samples: Sample[], part: 'idle' | 'stream'): string => samples.map(s => s[part].toFixed(1)).join(', ')
   for (const [name, samples] of Object.entries(results)) {
     const idle = median(samples.map(s => s.idle))
     const stream = median(samples.map(s => s.stream))
-    console.log(`| ${name} | ${idle.toFixed(1)} (${samples.map(s => s.idle.toFixed(1)).join(', ')}) | ${(idle / floorIdle).toFixed(2)}× | ${stream.toFixed(1)} (${samples.map(s => s.stream.toFixed(1)).join(', ')}) | ${(stream / floorStream).toFixed(2)}× | ${median(samples.map(s => s.hwm)).toFixed(1)} | ${samples.map(s => `${s.seen}/${s.sent}`).join(', ')} |`)
+    const moves = samples.map(s => `${s.seen}/${s.sent}`).join(', ')
+    console.log(`| ${name} | ${idle.toFixed(1)} (${each(samples, 'idle')}) | ${(idle / floorIdle).toFixed(2)}× | ${stream.toFixed(1)} (${each(samples, 'stream')}) | ${(stream / floorStream).toFixed(2)}× | ${median(samples.map(s => s.hwm)).toFixed(1)} | ${moves} |`)
   }
 } finally {
   await x.stop()
