@@ -49,6 +49,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import {startXvfb} from '../test/helpers/xvfb.js'
+import {pointerStream} from './pointer-stream.js'
 import {ROOT, snapshotCli} from './snapshot.js'
 
 const BARE = path.join(ROOT, 'bench', 'bare-listener.mjs')
@@ -56,7 +57,6 @@ const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).std
 const DAEMON_SETTLE_MS = 8000 // past the daemon's first retention check (5 s after start)
 const OTHER_SETTLE_MS = 3000
 const TAIL_MS = 1500
-const TICK_MS = 5
 
 const STREAM_MODES = ['daemon', 'bare', 'daemon100', 'xinput'] as const
 type StreamMode = (typeof STREAM_MODES)[number]
@@ -225,34 +225,6 @@ async function startOther(mode: 'bare' | 'xinput', display: string): Promise<{ch
   return {child, output: () => (mode === 'xinput' ? JSON.stringify({moves: motions}) : text.replace('ready\n', ''))}
 }
 
-const position = (i: number): string => `${100 + (i % 1000)} ${100 + Math.floor(i / 1000)}`
-
-/** Feed one xdotool process `mousemove` lines at `rate` per second; resolves when it has run them all. */
-async function stream(display: string, rate: number, seconds: number): Promise<{sent: number; seconds: number; lagMs: number}> {
-  const child = spawn('xdotool', ['-'], {env: {...process.env, DISPLAY: display}, stdio: ['pipe', 'ignore', 'inherit']})
-  const exited = once(child, 'exit')
-  const total = Math.round(rate * seconds)
-  const started = performance.now()
-  let sent = 0
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate))
-    if (due > sent) {
-      let text = ''
-      for (; sent < due; sent++) text += `mousemove ${position(sent)}\n`
-      if (!child.stdin!.write(text)) await once(child.stdin!, 'drain')
-    }
-
-    await sleep(TICK_MS)
-  }
-
-  const lastWrite = performance.now()
-  child.stdin!.end()
-  const [code] = await exited
-  if (code !== 0) throw new Error(`xdotool exited with ${code}`)
-  const ended = performance.now()
-  return {sent, seconds: (ended - started) / 1000, lagMs: ended - lastWrite}
-}
-
 interface StreamResult {
   mode: StreamMode
   round: number
@@ -280,7 +252,7 @@ async function streamRun(mode: StreamMode, round: number, where: {display: strin
     const pid = daemon ? daemon.start(mode === 'daemon' ? 0 : 100) : other!.child.pid!
     await sleep(daemon ? DAEMON_SETTLE_MS : OTHER_SETTLE_MS)
     const before = cpuSeconds(pid)
-    const sent = await stream(display, args.rate, args.seconds)
+    const sent = await pointerStream(display, args.rate, args.seconds)
     await sleep(TAIL_MS)
     const cpu = cpuSeconds(pid) - before
     const mem = memory(pid)

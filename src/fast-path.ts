@@ -124,8 +124,9 @@ function foregroundPlan(rest: readonly string[]): FastPlan | undefined {
   return {
     json: flags.json, async run(io) {
       const paths = resolvePaths()
-      const [{loadConfig}, {startRun}] = await Promise.all([import('./config/config.js'), import('./daemon/start-run.js')])
-      const settings = loadConfig(paths.config)
+      // read-config checks a plain config.json without zod, which the daemon would keep all day.
+      const [{readConfig}, {startRun}] = await Promise.all([import('./config/read-config.js'), import('./daemon/start-run.js')])
+      const settings = await readConfig(paths.config)
       return startRun({
         paths,
         level: (level ?? settings.level) as Level,

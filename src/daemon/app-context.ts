@@ -1,6 +1,7 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
 import type {AppState, Recorder} from '../capture/recorder.js'
+import type {Config} from '../config/config.js'
 import type {StatePaths} from '../config/paths.js'
 import type {Level} from '../core/level.js'
 import type {AppStatus} from '../ipc/protocol.js'
@@ -13,7 +14,6 @@ import {
 import {CompositorAppTracker, hyprlandProtocol, swayProtocol} from '../capture/compositor-tracker.js'
 import {nowMicros} from '../capture/hook.js'
 import {type Chord, parseChord} from '../capture/hotkey.js'
-import {type Config, loadConfig} from '../config/config.js'
 import {errorMessage} from '../core/errors.js'
 
 export type {AppStatus} from '../ipc/protocol.js'
@@ -29,6 +29,8 @@ export interface AppContextOptions {
   level: Level
   paths: StatePaths
   sessionId: number
+  /** config.json as the daemon read it at start (src/config/read-config.ts); changes come through reload(). */
+  config: Config
   log: (line: string) => void
   env?: NodeJS.ProcessEnv
 }
@@ -56,7 +58,7 @@ export class AppContext {
   private readonly source: AppSource
 
   constructor(private readonly options: AppContextOptions) {
-    this.config = loadConfig(options.paths.config)
+    this.config = options.config
     const env = options.env ?? process.env
     this.trackingOff = /^(0|off|false|no)$/i.test(env.DEVTRACE_APP_TRACKING ?? '')
     this.source = detectAppSource(env)

@@ -1,3 +1,4 @@
+import type {Config} from '../config/config.js'
 import type {CaptureBackend} from '../core/capture-backend.js'
 import type {StartGuard} from './start-guard.js'
 import type {DaemonOptions, ReadyInfo} from './types.js'
@@ -6,6 +7,7 @@ import {chooseBackend, startCapture} from '../capture/backend.js'
 import {nowMicros} from '../capture/hook.js'
 import {Recorder} from '../capture/recorder.js'
 import {prepareStateFolder} from '../config/paths.js'
+import {readConfig} from '../config/read-config.js'
 import {errorMessage} from '../core/errors.js'
 import {listen} from '../ipc/server.js'
 import {AppContext} from './app-context.js'
@@ -45,8 +47,9 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
     level: options.level, backend, version: options.version, startedMicros,
   })
   const store = await CaptureStore.attach(paths.database, db, sessionId, log)
+  const config = await readConfig(paths.config)
   const {context, restoredPause, scheduler} = assembleDaemon(options, store, {
-    sessionId, backend, startedMicros, walMovedTo: db.walMovedTo, log,
+    sessionId, backend, startedMicros, walMovedTo: db.walMovedTo, config, log,
   })
   const {apps, recorder, shutdown} = context
   scheduler.start()
@@ -78,15 +81,15 @@ export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInf
 export function assembleDaemon(
   options: DaemonOptions,
   store: CaptureStore,
-  run: {sessionId: number; backend: CaptureBackend; startedMicros: number; walMovedTo?: string; log: (line: string) => void},
+  run: {sessionId: number; backend: CaptureBackend; startedMicros: number; walMovedTo?: string; config: Config; log: (line: string) => void},
 ): {context: DaemonContext; restoredPause: SavedPause | undefined; scheduler: Scheduler} {
   const {paths} = options
-  const {log, sessionId} = run
+  const {config, log, sessionId} = run
   const reads = new ReadRequests(store)
   const recorder = new Recorder({level: options.level, mouseHz: options.mouseHz, queueCapacity: QUEUE_CAPACITY})
   // Focused app, exclude_apps, window titles and the panic hotkey.
   const apps = new AppContext({
-    recorder, level: options.level, paths, sessionId, log,
+    recorder, level: options.level, paths, sessionId, config, log,
   })
   // A pause outlives the daemon: restarted after a crash or by a service manager, it still holds.
   const pause = keepPauseAcrossRestarts(recorder, paths, log)

@@ -7,7 +7,7 @@ import type {CaptureStore} from './capture-store.js'
 import type {Followers} from './followers.js'
 import type {DaemonOptions} from './types.js'
 
-import {loadConfig} from '../config/config.js'
+import {readConfig} from '../config/read-config.js'
 import {errorMessage} from '../core/errors.js'
 import {type ConfigWatch, watchConfig} from './config-watch.js'
 import {enforceRetention, RETENTION_EVERY_MS, RETENTION_FIRST_CHECK_MS} from './retention.js'
@@ -161,20 +161,16 @@ export class Scheduler {
   /** Data older than retention_days is forgotten for good, with the same rewrite as `forget`. */
   private retain(): void {
     const {log, options, store, writer} = this.parts
-    let days: number
-    try {
-      days = loadConfig(options.paths.config).retention_days
-    } catch {
-      return // a broken config.json keeps data rather than guessing
-    }
-
-    enforceRetention(store, days).then(
-      result => {
-        if (!result) return
-        writer.flush() // what was captured during the rewrite
-        log(`retention: removed ${result.removed} events older than ${result.cutoff} (retention_days ${days})`)
-      },
-      (error: unknown) => log(`retention skipped: ${errorMessage(error)}`),
+    readConfig(options.paths.config).then(
+      ({retention_days: days}) => enforceRetention(store, days).then(
+        result => {
+          if (!result) return
+          writer.flush() // what was captured during the rewrite
+          log(`retention: removed ${result.removed} events older than ${result.cutoff} (retention_days ${days})`)
+        },
+        (error: unknown) => log(`retention skipped: ${errorMessage(error)}`),
+      ),
+      () => {}, // a broken config.json keeps data rather than guessing
     )
   }
 }

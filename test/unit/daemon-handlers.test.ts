@@ -9,6 +9,7 @@ import {
 import type {RawInput} from '../../src/capture/normalise.js'
 
 import {nowMicros} from '../../src/capture/hook.js'
+import {defaultConfig} from '../../src/config/config.js'
 import {prepareStateFolder, resolvePaths} from '../../src/config/paths.js'
 import {DevtraceError} from '../../src/core/errors.js'
 import {CaptureStore} from '../../src/daemon/capture-store.js'
@@ -57,7 +58,7 @@ describe('daemon handlers', () => {
       },
       store,
       {
-        sessionId, backend: 'hook', startedMicros, log,
+        sessionId, backend: 'hook', startedMicros, config: defaultConfig(), log,
       },
     )
     handlers = daemonHandlers(parts.context)
