@@ -21,7 +21,7 @@ export default class Report extends BaseCommand {
     out: Flags.string({char: 'o', description: 'The HTML file to write.', required: true}),
     since: Flags.string({description: `Events at or after this time: ${TIME_FORMS}.`}),
     until: Flags.string({description: 'Events before this time (same forms as --since).'}),
-    force: Flags.boolean({char: 'f', description: 'Overwrite the file if it exists.'}),
+    force: Flags.boolean({description: 'Overwrite the file if it exists.'}),
     demo: Flags.boolean({description: 'Report on the demo database instead of yours.'}),
   }
 
