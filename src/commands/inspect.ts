@@ -16,8 +16,16 @@ event as it is captured, until Ctrl-C (needs the daemon running). Times are loca
     {command: '<%= config.bin %> inspect --since 09:00 --until 10:00 --limit 1000 --csv', description: 'An hour of events as CSV.'},
     {command: '<%= config.bin %> inspect --follow --json', description: 'Stream new events, one JSON object a line.'},
   ]
+  // Written out: oclif builds one usage from `exclusive`, and three flags exclusive with --follow
+  // come out as `[--since <value> | -f] [--until <value> | ]`. These are the command's two forms.
+  static usage = [
+    '<%= command.id %> [--kind KIND...] [--since <value>] [--until <value>] [--limit <value>] [--csv | --json]',
+    '<%= command.id %> -f [--kind KIND...] [--csv | --json]',
+  ]
   static flags = {
-    kind: Flags.string({description: 'Only events of this kind (repeatable).', multiple: true, options: [...EVENT_KINDS]}),
+    kind: Flags.string({
+      description: `Only events of this kind (repeatable): ${EVENT_KINDS.join(', ')}.`, multiple: true, options: [...EVENT_KINDS], helpValue: 'KIND',
+    }),
     since: Flags.string({description: `Events at or after this time: ${TIME_FORMS}.`, exclusive: ['follow']}),
     until: Flags.string({description: 'Events before this time (same forms as --since).', exclusive: ['follow']}),
     limit: Flags.integer({
