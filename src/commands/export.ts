@@ -33,7 +33,7 @@ entered in the ledger (devtrace audit) with its rows, bytes and sha256.`)
     out: Flags.string({char: 'o', description: 'The file to write.', required: true}),
     format: Flags.string({description: 'File format (default: from the --out extension: .parquet, .csv, .json, .ndjson or .jsonl).', options: [...EXPORT_FORMATS]}),
     redact: Flags.string({
-      description: `Redact with this profile; --redact alone means ${DEFAULT_REDACT_PROFILE}. Default: none (as stored).`,
+      description: `Redact with this profile: ${PROFILE_CHOICES.join(', ')}; --redact alone means ${DEFAULT_REDACT_PROFILE}. Default: none (as stored).`,
       helpValue: '[PROFILE]',
       options: [...PROFILE_CHOICES],
     }),

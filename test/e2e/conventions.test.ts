@@ -63,4 +63,17 @@ describe('CLI conventions (no display needed)', () => {
       }
     }
   })
+
+  test('redact --profile offers only the profiles it can apply; export --redact lists its values', async () => {
+    const redact = await s.run(['redact', '--help'])
+    assert.equal(redact.code, 0, redact.stderr)
+    assert.match(redact.stdout, /-p, --profile=<option>[\s\S]*<options: keys\|coarse>/)
+    assert.match(usageLines(redact.stdout)[0], /-p keys\|coarse\b/)
+    const refused = await s.run(['redact', '--profile', 'aggregate', '--yes'])
+    assert.equal(refused.code, 2, refused.stdout)
+    assert.match(refused.stderr, /Expected --profile=aggregate to be one of: keys, coarse/)
+    const exportHelp = await s.run(['export', '--help'])
+    assert.equal(exportHelp.code, 0, exportHelp.stderr)
+    assert.match(exportHelp.stdout.replaceAll(/\s+/g, ' '), /--redact=\[PROFILE\] Redact with this profile: keys, coarse, aggregate, none; --redact alone means coarse/)
+  })
 })
