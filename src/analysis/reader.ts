@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs'
 import type {StatePaths} from '../config/paths.js'
 import type {Reader} from './summary.js'
 
-import {DevtraceError, errorMessage} from '../core/errors.js'
+import {errorMessage} from '../core/errors.js'
 
 /** What `summarize` and `report` read through: read-only queries, then close. */
 export type AnalysisStore = Reader & {close(): void}
@@ -20,12 +20,8 @@ export type AnalysisStore = Reader & {close(): void}
  */
 export async function openAnalysisStore(paths: StatePaths, options: {demo?: boolean; refresh?: boolean} = {}): Promise<AnalysisStore> {
   if (options.demo) {
-    if (!existsSync(paths.demoDatabase)) {
-      throw new DevtraceError(`There is no demo database yet (${paths.demoDatabase}).`, {suggestion: 'Create it with `devtrace demo`.'})
-    }
-
-    const {FileStore} = await import('../store/file-store.js')
-    return FileStore.open(paths.demoDatabase)
+    const {openDemoStore} = await import('../store/demo-store.js')
+    return openDemoStore(paths)
   }
 
   const {openStore} = await import('../store/store.js')

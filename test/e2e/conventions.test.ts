@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {
   after, before, describe, test,
@@ -77,3 +77,61 @@ describe('CLI conventions (no display needed)', () => {
     assert.match(exportHelp.stdout.replaceAll(/\s+/g, ' '), /--redact=\[PROFILE\] Redact with this profile: keys, coarse, aggregate, none; --redact alone means coarse/)
   })
 })
+
+describe('--demo on every read command', () => {
+  const READERS: string[][] = [
+    ['inspect'],
+    ['query', 'SELECT count(*) AS n FROM events'],
+    ['audit'],
+    ['summarize'],
+    ['exposure'],
+    ['report', '--out', 'demo-report.html'],
+    ['export', '--out', 'demo-export.csv'],
+  ]
+  let s: Sandbox
+
+  before(() => {
+    s = makeSandbox()
+  })
+
+  after(() => s.cleanup())
+
+  test('before `devtrace demo` each says there is no demo database and how to make one (exit 1)', async () => {
+    for (const args of READERS) {
+      const result = await s.run([...args, '--demo'])
+      assert.equal(result.code, 1, `${args[0]}: ${result.stdout}${result.stderr}`)
+      assert.match(result.stderr.replaceAll(/\s*›\s*/g, ' '), /There is no demo database yet \(.*demo\.duckdb\)\. Try this: Create it with `devtrace demo`\./, args[0])
+    }
+  })
+
+  test('after `devtrace demo` each reads the demo database, and the user\'s own is never created', async () => {
+    const demo = await s.run(['demo', '--days', '1', '--json'], {timeoutMs: 120_000})
+    assert.equal(demo.code, 0, demo.stderr)
+    const {events} = JSON.parse(demo.stdout) as {events: number}
+    assert.ok(events > 0)
+    const json = async <T>(args: string[]): Promise<T> => {
+      const result = await s.run([...args, '--demo', '--json'], {timeoutMs: 120_000})
+      assert.equal(result.code, 0, `${args[0]}: ${result.stderr}`)
+      return JSON.parse(result.stdout) as T
+    }
+
+    assert.deepEqual(await json(['query', 'SELECT count(*)::INTEGER AS n FROM events']), [{n: events}])
+    assert.equal((await json<unknown[]>(['inspect', '--limit', '5'])).length, 5)
+    assert.equal((await json<{totals: {events: number}}>(['summarize'])).totals.events, events)
+    assert.ok((await json<{exposure: unknown[]}>(['exposure'])).exposure.length > 0)
+    const out = path.join(s.home, 'demo-export.csv')
+    assert.equal((await json<{rows: number}>(['export', '--out', out])).rows, events)
+    assert.ok(existsSync(out))
+    const report = path.join(s.home, 'demo-report.html')
+    await json(['report', '--out', report])
+    assert.ok(existsSync(report))
+    // The export went into the demo database's own ledger.
+    const ledger = await json<Array<{action: string; destination: string}>>(['audit'])
+    assert.deepEqual(ledger.map(row => [row.action, row.destination]), [['export', out]])
+    const follow = await s.run(['inspect', '--demo', '--follow'])
+    assert.equal(follow.code, 2, follow.stdout)
+    assert.match(follow.stderr, /--follow=true cannot also be provided when using --demo/)
+    assert.equal(existsSync(path.join(s.home, 'devtrace.duckdb')), false, 'the user\'s database was never created')
+  })
+})
+
