@@ -133,5 +133,26 @@ describe('--demo on every read command', () => {
     assert.match(follow.stderr, /--follow=true cannot also be provided when using --demo/)
     assert.equal(existsSync(path.join(s.home, 'devtrace.duckdb')), false, 'the user\'s database was never created')
   })
+
+  test('FORCE_COLOR colours human output in a pipe, NO_COLOR wins, --json and --csv are never coloured', async () => {
+    const ESC = '\u001B['
+    const run = async (args: string[], env: NodeJS.ProcessEnv): Promise<string> => {
+      const result = await s.run([...args, '--demo'], {env: {FORCE_COLOR: undefined, NO_COLOR: undefined, ...env}, timeoutMs: 120_000})
+      assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`)
+      return result.stdout
+    }
+
+    const forced = {FORCE_COLOR: '1'}
+    for (const human of [['summarize'], ['inspect', '--limit', '3'], ['audit']]) {
+      assert.ok((await run(human, forced)).includes(ESC), `${human[0]} with FORCE_COLOR is coloured`)
+      assert.ok(!(await run(human, {})).includes(ESC), `${human[0]} in a pipe is plain`)
+      assert.ok(!(await run(human, {...forced, NO_COLOR: '1'})).includes(ESC), `${human[0]}: NO_COLOR wins`)
+    }
+
+    for (const machine of [['summarize', '--json'], ['inspect', '--json'], ['inspect', '--csv'], ['query', 'SELECT 1 AS one', '--csv'], ['query', 'SELECT 1 AS one', '--json'], ['audit', '--json']]) {
+      const out = await run(machine, forced)
+      assert.ok(out.length > 0 && !out.includes(ESC), `${machine.join(' ')} with FORCE_COLOR is plain: ${out.slice(0, 80)}`)
+    }
+  })
 })
 
