@@ -3,6 +3,7 @@ import type {DaemonStatus} from '../ipc/protocol.js'
 
 import {formatDuration} from '../core/duration.js'
 import {colourFor} from './colour.js'
+import {messageTime} from './daemon-view.js'
 import {formatBytes} from './format.js'
 import {safeText} from './safe-text.js'
 
@@ -14,7 +15,7 @@ export function statusText(status: Status): string {
   const rows: Array<[string, string]> = []
   if (status.running) {
     const state = status.paused
-      ? c.yellow(`paused${status.resumes_at ? ` (resumes at ${new Date(status.resumes_at).toLocaleTimeString()})` : ''}`)
+      ? c.yellow(`paused${status.resumes_at ? ` (resumes at ${messageTime(status.resumes_at)})` : ''}`)
       : c.green('capturing')
     rows.push(
       ['state', state],

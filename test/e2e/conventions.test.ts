@@ -6,6 +6,8 @@ import {
 } from 'node:test'
 
 import {makeSandbox, ROOT, type Sandbox} from '../helpers/cli.js'
+import {usePrivateDisplay} from '../helpers/display-suite.js'
+import {e2eSkipReason} from '../helpers/xvfb.js'
 
 interface ManifestCommand {flags: Record<string, {char?: string; hidden?: boolean; name: string}>; hidden?: boolean}
 
@@ -153,6 +155,34 @@ describe('--demo on every read command', () => {
       const out = await run(machine, forced)
       assert.ok(out.length > 0 && !out.includes(ESC), `${machine.join(' ')} with FORCE_COLOR is plain: ${out.slice(0, 80)}`)
     }
+  })
+})
+
+describe('messages with a running daemon (private X display)', {skip: e2eSkipReason()}, () => {
+  const x = usePrivateDisplay()
+  let s: Sandbox
+
+  before(async () => {
+    s = x.sandbox()
+    const start = await s.run(['start'])
+    assert.equal(start.code, 0, start.stderr)
+  })
+
+  test('pause --for 2d names the day and the 24-hour time; status says the same; resume when not paused says so (exit 0)', async () => {
+    const pause = await s.run(['pause', '--for', '2d'])
+    assert.equal(pause.code, 0, pause.stderr)
+    const until = /^Paused until (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\.$/.exec(pause.stdout.trim())
+    assert.ok(until, pause.stdout)
+    const status = await s.run(['status'])
+    assert.equal(status.code, 0, status.stderr)
+    assert.ok(status.stdout.includes(`paused (resumes at ${until[1]})`), status.stdout)
+    const resume = await s.run(['resume'])
+    assert.deepEqual([resume.code, resume.stdout.trim()], [0, 'Recording again.'])
+    const again = await s.run(['resume'])
+    assert.deepEqual([again.code, again.stdout.trim(), again.stderr], [0, 'devtrace is not paused: it is already recording.', ''])
+    const json = await s.run(['resume', '--json'])
+    assert.equal(json.code, 0, json.stderr)
+    assert.deepEqual(JSON.parse(json.stdout), {paused: false, was_paused: false})
   })
 })
 
