@@ -66,6 +66,30 @@ describe('CLI conventions (no display needed)', () => {
     }
   })
 
+  test('config: set refuses an http:// upload.url as upload would; exclude_apps lists; unset empties; "none" is no app', async () => {
+    const refused = await s.run(['config', 'set', 'upload.url', 'http://example.com/in'])
+    assert.equal(refused.code, 2, refused.stdout)
+    const flat = refused.stderr.replaceAll(/\s*›\s*/g, ' ')
+    assert.match(flat, /Refusing to upload over plain http:\/\/ to example\.com: only loopback addresses/)
+    assert.deepEqual(JSON.parse((await s.run(['config', 'get', 'upload.url', '--json'])).stdout), {'upload.url': null})
+    const upload = await s.run(['upload', '--to', 'http://example.com/in', '--dry-run'])
+    assert.match(upload.stderr.replaceAll(/\s*›\s*/g, ' '), /Refusing to upload over plain http:\/\/ to example\.com: only loopback addresses/, 'the same sentence as upload')
+    const set = async (value: string): Promise<unknown> => {
+      const result = await s.run(['config', 'set', 'exclude_apps', value, '--json'])
+      assert.equal(result.code, 0, result.stderr)
+      return JSON.parse(result.stdout)
+    }
+
+    assert.deepEqual(await set('slack,keepassxc'), {exclude_apps: ['slack', 'keepassxc']})
+    assert.deepEqual(await set('["slack","my app, beta"]'), {exclude_apps: ['slack', 'my app, beta']})
+    const none = await s.run(['config', 'set', 'exclude_apps', 'none'])
+    assert.equal(none.code, 2, none.stdout)
+    assert.match(none.stderr.replaceAll(/\s*›\s*/g, ' '), /"none" is taken as no apps.*devtrace config unset exclude_apps/)
+    const unset = await s.run(['config', 'unset', 'exclude_apps'])
+    assert.deepEqual([unset.code, unset.stdout.trim()], [0, 'exclude_apps = (none)'])
+    assert.deepEqual(JSON.parse((await s.run(['config', 'get', 'exclude_apps', '--json'])).stdout), {exclude_apps: []})
+  })
+
   test('redact --profile offers only the profiles it can apply; export --redact lists its values', async () => {
     const redact = await s.run(['redact', '--help'])
     assert.equal(redact.code, 0, redact.stderr)
