@@ -90,6 +90,17 @@ describe('CLI conventions (no display needed)', () => {
     assert.deepEqual(JSON.parse((await s.run(['config', 'get', 'exclude_apps', '--json'])).stdout), {exclude_apps: []})
   })
 
+  test('status lists the excluded apps by name (human and --json), not only a count', async () => {
+    assert.equal((await s.run(['config', 'set', 'exclude_apps', 'slack,keepassxc'])).code, 0)
+    const human = await s.run(['status'])
+    assert.equal(human.code, 0, human.stderr)
+    assert.match(human.stdout, /^excluded apps +slack, keepassxc$/m)
+    const json = await s.run(['status', '--json'])
+    assert.deepEqual((JSON.parse(json.stdout) as {excluded_apps: string[]}).excluded_apps, ['slack', 'keepassxc'])
+    assert.equal((await s.run(['config', 'unset', 'exclude_apps'])).code, 0)
+    assert.match((await s.run(['status'])).stdout, /^excluded apps +\(none\)$/m)
+  })
+
   test('redact --profile offers only the profiles it can apply; export --redact lists its values', async () => {
     const redact = await s.run(['redact', '--help'])
     assert.equal(redact.code, 0, redact.stderr)
@@ -207,6 +218,9 @@ describe('messages with a running daemon (private X display)', {skip: e2eSkipRea
     const json = await s.run(['resume', '--json'])
     assert.equal(json.code, 0, json.stderr)
     assert.deepEqual(JSON.parse(json.stdout), {paused: false, was_paused: false})
+    assert.equal((await s.run(['config', 'set', 'exclude_apps', '["keepassxc"]'])).code, 0)
+    const status2 = JSON.parse((await s.run(['status', '--json'])).stdout) as {excluded_apps: string[]; running: boolean}
+    assert.deepEqual([status2.running, status2.excluded_apps], [true, ['keepassxc']])
   })
 })
 
