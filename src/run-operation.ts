@@ -15,7 +15,10 @@ export async function operate<N extends OperationName>(backend: Backend, name: N
   return (await backend.operate(name, params, async () => loadOperation(name))) as OperationResult<N>
 }
 
-/** Run one operation that changes the database, through the daemon when it runs, else here (see store/backend.ts). */
-export async function runOperation<N extends OperationName>(paths: StatePaths, name: N, params: OperationParams<N>): Promise<OperationResult<N>> {
-  return withBackend(paths, backend => operate(backend, name, params))
+/**
+ * Run one operation that changes the database, through the daemon when it runs, else here (see
+ * store/backend.ts); with `demo`, on the demo database.
+ */
+export async function runOperation<N extends OperationName>(paths: StatePaths, name: N, params: OperationParams<N>, options: {demo?: boolean} = {}): Promise<OperationResult<N>> {
+  return withBackend(paths, backend => operate(backend, name, params), options)
 }

@@ -4,7 +4,7 @@ import type {StatePaths} from '../config/paths.js'
 import type {RollupBuildProgress} from '../ipc/protocol.js'
 import type {Reader} from './summary.js'
 
-import {DevtraceError, errorMessage} from '../core/errors.js'
+import {errorMessage} from '../core/errors.js'
 
 /** Hears each committed chunk of a rollup build this command runs itself, then null when it ends. */
 export type RollupBuildProgressListener = (progress: null | RollupBuildProgress) => void
@@ -27,12 +27,8 @@ export async function openAnalysisStore(
   options: {demo?: boolean; onBuild?: RollupBuildProgressListener; refresh?: boolean} = {},
 ): Promise<AnalysisStore> {
   if (options.demo) {
-    if (!existsSync(paths.demoDatabase)) {
-      throw new DevtraceError(`There is no demo database yet (${paths.demoDatabase}).`, {suggestion: 'Create it with `devtrace demo`.'})
-    }
-
-    const {FileStore} = await import('../store/file-store.js')
-    return FileStore.open(paths.demoDatabase)
+    const {openDemoStore} = await import('../store/demo-store.js')
+    return openDemoStore(paths)
   }
 
   const {openStore} = await import('../store/store.js')

@@ -1,6 +1,7 @@
 import type {AuditRow} from '../privacy/ledger.js'
 
 import {BaseCommand} from '../ui/base-command.js'
+import {demoFlag} from '../ui/demo-flag.js'
 import {prose} from '../ui/prose.js'
 
 export default class Audit extends BaseCommand {
@@ -12,11 +13,15 @@ Times are local in the table, ISO-8601 UTC in --json.`)
   static examples = [
     {command: '<%= config.bin %> audit', description: 'The ledger as a table, oldest first.'},
     {command: '<%= config.bin %> audit --json | jq \'.[] | select(.action == "export")\'', description: 'Exports only, as JSON.'},
+    {command: '<%= config.bin %> audit --demo', description: 'The demo database\'s ledger (exports made with --demo).'},
   ]
+  static flags = {
+    demo: demoFlag(),
+  }
 
   async run(): Promise<AuditRow[]> {
-    await this.parse(Audit)
+    const {flags} = await this.parse(Audit)
     const {auditRun} = await import('../privacy/audit-run.js')
-    return auditRun({paths: this.paths}, this.io)
+    return auditRun({paths: this.paths, demo: flags.demo}, this.io)
   }
 }

@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {DEFAULT_REDACT_PROFILE, PROFILE_CHOICES} from '../privacy/profiles.js'
 import {EXPORT_FORMATS, type ExportResult} from '../transfer/export.js'
 import {BaseCommand} from '../ui/base-command.js'
+import {demoFlag} from '../ui/demo-flag.js'
 import {withDefaultValue} from '../ui/optional-value.js'
 import {prose} from '../ui/prose.js'
 import {TIME_FORMS} from '../ui/time.js'
@@ -28,18 +29,20 @@ entered in the ledger (devtrace audit) with its rows, bytes and sha256.`)
     {command: '<%= config.bin %> export --out today.csv --since today --redact', description: 'Today, coarse-redacted, as CSV.'},
     {command: '<%= config.bin %> export --out minutes.json --redact aggregate', description: 'Per-minute totals only, as a JSON array.'},
     {command: '<%= config.bin %> export --out week.data --format ndjson --since 7d --redact keys --force', description: 'The last week without key codes, as NDJSON, replacing week.data.'},
+    {command: '<%= config.bin %> export --demo --out demo.csv --redact', description: 'The demo database (see `devtrace demo`), coarse-redacted.'},
   ]
   static flags = {
     out: Flags.string({char: 'o', description: 'The file to write.', required: true}),
     format: Flags.string({description: 'File format (default: from the --out extension: .parquet, .csv, .json, .ndjson or .jsonl).', options: [...EXPORT_FORMATS]}),
     redact: Flags.string({
-      description: `Redact with this profile; --redact alone means ${DEFAULT_REDACT_PROFILE}. Default: none (as stored).`,
+      description: `Redact with this profile: ${PROFILE_CHOICES.join(', ')}; --redact alone means ${DEFAULT_REDACT_PROFILE}. Default: none (as stored).`,
       helpValue: '[PROFILE]',
       options: [...PROFILE_CHOICES],
     }),
     since: Flags.string({description: `Events at or after this time: ${TIME_FORMS}.`}),
     until: Flags.string({description: 'Events before this time (same forms as --since).'}),
     force: Flags.boolean({description: 'Overwrite --out if it exists.'}),
+    demo: demoFlag(),
   }
 
   async run(): Promise<ExportResult> {
@@ -53,6 +56,7 @@ entered in the ledger (devtrace audit) with its rows, bytes and sha256.`)
       since: flags.since,
       until: flags.until,
       force: flags.force,
+      demo: flags.demo,
       idleSeconds: () => this.loadSettings().idle_seconds,
     }, this.io)
   }

@@ -5,6 +5,7 @@ import type {ExposureReport} from '../privacy/exposure-run.js'
 import {DEFAULT_SEED} from '../privacy/reidentification.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {colourFor} from '../ui/colour.js'
+import {demoFlag} from '../ui/demo-flag.js'
 import {prose} from '../ui/prose.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
 
@@ -31,7 +32,7 @@ Works while the daemon runs; writes nothing.`)
     since: Flags.string({description: `Events at or after this time: ${TIME_FORMS}.`}),
     until: Flags.string({description: 'Events before this time (same forms as --since).'}),
     seed: Flags.integer({description: 'Seed of the simulated crowd (the same seed gives the same rates).', default: DEFAULT_SEED, min: 0}),
-    demo: Flags.boolean({description: 'Judge the demo database instead of yours.'}),
+    demo: demoFlag(),
   }
 
   async run(): Promise<ExposureReport> {

@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../ui/base-command.js'
+import {demoFlag} from '../ui/demo-flag.js'
 import {prose} from '../ui/prose.js'
 
 export default class Query extends BaseCommand {
@@ -23,6 +24,7 @@ shows the first 10,000; --csv and --json print them all.`)
     {command: '<%= config.bin %> query "SELECT * FROM events WHERE ts > now() - INTERVAL 1 HOUR" --csv > hour.csv', description: 'The last hour as CSV.'},
     {command: '<%= config.bin %> query "DESCRIBE events" --json', description: 'The columns, as a JSON array of row objects.'},
     {command: '<%= config.bin %> query "SELECT * FROM events" --csv --timeout 30m > all.csv', description: 'Everything, allowing half an hour.'},
+    {command: '<%= config.bin %> query --demo "SELECT app, count(*) FROM events GROUP BY app"', description: 'Events per app in the demo database (see `devtrace demo`).'},
   ]
   static args = {
     sql: Args.string({description: 'one SELECT statement', required: true}),
@@ -30,13 +32,14 @@ shows the first 10,000; --csv and --json print them all.`)
   static flags = {
     csv: Flags.boolean({description: 'Print CSV with a header row.', exclusive: ['json']}),
     timeout: Flags.string({description: 'Stop the query after this long: seconds (30) or a duration (30s, 2m, 1h); 0 = no limit.', default: '5m', helpValue: 'DURATION'}),
+    demo: demoFlag(),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Query)
     const {queryRun} = await import('../read/query-run.js')
     await queryRun({
-      paths: this.paths, sql: args.sql, csv: flags.csv, timeout: flags.timeout,
+      paths: this.paths, sql: args.sql, csv: flags.csv, timeout: flags.timeout, demo: flags.demo,
     }, this.io)
   }
 }

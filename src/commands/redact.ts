@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import type {RedactOutput} from '../privacy/redact-run.js'
 
-import {PROFILES} from '../privacy/profiles.js'
+import {IN_PLACE_PROFILES} from '../privacy/profiles.js'
 import {BaseCommand} from '../ui/base-command.js'
 import {prose} from '../ui/prose.js'
 import {TIME_FORMS} from '../ui/time.js'
@@ -13,7 +13,8 @@ export default class Redact extends BaseCommand {
 - keys: key codes are removed (set to NULL).
 - coarse: key codes removed, times rounded to 100 ms, positions snapped to a 100 px grid (evdev sessions' positions removed),
   app names replaced by a salted hash (the values export --redact coarse gives), window titles removed.
-- aggregate: refused. It keeps no per-event rows, so in place it would delete every event in the range; use devtrace forget for that.
+Not aggregate: it keeps no per-event rows, so in place it would delete every event in the range. To delete a range use
+devtrace forget; for per-minute totals, devtrace export --redact aggregate.
 
 Shows what will change first and asks; without a terminal it needs --yes. The database is rewritten
 into a new file and swapped in, so the original values are not left behind in free blocks or the
@@ -26,7 +27,7 @@ runs. Recorded in the ledger (devtrace audit).`)
   ]
   static flags = {
     profile: Flags.string({
-      char: 'p', description: 'The redaction profile to apply.', options: [...PROFILES], required: true,
+      char: 'p', description: 'The redaction profile to apply.', options: [...IN_PLACE_PROFILES], required: true,
     }),
     since: Flags.string({description: `Only events at or after this time: ${TIME_FORMS}.`}),
     until: Flags.string({description: 'Only events before this time (same forms as --since).'}),

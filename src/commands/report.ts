@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import type {ReportResult} from '../report/report-run.js'
 
 import {BaseCommand} from '../ui/base-command.js'
+import {demoFlag} from '../ui/demo-flag.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
 
 export default class Report extends BaseCommand {
@@ -16,13 +17,14 @@ export default class Report extends BaseCommand {
     {command: '<%= config.bin %> report --out report.html', description: 'Everything recorded so far.'},
     {command: '<%= config.bin %> report --out week.html --since 7d', description: 'The last week.'},
     {command: '<%= config.bin %> report --out report.html --force', description: 'Replace an existing file.'},
+    {command: '<%= config.bin %> report --demo --out demo.html', description: 'The demo database (see `devtrace demo`).'},
   ]
   static flags = {
     out: Flags.string({char: 'o', description: 'The HTML file to write.', required: true}),
     since: Flags.string({description: `Events at or after this time: ${TIME_FORMS}.`}),
     until: Flags.string({description: 'Events before this time (same forms as --since).'}),
-    force: Flags.boolean({char: 'f', description: 'Overwrite the file if it exists.'}),
-    demo: Flags.boolean({description: 'Report on the demo database instead of yours.'}),
+    force: Flags.boolean({description: 'Overwrite the file if it exists.'}),
+    demo: demoFlag(),
   }
 
   async run(): Promise<ReportResult> {

@@ -4,6 +4,7 @@ import type {Summary} from '../analysis/summary.js'
 
 import {BaseCommand} from '../ui/base-command.js'
 import {colourFor} from '../ui/colour.js'
+import {demoFlag} from '../ui/demo-flag.js'
 import {parseRange, TIME_FORMS, toMicros} from '../ui/time.js'
 
 export default class Summarize extends BaseCommand {
@@ -28,7 +29,7 @@ export default class Summarize extends BaseCommand {
     until: Flags.string({description: 'Events before this time (same forms as --since).'}),
     by: Flags.string({description: 'One entry per day, hour of the day (00–23) or app.', options: ['day', 'hour', 'app']}),
     'by-key': Flags.boolean({description: 'Also list key pairs (digraphs) by key, from events that store key codes (level full).'}),
-    demo: Flags.boolean({description: 'Summarise the demo database instead of yours.'}),
+    demo: demoFlag(),
     raw: Flags.boolean({description: 'Compute from raw events only, ignoring the rollup (for benchmarks).', hidden: true}),
   }
 

@@ -2,10 +2,10 @@ import type {StatePaths} from './paths.js'
 
 import {UsageError} from '../core/errors.js'
 import {
-  CONFIG_KEYS, type ConfigKey, getConfigValue, isConfigKey, loadConfig, saveConfig, setConfigValue,
+  CONFIG_KEYS, type ConfigKey, getConfigValue, isConfigKey, loadConfig, saveConfig, setConfigValue, unsetConfigValue,
 } from './config.js'
 
-export type ConfigAction = 'get' | 'list' | 'set'
+export type ConfigAction = 'get' | 'list' | 'set' | 'unset'
 
 export interface ConfigOptions {
   paths: StatePaths
@@ -16,15 +16,20 @@ export interface ConfigOptions {
 
 /**
  * `devtrace config`: the settings asked for (one for get and set, every one for list) as
- * name → value (null when unset), after `set` has validated and saved the new value.
+ * name → value (null when unset), after `set` has validated and saved the new value, or `unset`
+ * has put the setting back to its default.
  */
 export function configRun(options: ConfigOptions): Record<string, unknown> {
   const config = loadConfig(options.paths.config)
   if (options.action === 'list') return Object.fromEntries(CONFIG_KEYS.map(key => [key, getConfigValue(config, key) ?? null]))
   const key = requireKey(options.key)
   if (options.action === 'get') return {[key]: getConfigValue(config, key) ?? null}
-  if (options.value === undefined) throw new UsageError(`No value given for ${key}.`, `devtrace config set ${key} VALUE`)
-  const next = setConfigValue(config, key, options.value)
+  if (options.action === 'unset' && options.value !== undefined) {
+    throw new UsageError(`config unset takes a setting name only, not a value ("${options.value}").`, `devtrace config unset ${key}`)
+  }
+
+  if (options.action === 'set' && options.value === undefined) throw new UsageError(`No value given for ${key}.`, `devtrace config set ${key} VALUE`)
+  const next = options.action === 'unset' ? unsetConfigValue(config, key) : setConfigValue(config, key, options.value!)
   saveConfig(options.paths.config, next)
   return {[key]: getConfigValue(next, key) ?? null}
 }

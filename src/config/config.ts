@@ -9,6 +9,7 @@ import {BACKEND_CHOICES} from '../core/capture-backend.js'
 import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
 import {LEVELS} from '../core/level.js'
 import {maskQuery} from '../core/url-secret.js'
+import {checkUploadUrl} from '../transfer/upload-policy.js'
 import {formatBytes} from '../ui/format.js'
 import {ensurePrivateDir} from './paths.js'
 import {stateFolderError} from './write-problem.js'
@@ -165,10 +166,7 @@ function parseSettingText(key: ConfigKey, text: string): unknown {
   }
 
   case 'exclude_apps': {
-    return text
-    .split(',')
-    .map(item => item.trim())
-    .filter(Boolean)
+    return appListText(text)
   }
 
   case 'flush_ms':
@@ -184,11 +182,56 @@ function parseSettingText(key: ConfigKey, text: string): unknown {
   }
 
   case 'upload.url': {
-    return text === '' ? undefined : text
+    if (text === '') return undefined
+    // Refused now with the sentence upload would give later, not accepted and refused at upload.
+    checkUploadUrl(text)
+    return text
   }
 
   default: {
     return text
   }
   }
+}
+
+/**
+ * `exclude_apps` as typed: a JSON array (`["slack","keepassxc"]`, for names with commas), or a
+ * comma-separated list (`slack,keepassxc`); "" is the empty list. The word "none" alone is
+ * refused rather than taken as an app called none: it is what someone types to mean "no apps"
+ * (`config unset exclude_apps` does that); an app really named none is given as JSON, `["none"]`.
+ */
+export function appListText(text: string): string[] {
+  const trimmed = text.trim()
+  if (trimmed.startsWith('[')) {
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(trimmed)
+    } catch {
+      parsed = undefined
+    }
+
+    if (!Array.isArray(parsed) || !parsed.every(item => typeof item === 'string')) {
+      throw new UsageError(
+        `Invalid value for exclude_apps: "${text}" is not a JSON array of app names.`,
+        'Give a JSON array such as ["slack","keepassxc"], or a comma-separated list: slack,keepassxc.',
+      )
+    }
+
+    return parsed.map(item => item.trim()).filter(Boolean)
+  }
+
+  if (/^none$/i.test(trimmed)) {
+    throw new UsageError(
+      'exclude_apps takes app names, and "none" is taken as no apps, not an app called none.',
+      'To exclude no apps: devtrace config unset exclude_apps. For an app named none: devtrace config set exclude_apps \'["none"]\'.',
+    )
+  }
+
+  return trimmed.split(',').map(item => item.trim()).filter(Boolean)
+}
+
+/** `config unset KEY`: the setting back to its default (exclude_apps empty, upload.url not set). */
+export function unsetConfigValue(config: Config, key: ConfigKey): Config {
+  if (key === 'upload.url') return {...config, upload: {...config.upload, url: undefined}}
+  return {...config, [key]: defaultConfig()[key]}
 }

@@ -20,9 +20,17 @@ export async function pauseRun(options: PauseOptions, io: Io): Promise<{paused: 
   return {paused: status.paused, resumes_at: status.resumes_at}
 }
 
-/** `devtrace resume`: record again now. */
-export async function resumeRun(options: {paths: StatePaths}, io: Io): Promise<{paused: boolean}> {
-  const status = await withBackend(options.paths, backend => backend.resume())
-  if (!io.json) io.log('Recording again.')
-  return {paused: status.paused}
+/**
+ * `devtrace resume`: record again now. When it was not paused, it says so and succeeds: the
+ * wanted state (recording) holds either way. `was_paused` tells scripts which it was.
+ */
+export async function resumeRun(options: {paths: StatePaths}, io: Io): Promise<{paused: boolean; was_paused: boolean}> {
+  const {status, wasPaused} = await withBackend(options.paths, async backend => {
+    const before = await backend.status()
+    if (before && !before.paused) return {status: before, wasPaused: false}
+    // Not running: resume() says so (exit 1).
+    return {status: await backend.resume(), wasPaused: true}
+  })
+  if (!io.json) io.log(wasPaused ? 'Recording again.' : 'devtrace is not paused: it is already recording.')
+  return {paused: status.paused, was_paused: wasPaused}
 }

@@ -6,8 +6,8 @@ import {auditText} from '../ui/privacy-view.js'
 import {type AuditRow, listAudit} from './ledger.js'
 
 /** `devtrace audit`: the ledger, oldest first (read through the daemon when it runs). */
-export async function auditRun(options: {paths: StatePaths}, io: Io): Promise<AuditRow[]> {
-  const store = await openStore(options.paths)
+export async function auditRun(options: {demo?: boolean; paths: StatePaths}, io: Io): Promise<AuditRow[]> {
+  const store = await openStore(options.paths, {demo: options.demo})
   let rows: AuditRow[]
   try {
     rows = await listAudit(store)

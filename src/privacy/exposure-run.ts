@@ -51,8 +51,8 @@ export async function exposureRun(options: ExposureRunOptions, io: Io): Promise<
  * The exposure of what one export or upload writes (its profile over its range), for the one line
  * their previews print. Opens the store and closes it again before the caller writes anything.
  */
-export async function exposureOfProfile(paths: StatePaths, profile: ProfileOrNone, options: Omit<ExposureOptions, 'timeZone'>): Promise<ProfileExposure> {
-  const store = await openAnalysisStore(paths, {refresh: false})
+export async function exposureOfProfile(paths: StatePaths, profile: ProfileOrNone, options: Omit<ExposureOptions, 'timeZone'>, where: {demo?: boolean} = {}): Promise<ProfileExposure> {
+  const store = await openAnalysisStore(paths, {demo: where.demo, refresh: false})
   try {
     return await profileExposure(store, profile, {...options, timeZone: localTimeZone()})
   } finally {

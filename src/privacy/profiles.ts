@@ -22,6 +22,11 @@ export type Profile = (typeof PROFILES)[number]
 /** `none` is the data as stored: what `export` writes without `--redact` (and `upload --redact none`). */
 export type ProfileOrNone = 'none' | Profile
 export const PROFILE_CHOICES: readonly ProfileOrNone[] = [...PROFILES, 'none']
+/**
+ * The profiles `redact` can apply in place. Not aggregate: it keeps no per-event rows, so in place
+ * it would delete every event in the range (that is `forget`).
+ */
+export const IN_PLACE_PROFILES = ['keys', 'coarse'] as const satisfies readonly Profile[]
 
 /** What `--redact` means with no profile named. */
 export const DEFAULT_REDACT_PROFILE: Profile = 'coarse'

@@ -8,7 +8,7 @@ import {defineOperation} from '../store/database-access.js'
 import {rebuildDerived, slotOverlaps} from './forget.js'
 import {type AuditEntry, recordAudit, recordAuditQuietly} from './ledger.js'
 import {
-  coarsePositionSql, coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, type Profile, roundedTsSql,
+  coarsePositionSql, coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, IN_PLACE_PROFILES, roundedTsSql,
 } from './profiles.js'
 import {
   hasTimestamp, rewriteDatabase, rewriteSummary, type RewriteSummary, type TableCopy, type TableInfo,
@@ -32,7 +32,7 @@ import {
  * ledger, `meta` and `schema_version` are copied unchanged.
  */
 
-export type RedactProfile = Exclude<Profile, 'aggregate'>
+export type RedactProfile = (typeof IN_PLACE_PROFILES)[number]
 
 export interface RedactParams {
   profile: RedactProfile
@@ -133,8 +133,8 @@ const redactProfile = z.unknown().optional().superRefine((value, context) => {
       message: 'redact --profile aggregate would delete every event in the range: aggregate keeps no per-event rows.',
       params: {suggestion: 'To delete a range use `devtrace forget`; for per-minute totals use `devtrace export --redact aggregate`.'},
     })
-  } else if (value !== 'keys' && value !== 'coarse') {
-    context.addIssue({code: 'custom', message: `Unknown profile "${String(value)}".`, params: {suggestion: 'Use keys or coarse.'}})
+  } else if (!(IN_PLACE_PROFILES as readonly unknown[]).includes(value)) {
+    context.addIssue({code: 'custom', message: `Unknown profile "${String(value)}".`, params: {suggestion: `Use ${IN_PLACE_PROFILES.join(' or ')}.`}})
   }
 }).transform(value => value as RedactProfile)
 

@@ -19,6 +19,8 @@ export interface InspectOptions {
   /** Print events as they are captured instead (the daemon only). */
   follow: boolean
   csv: boolean
+  /** Read the demo database instead (not with follow). */
+  demo?: boolean
   /** The present, for relative times such as `15m` (tests pin it). */
   now?: Date
 }
@@ -55,7 +57,7 @@ export async function inspectRun(options: InspectOptions, io: Io): Promise<void>
   }
 
   const {openStore} = await import('../store/store.js')
-  const store = await openStore(options.paths)
+  const store = await openStore(options.paths, {demo: options.demo})
   try {
     await printRows(store.query(plan.query.sql, plan.query.params), {format: plan.format, head: EVENT_TABLE_HEAD, cells: eventCells})
   } finally {

@@ -13,6 +13,8 @@ export interface QueryOptions {
   csv: boolean
   /** --timeout as typed: seconds, a duration, or 0 for no limit. */
   timeout: string
+  /** Read the demo database instead. */
+  demo?: boolean
 }
 
 /** How `query` prints (the table, or DuckDB's own CSV/JSON writer) and how long it may run. */
@@ -28,7 +30,7 @@ export function queryPlan(options: QueryOptions, io: Pick<Io, 'json'>): {format:
 export async function queryRun(options: QueryOptions, io: Io): Promise<void> {
   const {format, limits} = queryPlan(options, io)
   const {openStore} = await import('../store/store.js')
-  const store = await openStore(options.paths)
+  const store = await openStore(options.paths, {demo: options.demo})
   try {
     await (format === 'table' ? printRows(store.query(options.sql, undefined, limits), {format}) : copyQueryToStdout(store, options.sql, format, limits))
   } finally {

@@ -42,8 +42,18 @@ export interface Backend extends Store {
 /** Loads the code of one operation, only in the process that runs it. */
 export type LoadOperation = () => Promise<Operation<z.ZodType, unknown>>
 
-/** Connects to the daemon when it listens, else works on the file (opened only when first needed). */
-export async function openBackend(paths: StatePaths): Promise<Backend> {
+/**
+ * Connects to the daemon when it listens, else works on the file (opened only when first needed).
+ * With `demo`, the demo database: no daemon ever holds it, so this process works on its file,
+ * as on a stopped daemon's (reads open it read-only).
+ */
+export async function openBackend(paths: StatePaths, options: {demo?: boolean} = {}): Promise<Backend> {
+  if (options.demo) {
+    const {requireDemoDatabase} = await import('./demo-store.js')
+    requireDemoDatabase(paths)
+    return new LocalBackend({...paths, database: paths.demoDatabase})
+  }
+
   const {DaemonClient} = await import('../ipc/client.js')
   const client = await DaemonClient.connect(paths)
   return client ? new DaemonBackend(client) : new LocalBackend(paths)
@@ -82,8 +92,8 @@ export async function probeDaemon(paths: StatePaths, timeoutMs: number): Promise
 }
 
 /** One piece of work on a backend, closed afterwards whatever happens. */
-export async function withBackend<T>(paths: StatePaths, work: (backend: Backend) => Promise<T>): Promise<T> {
-  const backend = await openBackend(paths)
+export async function withBackend<T>(paths: StatePaths, work: (backend: Backend) => Promise<T>, options: {demo?: boolean} = {}): Promise<T> {
+  const backend = await openBackend(paths, options)
   try {
     return await work(backend)
   } finally {

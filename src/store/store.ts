@@ -5,9 +5,12 @@ import {LocalBackend, openBackend} from './backend.js'
 
 export type {CopyToRequest, Store} from './read-store.js'
 
-/** A store to read from (daemon or file, see backend.ts); fails at once, in one sentence, when there is nothing to read. */
-export async function openStore(paths: StatePaths): Promise<Store> {
-  const backend = await openBackend(paths)
+/**
+ * A store to read from (daemon or file, see backend.ts), or with `demo` the demo database;
+ * fails at once, in one sentence, when there is nothing to read.
+ */
+export async function openStore(paths: StatePaths, options: {demo?: boolean} = {}): Promise<Store> {
+  const backend = await openBackend(paths, options)
   if (backend instanceof LocalBackend) {
     try {
       await backend.reads()

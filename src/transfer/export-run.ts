@@ -24,6 +24,8 @@ export interface ExportOptions {
   since?: string
   until?: string
   force: boolean
+  /** Export the demo database instead (the export is entered in its own ledger). */
+  demo?: boolean
   /**
    * The `idle_seconds` setting (the aggregate profile's active minutes), read only once the flags
    * have passed: a bad --out is reported before a broken config.json, as it always was.
@@ -49,14 +51,14 @@ export async function exportRun(options: ExportOptions, io: Io): Promise<ExportR
 
   const range = parseRange(options.since, options.until)
   const profile = (options.redact ?? 'none') as ProfileOrNone
-  checkDestination(out, options.force, options.paths.database)
+  checkDestination(out, options.force, options.demo ? options.paths.demoDatabase : options.paths.database)
   const idleSeconds = options.idleSeconds()
   const sinceMicros = range.since && toMicros(range.since)
   const untilMicros = range.until && toMicros(range.until)
   // The preview of a redacted export: what its output lets a recipient compute, on stderr (beside --json too).
   if (options.redact !== undefined) {
     const {exposureOfProfile} = await import('../privacy/exposure-run.js')
-    const exposure = await exposureOfProfile(options.paths, profile, {sinceMicros, untilMicros, idleSeconds})
+    const exposure = await exposureOfProfile(options.paths, profile, {sinceMicros, untilMicros, idleSeconds}, {demo: options.demo})
     io.stderr.write(`Exposure of what this writes (${profile}): ${exposureLine(exposure)}\n`)
   }
 
@@ -72,7 +74,7 @@ export async function exportRun(options: ExportOptions, io: Io): Promise<ExportR
       untilMicros,
       idleSeconds,
       force: options.force,
-    })
+    }, {demo: options.demo})
   } finally {
     progress.stop()
   }

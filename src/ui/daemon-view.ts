@@ -3,6 +3,8 @@ import type {ChalkInstance} from 'chalk'
 import type {CaptureBackend} from '../core/capture-backend.js'
 import type {Level} from '../core/level.js'
 
+import {localTime} from './event-format.js'
+
 /** `devtrace start` once the daemon reported ready, naming where input comes from. */
 export function capturingText(pid: number, level: Level, c: ChalkInstance, backend?: CaptureBackend): string {
   const via = backend ? ` via ${backendLabel(backend)}` : ''
@@ -20,10 +22,15 @@ export function backendLabel(backend: CaptureBackend, platform: NodeJS.Platform 
 export function stillPausedText(until: null | string): string {
   return until === null
     ? 'It is paused, as before: nothing is recorded until `devtrace resume`.'
-    : `It is paused, as before, until ${new Date(until).toLocaleTimeString()}.`
+    : `It is paused, as before, until ${messageTime(until)}.`
 }
 
 /** `devtrace pause`: until when, or until `devtrace resume`. */
 export function pausedText(resumesAt: null | string): string {
-  return resumesAt ? `Paused until ${new Date(resumesAt).toLocaleTimeString()}.` : 'Paused. Run `devtrace resume` to record again.'
+  return resumesAt ? `Paused until ${messageTime(resumesAt)}.` : 'Paused. Run `devtrace resume` to record again.'
+}
+
+/** A time in a sentence: the 24-hour clock to the second, with the date when it is not today. */
+export function messageTime(iso: string, now: Date = new Date()): string {
+  return localTime(iso, now, 'seconds')
 }

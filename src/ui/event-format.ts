@@ -2,11 +2,16 @@ import type {JsonValue} from '../core/values.js'
 
 export const EVENT_TABLE_HEAD = ['time', 'kind', 'key', 'position', 'button', 'wheel', 'modifiers', 'app']
 
-/** Local wall-clock time; the date too when it is not today. */
-export function localTime(iso: string, now: Date = new Date()): string {
+/**
+ * Local wall-clock time on the 24-hour clock; the date too when it is not today. The one format
+ * for times shown to a person: event tables, ranges, the ledger, and messages (`Paused until
+ * 16:35:15.`, which drop the milliseconds with `seconds`).
+ */
+export function localTime(iso: string, now: Date = new Date(), precision: 'milliseconds' | 'seconds' = 'milliseconds'): string {
   const date = new Date(iso)
   const pad = (value: number, width = 2): string => String(value).padStart(width, '0')
-  const time = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`
+  const seconds = `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
+  const time = precision === 'seconds' ? seconds : `${seconds}.${pad(date.getMilliseconds(), 3)}`
   const sameDay = date.toDateString() === now.toDateString()
   return sameDay ? time : `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${time}`
 }

@@ -3,18 +3,19 @@ import type {DaemonStatus, RollupBuildProgress} from '../ipc/protocol.js'
 
 import {formatDuration} from '../core/duration.js'
 import {colourFor} from './colour.js'
+import {messageTime} from './daemon-view.js'
 import {formatBytes} from './format.js'
 import {safeText} from './safe-text.js'
 
 /** `devtrace status` for a person: one label and value a line. */
-export function statusText(status: Status): string {
+export function statusText(status: Status & {excluded_apps?: string[]}): string {
   const c = colourFor()
   // App names, errors and paths come from elsewhere: made safe before any colour is added.
   const t = (text: string): string => safeText(text)
   const rows: Array<[string, string]> = []
   if (status.running) {
     const state = status.paused
-      ? c.yellow(`paused${status.resumes_at ? ` (resumes at ${new Date(status.resumes_at).toLocaleTimeString()})` : ''}`)
+      ? c.yellow(`paused${status.resumes_at ? ` (resumes at ${messageTime(status.resumes_at)})` : ''}`)
       : c.green('capturing')
     rows.push(
       ['state', state],
@@ -46,6 +47,7 @@ export function statusText(status: Status): string {
     if (status.note) rows.push(['note', t(status.note)])
   }
 
+  if (status.excluded_apps) rows.push(['excluded apps', status.excluded_apps.length === 0 ? c.dim('(none)') : t(status.excluded_apps.join(', '))])
   rows.push(['database', `${t(status.database)} (${formatBytes(status.database_bytes)})`])
   const width = Math.max(...rows.map(([label]) => label.length))
   return rows.map(([label, value]) => `${c.bold(label.padEnd(width))}  ${value}`).join('\n')

@@ -162,7 +162,7 @@ describe('config', () => {
     })
 
     it('refuses an upload.url that is not a URL', () => {
-      assertUsageError(() => setConfigValue(defaultConfig(), 'upload.url', 'not a url'), 'Invalid value for upload.url')
+      assertUsageError(() => setConfigValue(defaultConfig(), 'upload.url', 'not a url'), '"not a url" is not a URL.')
     })
 
     it('refuses unknown settings, listing the known ones', () => {

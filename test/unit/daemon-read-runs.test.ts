@@ -203,9 +203,17 @@ describe('daemon control and read flows through xxxRun', () => {
     test('resume records again', async () => {
       const asked = await daemonSocket(4247, true)
       const io = fakeIo()
-      assert.deepEqual(await resumeRun({paths}, io), {paused: false})
-      assert.deepEqual(asked.map(([method]) => method), ['resume'])
+      assert.deepEqual(await resumeRun({paths}, io), {paused: false, was_paused: true})
+      assert.deepEqual(asked.map(([method]) => method), ['status', 'resume'])
       assert.deepEqual(io.logged, ['Recording again.'])
+    })
+
+    test('resume when not paused says so, asks nothing more, and succeeds', async () => {
+      const asked = await daemonSocket(4248)
+      const io = fakeIo()
+      assert.deepEqual(await resumeRun({paths}, io), {paused: false, was_paused: false})
+      assert.deepEqual(asked.map(([method]) => method), ['status'])
+      assert.deepEqual(io.logged, ['devtrace is not paused: it is already recording.'])
     })
 
     test('not running: pause and resume fail in one sentence, exit 1', async () => {

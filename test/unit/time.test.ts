@@ -2,6 +2,8 @@ import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
 import {UsageError} from '../../src/core/errors.js'
+import {messageTime, pausedText, stillPausedText} from '../../src/ui/daemon-view.js'
+import {localTime} from '../../src/ui/event-format.js'
 import {parseRange, parseTime, toMicros} from '../../src/ui/time.js'
 
 // A fixed local "now": 2026-11-27 14:30:15.250 local time.
@@ -75,5 +77,28 @@ describe('parseRange', () => {
 
   test('toMicros is epoch microseconds', () => {
     assert.equal(toMicros(new Date('2026-01-01T00:00:00.001Z')), 1_767_225_600_001_000)
+  })
+})
+
+describe('times shown to a person: one 24-hour format', () => {
+  // Local times built from local parts, so the test holds in any time zone.
+  const now = new Date(2026, 10, 30, 9, 0, 0)
+  const afternoon = new Date(2026, 10, 30, 16, 35, 15, 250).toISOString()
+  const inTwoDays = new Date(2026, 11, 2, 16, 35, 15, 250).toISOString()
+
+  test('today: the clock only, 24-hour, milliseconds in tables and seconds in messages', () => {
+    assert.equal(localTime(afternoon, now), '16:35:15.250')
+    assert.equal(messageTime(afternoon, now), '16:35:15')
+  })
+
+  test('another day: the date first', () => {
+    assert.equal(localTime(inTwoDays, now), '2026-12-02 16:35:15.250')
+    assert.equal(messageTime(inTwoDays, now), '2026-12-02 16:35:15')
+  })
+
+  test('pause and status messages use it (no AM/PM anywhere)', () => {
+    const text = pausedText(inTwoDays)
+    assert.match(text, /^Paused until \d{4}-\d{2}-\d{2} 16:35:15\.$/)
+    assert.doesNotMatch(text + stillPausedText(afternoon), /AM|PM/)
   })
 })
