@@ -9,9 +9,9 @@ import {BACKEND_CHOICES} from '../core/capture-backend.js'
 import {DevtraceError, errorMessage, UsageError} from '../core/errors.js'
 import {LEVELS} from '../core/level.js'
 import {maskQuery} from '../core/url-secret.js'
-import {checkUploadUrl} from '../transfer/upload-policy.js'
 import {formatBytes} from '../ui/format.js'
 import {ensurePrivateDir} from './paths.js'
+import {checkUploadUrl} from './upload-url.js'
 import {stateFolderError} from './write-problem.js'
 
 export const configSchema = z
