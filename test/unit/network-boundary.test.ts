@@ -56,10 +56,15 @@ describe('SPEC: nothing but upload opens a network connection', () => {
     assert.deepEqual(offenders, [])
     // node:net reaches Unix sockets and named pipes (the daemon's IPC) as well as TCP; each user is
     // known: the IPC client and server, the FIFO writer, the X display probe, the Wayland
-    // compositors' sockets (app context), and upload.
+    // compositors' sockets (app context), upload, and upload's URL rules (which only parse addresses).
     assert.deepEqual(netUsers.filter(file => !file.startsWith('transfer/upload')).sort(), [
-      'capture/availability.ts', 'capture/compositor-tracker.ts', 'ipc/client.ts', 'ipc/server.ts', 'transfer/copy-to-stdout.ts',
+      'capture/availability.ts', 'capture/compositor-tracker.ts', 'config/upload-url.ts', 'ipc/client.ts', 'ipc/server.ts', 'transfer/copy-to-stdout.ts',
     ])
+    // The URL rules ask node:net whether a string is an address, and nothing else.
+    const urlRules = readFileSync(path.join(SRC, 'config', 'upload-url.ts'), 'utf8')
+    const netCalls = urlRules.match(/\bnet\.\w+/g) ?? []
+    assert.ok(netCalls.length > 0)
+    for (const call of netCalls) assert.match(call, /^net\.isIP(v4|v6)?$/)
     // The compositors are reached by a socket path only, never a host and port.
     const compositor = readFileSync(path.join(SRC, 'capture', 'compositor-tracker.ts'), 'utf8')
     const connects = compositor.match(/createConnection\([^)]*\)/g) ?? []
