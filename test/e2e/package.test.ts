@@ -98,7 +98,7 @@ describe('npm pack: a tarball that installs globally and runs', () => {
     const trace = path.join(work, 'npm-network.txt')
     const installed = await runAsync('npm', ['install', '--global', '--prefix', prefix, '--registry', registry.url, '--offline=false', '--prefer-online=false', tarball], {
       DEVTRACE_NETWORK_TRACE: trace,
-      // npm's own process records every connection it opens (test/helpers/network-trace.mjs).
+      // npm, and every node process it starts (install scripts), record each connection they open.
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${NETWORK_TRACE}`.trim(),
       npm_config_cache: cache,
     })
