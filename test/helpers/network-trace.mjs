@@ -1,13 +1,14 @@
 /**
  * Preload for a child process (`node --import <this file> bin/run.js …`): records every attempt
  * to reach the network — a socket connecting to a host and port, a DNS lookup, a UDP send — and
- * at exit writes them one per line to $DEVTRACE_NETWORK_TRACE (an empty file: none). Connections
+ * at exit appends them one per line to $DEVTRACE_NETWORK_TRACE (an empty file: none), so the node
+ * processes a traced one starts (NODE_OPTIONS=--import) add theirs to the same file. Connections
  * to a Unix socket path (the daemon's) are local and not recorded. HTTP, HTTPS, TLS and fetch all
  * end in net.Socket's connect, so patching it sees them whichever module asked.
  */
 import dgram from 'node:dgram'
 import dns from 'node:dns'
-import {writeFileSync} from 'node:fs'
+import {appendFileSync} from 'node:fs'
 import net from 'node:net'
 
 const out = process.env.DEVTRACE_NETWORK_TRACE
@@ -41,5 +42,5 @@ dgram.Socket.prototype.send = function (...args) {
 }
 
 process.once('exit', () => {
-  if (out) writeFileSync(out, attempts.map(attempt => attempt + '\n').join(''))
+  if (out) appendFileSync(out, attempts.map(attempt => attempt + '\n').join(''))
 })
