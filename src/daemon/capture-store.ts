@@ -3,12 +3,13 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {CapturedEvent} from '../capture/event.js'
+import type {DatabaseAccess} from '../store/database-access.js'
 
 import {daemonDatabaseSettings} from '../store/daemon-memory.js'
-import {type DatabaseAccess, YieldedToRewriteError} from '../store/database-access.js'
 import {EventSpool, replaySpoolLogged, spoolPath} from '../store/event-spool.js'
 import {EventWriter} from '../store/event-writer.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from '../store/open-database.js'
+import {YieldedToRewriteError} from '../store/yielded-to-rewrite.js'
 
 /** How often a rewrite repeats its interrupt of background work that has not ended yet. */
 const HOLD_INTERRUPT_MS = 20

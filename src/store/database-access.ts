@@ -26,13 +26,8 @@ export interface DatabaseAccess {
   online<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T>
 }
 
-/** Background work that a rewrite stopped (DatabaseAccess.online): nothing of it was committed unless it had finished; do it again. */
-export class YieldedToRewriteError extends Error {
-  constructor(options?: {cause?: unknown}) {
-    super('stopped for a rewrite of the database', options)
-    this.name = 'YieldedToRewriteError'
-  }
-}
+// In its own module so that the daemon, which catches it, does not load zod with this one.
+export {YieldedToRewriteError} from './yielded-to-rewrite.js'
 
 /**
  * A change to the database with its parameters' schema. `run` takes parameters as they arrive

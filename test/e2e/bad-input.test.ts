@@ -37,7 +37,7 @@ const USAGE: Array<[string[], RegExp]> = [
   [['config', 'set', 'mouse_hz', 'fast'], /Invalid value for mouse_hz: expected a number, got "fast"/],
   [['config', 'set', 'mouse_hz', '-3'], /Invalid value for mouse_hz/],
   [['config', 'set', 'capture_titles', 'maybe'], /expected true or false/],
-  [['config', 'set', 'upload.url', 'not a url'], /Invalid value for upload.url/],
+  [['config', 'set', 'upload.url', 'not a url'], /"not a url" is not a URL\./],
   [['config', 'set', 'flush_ms'], /No value given for flush_ms/],
   [['frobnicate'], /"frobnicate" is not a devtrace command\. .*Run devtrace help for every command\./],
 ]
