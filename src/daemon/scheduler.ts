@@ -103,7 +103,9 @@ export class Scheduler {
     const {options, writer} = this.parts
     this.timers.push(
       setInterval(() => writer.flush(), options.flushMs),
-      setTimeout(() => this.checkpoint(), FIRST_ROLLUP_REFRESH_MS),
+      // The early tick only starts the refresh (a missing rollup's background build): checkpoints
+      // keep their own rhythm, so the early tick adds no write of the whole file right after start.
+      setTimeout(() => this.checkpoint({thenCheckpoint: false}), FIRST_ROLLUP_REFRESH_MS),
       setInterval(() => this.checkpoint(), CHECKPOINT_EVERY_MS),
       setTimeout(() => this.retain(), RETENTION_FIRST_CHECK_MS),
       setInterval(() => this.retain(), RETENTION_EVERY_MS),
@@ -139,7 +141,7 @@ export class Scheduler {
    * reads go on between and during chunks, a rewrite (forget, redact, retention) runs between two,
    * and `status` shows how far it has come.
    */
-  private checkpoint(): void {
+  private checkpoint({thenCheckpoint = true} = {}): void {
     const {log, store} = this.parts
     if (!store.isOnline || this.refreshing) return
     this.refreshing = true
@@ -154,7 +156,7 @@ export class Scheduler {
     .catch((error: unknown) => log(`rollup refresh skipped: ${errorMessage(error)}`))
     .finally(() => {
       this.refreshing = false
-      if (store.isOnline) store.connection.run('CHECKPOINT').catch((error: unknown) => log(`checkpoint skipped: ${errorMessage(error)}`))
+      if (thenCheckpoint && store.isOnline) store.connection.run('CHECKPOINT').catch((error: unknown) => log(`checkpoint skipped: ${errorMessage(error)}`))
     })
   }
 
