@@ -18,20 +18,10 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {writeDemoDatabase} from '../src/demo/demo-data.js'
+import {median, option} from './run-options.js'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = path.join(ROOT, 'bin', 'run.js')
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(name)
-  return index === -1 ? fallback : Number(process.argv[index + 1])
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
 
 const days = option('--days', 7)
 const runs = option('--runs', 5)

@@ -28,21 +28,11 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {generateEvents} from './generate-events.js'
+import {median, option} from './run-options.js'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = path.join(ROOT, 'bin', 'run.js')
 const MIB = 1024 * 1024
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(name)
-  return index === -1 ? fallback : Number(process.argv[index + 1])
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
 
 function log(text: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${text}\n`)
