@@ -31,10 +31,13 @@ the word none alone is refused (it would be an app called none). \`unset\` puts 
 
   async run(): Promise<Record<string, unknown>> {
     const {args} = await this.parse(ConfigCommand)
-    const {configRun} = await import('../config/config-run.js')
-    const entries = configRun({
+    const {configRun, configWarnings} = await import('../config/config-run.js')
+    const options = {
       paths: this.paths, action: args.action as ConfigAction, key: args.key, value: args.value,
-    })
+    }
+    const entries = configRun(options)
+    // On stderr even with --json: the caller needs to know the secret was exposed.
+    for (const warning of configWarnings(options)) process.stderr.write(`${warning}\n`)
     this.log(configText(args.action as ConfigAction, entries))
     return entries
   }

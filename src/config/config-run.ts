@@ -1,6 +1,7 @@
 import type {StatePaths} from './paths.js'
 
 import {UsageError} from '../core/errors.js'
+import {hasQuery} from '../core/url-secret.js'
 import {
   CONFIG_KEYS, type ConfigKey, getConfigValue, isConfigKey, loadConfig, saveConfig, setConfigValue, unsetConfigValue,
 } from './config.js'
@@ -32,6 +33,19 @@ export function configRun(options: ConfigOptions): Record<string, unknown> {
   const next = options.action === 'unset' ? unsetConfigValue(config, key) : setConfigValue(config, key, options.value!)
   saveConfig(options.paths.config, next)
   return {[key]: getConfigValue(next, key) ?? null}
+}
+
+/**
+ * What `config set` should warn about before it saves: a presigned URL's signature typed on the
+ * command line is readable by other users in `ps` while the command runs, as with `upload --to`.
+ * It is saved all the same (config.json is the owner's alone); the warning names the quieter ways.
+ */
+export function configWarnings(options: ConfigOptions): string[] {
+  if (options.action !== 'set' || options.key !== 'upload.url' || options.value === undefined || !hasQuery(options.value)) return []
+  return [
+    'Warning: this upload.url has a query string (a presigned URL\'s signature): other users of this machine can read it in `ps` while this command runs. '
+    + 'It is saved in config.json, which only you can read. For a signed URL, prefer DEVTRACE_UPLOAD_URL or `devtrace upload --to-file PATH`.',
+  ]
 }
 
 function requireKey(key: string | undefined): ConfigKey {

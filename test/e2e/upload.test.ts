@@ -611,6 +611,9 @@ describe('upload to servers on 127.0.0.1 (a private X display for the data)', {s
     const signedSetting = `${store.url}/study-bucket/default.parquet?X-Amz-Signature=SENTINELconfigSIG`
     const set = await run(['config', 'set', 'upload.url', signedSetting])
     assert.equal(set.code, 0, set.stderr)
+    // Typed on the command line, the signature was visible in `ps`: set says so, as upload --to does.
+    assert.match(set.stderr, /upload\.url has a query string .* `ps`/s)
+    assert.equal(set.stderr.includes('SENTINELconfigSIG'), false, set.stderr)
     const get = await run(['config', 'get', 'upload.url', '--json'])
     assert.deepEqual(JSON.parse(get.stdout), {'upload.url': `${store.url}/study-bucket/default.parquet?…`})
     const list = await run(['config', 'list'])

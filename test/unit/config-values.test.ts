@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
+import {configWarnings} from '../../src/config/config-run.js'
 import {
   appListText, defaultConfig, setConfigValue, unsetConfigValue,
 } from '../../src/config/config.js'
@@ -34,6 +35,18 @@ describe('config values as typed', () => {
     assert.throws(() => setConfigValue(defaultConfig(), 'upload.url', url), (error: Error) => error instanceof UsageError && error.message === uploadSays)
     assert.equal(setConfigValue(defaultConfig(), 'upload.url', 'http://127.0.0.1:8080/in').upload.url, 'http://127.0.0.1:8080/in')
     assert.equal(setConfigValue(defaultConfig(), 'upload.url', 'https://example.com/in').upload.url, 'https://example.com/in')
+  })
+
+  test('upload.url: set warns about `ps` only for a URL with a query string', () => {
+    const paths = {} as Parameters<typeof configWarnings>[0]['paths']
+    const warn = (key: string, value: string, action: 'get' | 'set' = 'set'): string[] => configWarnings({
+      paths, action, key, value,
+    })
+    assert.match(warn('upload.url', 'https://s3.example.com/b/k?X-Amz-Signature=abc').join(''), /query string .* `ps`/)
+    assert.deepEqual(warn('upload.url', 'https://s3.example.com/b/k'), [])
+    assert.deepEqual(warn('upload.url', 'https://s3.example.com/b/k?'), [])
+    assert.deepEqual(warn('level', 'standard?x=1'), [])
+    assert.deepEqual(warn('upload.url', 'https://s3.example.com/b/k?sig=1', 'get'), [])
   })
 
   test('unset puts a setting back to its default', () => {
