@@ -4,7 +4,7 @@
  * synthetic event reaches the database.
  *
  *   npm run bench:daemon -- [--seconds 60] [--idle 60] [--idle-windows 2] [--rounds 3]
- *                           [--extra-rounds 1] [--rate 1000] [--no-results]
+ *                           [--extra-rounds 1] [--rate 1000] [--no-results] [--base DIR]
  *
  * Everything runs on a private Xvfb (test/helpers/xvfb.ts), each daemon with a fresh private
  * DEVTRACE_HOME, one process measured at a time (never two at once), from a snapshot of the built
@@ -21,8 +21,11 @@
  *   - daemon:    `devtrace start --mouse-hz 0` (every move written);
  *   - daemon100: `devtrace start --mouse-hz 100` (the default sampling);
  *   - bare:      bench/bare-listener.mjs (uiohook-napi, counts events, nothing else);
- *   - xinput:    `xinput test-xi2 --root` (C, XInput2, the floor), if installed.
- *   daemon and bare run every round, daemon100 and xinput in the first --extra-rounds rounds;
+ *   - xinput:    `xinput test-xi2 --root` (C, XInput2, the floor), if installed;
+ *   - base:      with --base DIR, `devtrace start --mouse-hz 0` from another build (a copy of an
+ *                older bin/ and dist/ with node_modules beside it): the before of a change, measured
+ *                in the same rounds.
+ *   daemon, bare (and base) run every round, daemon100 and xinput in the first --extra-rounds rounds;
  *   the order rotates from round to round so that drifts in machine load cancel.
  * - CPU: utime+stime from /proc/<pid>/stat, plus the process's children (finished: cutime+cstime;
  *   live: their utime+stime, e.g. the app tracker's `xprop -spy`), from the start of the stream
@@ -58,7 +61,7 @@ const DAEMON_SETTLE_MS = 8000 // past the daemon's first retention check (5 s af
 const OTHER_SETTLE_MS = 3000
 const TAIL_MS = 1500
 
-const STREAM_MODES = ['daemon', 'bare', 'daemon100', 'xinput'] as const
+const STREAM_MODES = ['daemon', 'bare', 'base', 'daemon100', 'xinput'] as const
 type StreamMode = (typeof STREAM_MODES)[number]
 
 interface Args {
@@ -69,6 +72,8 @@ interface Args {
   extraRounds: number
   rate: number
   keepResults: boolean
+  /** bin/run.js of another build, measured as the `base` subject. */
+  base?: string
 }
 
 function parseArgs(argv: string[]): Args {
@@ -80,6 +85,7 @@ function parseArgs(argv: string[]): Args {
   }
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--no-results') args.keepResults = false
+    else if (argv[i] === '--base') args.base = path.join(path.resolve(argv[++i]), 'bin', 'run.js')
     else if (numbers[argv[i]]) (args[numbers[argv[i]]] as number) = Number(argv[++i])
     else throw new Error(`unknown argument ${argv[i]}`)
   }
@@ -245,11 +251,11 @@ async function streamRun(mode: StreamMode, round: number, where: {display: strin
   const {bin, display} = where
   // Park the pointer away from every position the stream visits.
   execFileSync('xdotool', ['mousemove', '5', '5'], {env: {...process.env, DISPLAY: display}})
-  const isDaemon = mode === 'daemon' || mode === 'daemon100'
-  const daemon = isDaemon ? new Daemon(bin, display) : undefined
+  const isDaemon = mode === 'daemon' || mode === 'daemon100' || mode === 'base'
+  const daemon = isDaemon ? new Daemon(mode === 'base' ? args.base! : bin, display) : undefined
   const other = isDaemon ? undefined : await startOther(mode as 'bare' | 'xinput', display)
   try {
-    const pid = daemon ? daemon.start(mode === 'daemon' ? 0 : 100) : other!.child.pid!
+    const pid = daemon ? daemon.start(mode === 'daemon100' ? 100 : 0) : other!.child.pid!
     await sleep(daemon ? DAEMON_SETTLE_MS : OTHER_SETTLE_MS)
     const before = cpuSeconds(pid)
     const sent = await pointerStream(display, args.rate, args.seconds)
@@ -274,7 +280,7 @@ async function streamRun(mode: StreamMode, round: number, where: {display: strin
       let stored = daemon.moves()
       const deadline = Date.now() + 15_000
       // With --mouse-hz 0 every move is stored; wait for all of them (or the deadline).
-      if (mode === 'daemon') {
+      if (mode !== 'daemon100') {
         while (stored.rows < sent.sent && Date.now() < deadline) {
           await sleep(500)
           stored = daemon.moves()
@@ -385,7 +391,7 @@ async function main(): Promise<void> {
     const runs: StreamResult[] = []
     for (let round = 0; round < args.rounds; round++) {
       const modes = STREAM_MODES.filter(mode =>
-        (mode === 'daemon' || mode === 'bare' || round < args.extraRounds) && (mode !== 'xinput' || withXinput))
+        (mode === 'daemon' || mode === 'bare' || round < args.extraRounds || mode === 'base') && (mode !== 'xinput' || withXinput) && (mode !== 'base' || args.base))
       const order = modes.map((_, i) => modes[(i + round) % modes.length])
       for (const mode of order) {
         const run = await onDisplay(`round ${round + 1} ${mode}`, display => streamRun(mode, round + 1, {display, bin: snapshot.bin}, args))
@@ -409,7 +415,8 @@ async function main(): Promise<void> {
     // Runs of one round ran minutes apart at most: their ratio cancels slow drifts in machine load.
     const paired = median(of('daemon').map(run => run.cpu_percent / of('bare').find(bare => bare.round === run.round)!.cpu_percent))
     const ratio = summary.daemon.cpu_percent / summary.bare.cpu_percent
-    const zeroLoss = of('daemon').every(run => run.stored!.rows === run.sent && run.stored!.positions === run.sent && run.stored!.dropped === 0)
+    const pairedBase = args.base ? median(of('base').map(run => run.cpu_percent / of('bare').find(bare => bare.round === run.round)!.cpu_percent)) : undefined
+    const zeroLoss = [...of('daemon'), ...of('base')].every(run => run.stored!.rows === run.sent && run.stored!.positions === run.sent && run.stored!.dropped === 0)
     const bareExact = of('bare').every(run => run.seen === run.sent)
     const result = {
       bench: 'daemon',
@@ -424,6 +431,7 @@ async function main(): Promise<void> {
       summary,
       ratio_daemon_bare: ratio,
       ratio_daemon_bare_paired: paired,
+      ...(args.base ? {ratio_base_bare: summary.base.cpu_percent / summary.bare.cpu_percent, ratio_base_bare_paired: pairedBase} : {}),
       zero_loss: zeroLoss,
       display_restarts: displayRestarts,
       bare_saw_every_move: bareExact,
@@ -437,6 +445,11 @@ async function main(): Promise<void> {
     }
 
     console.log(`\ndaemon / bare: ${f(ratio)}× (paired by round: ${f(paired)}×; target ≤ 1.25×)`)
+    if (args.base) {
+      const versusBase = median(of('daemon').map(run => run.cpu_percent / of('base').find(base => base.round === run.round)!.cpu_percent))
+      console.log(`base / bare: ${f(summary.base.cpu_percent / summary.bare.cpu_percent)}× (paired by round: ${f(pairedBase!)}×); daemon / base paired by round: ${f(versusBase)}×`)
+    }
+
     if (idle) {
       const cpu = idle.windows.map(window => `${f(window.cpu_percent, 3)}%`).join(', then ')
       console.log(`idle: ${cpu} of a core (target ≤ 0.2%), RSS ${f(idle.windows.at(-1)!.rss_mib, 1)} MiB (target ≤ 100)`)

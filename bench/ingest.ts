@@ -34,7 +34,7 @@ import type {CapturedEvent} from '../src/capture/event.js'
 
 import {Recorder} from '../src/capture/recorder.js'
 import {type SyntheticApp, type SyntheticInput, syntheticInputs} from '../src/demo/synthetic.js'
-import {EventWriter} from '../src/store/event-writer.js'
+import {appendEventRow, EventWriter} from '../src/store/event-writer.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from '../src/store/open-database.js'
 import {migrate} from '../src/store/schema.js'
 
@@ -232,31 +232,7 @@ async function ingestBaseline(connection: DuckDBConnection, work: Workload): Pro
   let i = 0
   for (const end of batchEnds) {
     for (; i < end; i++) {
-      const e = rows[i]
-      a.appendTimestamp(new DuckDBTimestampValue(BigInt(e.tsMicros)))
-      a.appendInteger(SESSION_ID)
-      a.appendVarchar(e.kind)
-      if (e.keyCode === null) a.appendNull()
-      else a.appendInteger(e.keyCode)
-      if (e.keyClass === null) a.appendNull()
-      else a.appendVarchar(e.keyClass)
-      if (e.x === null) a.appendNull()
-      else a.appendInteger(e.x)
-      if (e.y === null) a.appendNull()
-      else a.appendInteger(e.y)
-      if (e.button === null) a.appendNull()
-      else a.appendTinyInt(e.button)
-      if (e.wheelAmount === null) a.appendNull()
-      else a.appendSmallInt(e.wheelAmount)
-      if (e.wheelDirection === null) a.appendNull()
-      else a.appendVarchar(e.wheelDirection)
-      if (e.modifiers === null) a.appendNull()
-      else a.appendVarchar(e.modifiers)
-      if (e.app === null) a.appendNull()
-      else a.appendVarchar(e.app)
-      if (e.holdMs === null) a.appendNull()
-      else a.appendInteger(e.holdMs)
-      a.endRow()
+      appendEventRow(a, rows[i], SESSION_ID, DuckDBTimestampValue)
     }
 
     a.flushSync()

@@ -10,6 +10,7 @@ import {prepareStateFolder} from '../config/paths.js'
 import {readConfig} from '../config/read-config.js'
 import {errorMessage} from '../core/errors.js'
 import {listen} from '../ipc/server.js'
+import {tuneDaemonAllocator} from '../store/daemon-memory.js'
 import {AppContext} from './app-context.js'
 import {CaptureStore} from './capture-store.js'
 import {Followers} from './followers.js'
@@ -34,6 +35,8 @@ export type {DaemonOptions, DaemonStatus, ReadyInfo} from './types.js'
  */
 export async function runDaemon(options: DaemonOptions, onReady: (info: ReadyInfo) => void, guard?: StartGuard): Promise<void> {
   const {paths} = options
+  // Before DuckDB is loaded: its allocator reads the setting once, at its first allocation.
+  tuneDaemonAllocator()
   prepareStateFolder(paths)
   const daemonLog = new DaemonLog(paths.logFile, options.echoLog)
   const log = (line: string): void => daemonLog.write(line)

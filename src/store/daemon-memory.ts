@@ -33,3 +33,16 @@ function defaultLimitMiB(): number {
   const quarter = Math.floor(os.totalmem() / 4 / MIB)
   return Math.min(4096, Math.max(512, quarter))
 }
+
+/**
+ * DuckDB's allocator (its own jemalloc) keeps freed pages resident for 5 s before returning them
+ * to the system. Under a steady input stream every flush frees and allocates again, so that delay
+ * alone holds several MiB of the daemon's RSS; 1 s returns them sooner for no measurable CPU (see
+ * BENCHMARKS.md, "the daemon under a pointer stream"). jemalloc reads this variable when DuckDB
+ * first allocates, so the daemon sets it before it opens the database; a value the user set wins.
+ */
+export const DAEMON_ALLOCATOR_CONF = 'dirty_decay_ms:1000,muzzy_decay_ms:0'
+
+export function tuneDaemonAllocator(env: NodeJS.ProcessEnv = process.env): void {
+  env.DUCKDB_JE_MALLOC_CONF ??= DAEMON_ALLOCATOR_CONF
+}
