@@ -59,6 +59,7 @@ export async function writeDemoDatabase(
   } = await import('node:fs')
   const path = await import('node:path')
   const {closeDatabase, openDatabase} = await import('../store/open-database.js')
+  const {commandDatabaseSettings} = await import('../store/command-memory.js')
   const {migrate} = await import('../store/schema.js')
   const {EventWriter} = await import('../store/event-writer.js')
   const {refreshRollup} = await import('../analysis/rollup.js')
@@ -73,7 +74,7 @@ export async function writeDemoDatabase(
   const sinceMicros = untilMicros - options.days * DAY_MICROS
   // The build's biggest queries (a week of events through the rollup's window functions) spill to
   // disk past this rather than growing the process: `demo --days 30` stays within a few hundred MB.
-  const db = await openDatabase(file, {settings: {memory_limit: DEMO_MEMORY_LIMIT}})
+  const db = await openDatabase(file, {settings: commandDatabaseSettings(DEMO_MEMORY_LIMIT)})
   if (process.platform !== 'win32') chmodSync(file, 0o600)
   try {
     await migrate(db.connection, file)
