@@ -7,6 +7,7 @@ import {DYNAMICS_CTES, DYNAMICS_ROLLUP} from './dynamics-sql.js'
 import {
   AGGREGATE_CTES, BURST_KEYS, derivedSql, floorSlot, GAP_COLUMNS, KEY_COLUMNS, POSITION_KINDS, ROLLUP_LOOKBACK_MICROS, SLOT_MICROS,
 } from './metrics-sql.js'
+import {chunkEnd, chunkEvents} from './rollup-chunks.js'
 import {percentOf, reportRollupProgress} from './rollup-progress.js'
 import {rawPiecesSql, ROLLUP_SPLIT_SECONDS} from './workflow-sql.js'
 
@@ -29,8 +30,6 @@ import {rawPiecesSql, ROLLUP_SPLIT_SECONDS} from './workflow-sql.js'
 
 /** Events are written within flush_ms (≤ 60 s) of their time stamp; slots are closed only after this. */
 export const SETTLE_MICROS = 2 * 60 * 1_000_000
-/** Raw events are rolled up a week at a time, to keep each window query's memory bounded. */
-const CHUNK_MICROS = 7 * 24 * 3600 * 1_000_000
 
 export interface RollupResult {
   /** Everything before this instant (µs since the epoch) is in the rollup; null when there is no rollup. */
@@ -145,10 +144,11 @@ async function rebuild(connection: DuckDBConnection, from: null | number, to: nu
     await connection.run(`DELETE FROM ${table} WHERE ${range}`, rangeParams)
   }
 
+  const maxEvents = await chunkEvents(connection)
   let start = await firstEventFrom(connection, from, to)
   while (start !== null) {
     const a = floorSlot(start)
-    const b = Math.min(a + CHUNK_MICROS, to)
+    const b = await chunkEnd(connection, a, to, maxEvents)
     const derived = derivedSql([{lookbackFrom: await predecessorsFrom(connection, a), from: a, to: b}])
     await connection.run(`CREATE OR REPLACE TEMP TABLE rollup_derived AS WITH ${derived.ctes} SELECT * FROM raw_derived`, derived.params)
     const aggregates = `WITH raw_derived AS (SELECT * FROM rollup_derived), ${AGGREGATE_CTES}`
@@ -218,7 +218,8 @@ export interface RefreshOptions {
  * Bring the rollup up to the slot that began at least 2 minutes before `nowMicros`, repairing it
  * first if the events before its mark no longer add up. Cheap when there is nothing new.
  * A long span (a database without a rollup, or one a migration emptied) is built a week of events
- * at a time, each week committed with its mark, so the work can stop anywhere and resume there,
+ * at a time (less where the events are too many for the memory limit: rollup-chunks.ts), each
+ * chunk committed with its mark, so the work can stop anywhere and resume there,
  * and rollupBuildProgress() says how far it has come.
  */
 export function refreshRollup(connection: DuckDBConnection, options: RefreshOptions = {}): Promise<RollupResult> {
@@ -327,7 +328,7 @@ async function refreshStep(connection: DuckDBConnection, nowMicros: number): Pro
   }
 
   const next = await firstEventFrom(connection, from, target)
-  const end = next === null ? target : Math.min(floorSlot(next) + CHUNK_MICROS, target)
+  const end = next === null ? target : await chunkEnd(connection, floorSlot(next), target, await chunkEvents(connection))
   const events = await inTransaction(connection, async () => {
     await rebuild(connection, from, end)
     return writeState(connection, end, nowMicros)

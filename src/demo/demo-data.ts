@@ -37,8 +37,13 @@ export interface DemoResult {
 const DAY_MICROS = 86_400_000_000
 /** Rows per Appender commit: each batch goes to disk rather than piling up in one transaction's memory. */
 const BATCH_EVENTS = 50_000
-/** DuckDB's memory for the demo database, while it is built and while its summary and report read it. */
-export const DEMO_MEMORY_LIMIT = '256MiB'
+/**
+ * DuckDB's memory for the demo database, while it is built and while its summary and report read
+ * it. The process peaks well above it (DuckDB's allocations outside its buffer pool, the heap
+ * that malloc keeps): 256 MiB with two threads peaked at 610-640 MiB for 30 days, 128 MiB with
+ * one thread (commandDatabaseSettings gives one per 128 MiB) at 460 MiB (BENCHMARKS.md, "LM").
+ */
+export const DEMO_MEMORY_LIMIT = '128MiB'
 
 /** Where a demo build is: `days_done` of `days` written, then the rollup (its own progress). */
 type DemoDays = {days: number; days_done: number; events: number; step: 'events'}
@@ -59,6 +64,7 @@ export async function writeDemoDatabase(
   } = await import('node:fs')
   const path = await import('node:path')
   const {closeDatabase, openDatabase} = await import('../store/open-database.js')
+  const {commandDatabaseSettings} = await import('../store/command-memory.js')
   const {migrate} = await import('../store/schema.js')
   const {EventWriter} = await import('../store/event-writer.js')
   const {refreshRollup} = await import('../analysis/rollup.js')
@@ -73,7 +79,7 @@ export async function writeDemoDatabase(
   const sinceMicros = untilMicros - options.days * DAY_MICROS
   // The build's biggest queries (a week of events through the rollup's window functions) spill to
   // disk past this rather than growing the process: `demo --days 30` stays within a few hundred MB.
-  const db = await openDatabase(file, {settings: {memory_limit: DEMO_MEMORY_LIMIT}})
+  const db = await openDatabase(file, {settings: commandDatabaseSettings(DEMO_MEMORY_LIMIT)})
   if (process.platform !== 'win32') chmodSync(file, 0o600)
   try {
     await migrate(db.connection, file)

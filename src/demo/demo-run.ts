@@ -36,12 +36,13 @@ export async function demoRun(options: DemoOptions): Promise<DemoOutput> {
   const {writeReport} = await import('../report/write-report.js')
   const {FileStore} = await import('../store/file-store.js')
   const {closeDatabase, openDatabase} = await import('../store/open-database.js')
+  const {commandDatabaseSettings} = await import('../store/command-memory.js')
   const created = await writeDemoDatabase(paths.demoDatabase, {days: options.days, onProgress: options.onProgress})
   options.onProgress?.({step: 'report'})
   const report = path.join(path.dirname(paths.demoDatabase), 'report.html')
   // Under the same DuckDB memory limit as the build: the report's window queries over a month
   // of input spill to disk rather than growing the process.
-  const db = await openDatabase(paths.demoDatabase, {readOnly: true, settings: {memory_limit: DEMO_MEMORY_LIMIT}})
+  const db = await openDatabase(paths.demoDatabase, {readOnly: true, settings: commandDatabaseSettings(DEMO_MEMORY_LIMIT)})
   const store = FileStore.over(db.connection, () => closeDatabase(db))
   try {
     const summaryOptions = {idleSeconds: options.idleSeconds}

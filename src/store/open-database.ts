@@ -5,6 +5,7 @@ import {createRequire} from 'node:module'
 
 import {writeProblem} from '../config/write-problem.js'
 import {DevtraceError, errorMessage} from '../core/errors.js'
+import {commandDatabaseSettings} from './command-memory.js'
 
 export interface OpenedDatabase {
   instance: DuckDBInstance
@@ -31,6 +32,8 @@ function lockHolder(message: string): string {
  * Open the database file. The native module is imported here, not at the top of a command,
  * so `--help` and `status` stay fast. A WAL that cannot be replayed is moved aside (and the
  * caller reports it) rather than failing every start after a crash.
+ * `settings` are DuckDB's; without them the file opens under commandDatabaseSettings(), the memory
+ * bounds every command shares (the daemon passes its own).
  */
 export async function openDatabase(file: string, options: {readOnly?: boolean; settings?: Record<string, string>} = {}): Promise<OpenedDatabase> {
   // require() rather than import(): the package is CommonJS, and importing it from ESM makes Node
@@ -39,7 +42,7 @@ export async function openDatabase(file: string, options: {readOnly?: boolean; s
   const {DuckDBInstance} = createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api')
   // devtrace never downloads or loads extensions: what it needs (json, parquet, icu) is built in,
   // and an autoloaded httpfs would let a query open network connections.
-  const config: Record<string, string> = {...options.settings, autoinstall_known_extensions: 'false', autoload_known_extensions: 'false'}
+  const config: Record<string, string> = {...(options.settings ?? commandDatabaseSettings()), autoinstall_known_extensions: 'false', autoload_known_extensions: 'false'}
   if (options.readOnly) config.access_mode = 'READ_ONLY'
 
   const attempt = async (): Promise<OpenedDatabase> => {
