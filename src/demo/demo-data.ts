@@ -111,6 +111,9 @@ export async function writeDemoDatabase(
       unsubscribe()
     }
 
+    // Stored as a daemon leaves past days (src/store/compaction.ts), so its size is what a year costs.
+    const {compactBefore} = await import('../store/compaction.js')
+    await compactBefore(db.connection, untilMicros)
     await db.connection.run('CHECKPOINT')
     return {
       file, events, sinceMicros, untilMicros,
