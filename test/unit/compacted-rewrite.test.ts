@@ -14,6 +14,7 @@ import {enforceRetention} from '../../src/daemon/retention.js'
 import {forgetOperation} from '../../src/privacy/forget.js'
 import {coarseTransforms, HASHED_APP_PREFIX} from '../../src/privacy/profiles.js'
 import {redactOperation} from '../../src/privacy/redact.js'
+import {compactBefore, DAY_MICROS} from '../../src/store/compaction.js'
 import {bytesOf, rows, withAccess} from '../helpers/access.js'
 
 /**
@@ -180,6 +181,36 @@ describe('forget and redact over the compacted tables behind `events`', () => {
         {kind: 'key_down', key_code: 142}, {kind: 'key_up', key_code: null},
       ])
     })
+  })
+
+  test('on live rows compacted by compactBefore: forget gives the view\'s rows minus the range, with the keystrokes it paired split at both bounds', async () => {
+    const file = path.join(dir, 'compacted-live.duckdb')
+    const expected = await withAccess(file, async (_a, c) => {
+      await c.run(`INSERT INTO sessions (started_at, ended_at, level, backend) VALUES (${ts(T0)}, ${ts(T0 + 20 * MINUTE)}, 'full', 'hook')`)
+      // As the daemon writes them: a key_down, then its key_up 40–179 ms (and some µs) later with the hold time; moves between.
+      await c.run(`INSERT INTO events_live SELECT make_timestamp(${T0} + i * 250000 + 3000), 1, 'key_down', 30 + i % 20, 'letter', NULL, NULL, NULL, NULL, NULL,
+        CASE WHEN i % 7 = 0 THEN 'shift' END, CASE WHEN i % 5 = 0 THEN NULL ELSE '${SENTINEL}' END, NULL FROM range(2400) t(i)`)
+      await c.run(`INSERT INTO events_live SELECT make_timestamp(${T0} + i * 250000 + 3000 + (40 + i * 37 % 140) * 1000 + 17), 1, 'key_up', 30 + i % 20, 'letter',
+        NULL, NULL, NULL, NULL, NULL, NULL, CASE WHEN i % 5 = 0 THEN NULL ELSE '${SENTINEL}' END, 38 + i * 37 % 140 FROM range(2400) t(i)`)
+      await c.run(`INSERT INTO events_live SELECT make_timestamp(${T0} + i * 100000 + 1234), 1, 'mouse_move', NULL, NULL, 149 + i % 17, 51 + i % 13,
+        NULL, NULL, NULL, NULL, 'browser', NULL FROM range(6000) t(i)`)
+      // Held across each bound.
+      await c.run(`INSERT INTO events_live VALUES
+        (${ts(SINCE - 50 * MS)}, 1, 'key_down', 142, 'modifier', NULL, NULL, NULL, NULL, NULL, 'shift', 'editor', NULL),
+        (${ts(SINCE + 70 * MS + 5)}, 1, 'key_up', 142, 'modifier', NULL, NULL, NULL, NULL, NULL, NULL, 'editor', 118),
+        (${ts(UNTIL - 30 * MS)}, 1, 'key_down', 157, 'space', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+        (${ts(UNTIL + 90 * MS)}, 1, 'key_up', 157, 'space', NULL, NULL, NULL, NULL, NULL, 'alt', NULL, 119)`)
+      await compactBefore(c, (Math.floor(T0 / DAY_MICROS) + 1) * DAY_MICROS)
+      assert.deepEqual(await tableCounts(c), {
+        live: 0, moves: 6000, keys: 2402, other: 0,
+      })
+      const [{n: straddling}] = await rows(c, `SELECT count(*)::INTEGER AS n FROM events_keys WHERE ${STRADDLING}`)
+      assert.ok(Number(straddling) >= 2, `keystrokes across a bound: ${String(straddling)}`)
+      return rows(c, `SELECT * FROM events WHERE NOT (${IN_RANGE}) ORDER BY ALL`)
+    })
+    const result = await withAccess(file, async access => forgetOperation.run(access, {sinceMicros: SINCE, untilMicros: UNTIL}))
+    assert.equal(result.events_kept, expected.length)
+    await withAccess(file, async (_a, c) => assert.deepEqual(await rows(c, ALL), expected))
   })
 
   test('redact coarse: each row of the range as the coarse profile shows it, evdev moves without positions, ts types kept, idempotent', async () => {
