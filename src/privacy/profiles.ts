@@ -141,14 +141,15 @@ export function coarsePositionSql(column: string, database?: string): string {
 
 /**
  * The coarse value of each `events` column that coarse changes (other allow-listed columns pass
- * unchanged); `database` is where the salt, the app names and the sessions come from (the old file, attached, for a rewrite).
+ * unchanged); `database` is where the salt, the app names and the sessions come from (the old file, attached, for a rewrite),
+ * `table` the one whose app names are hashed (default `events`; a rewrite names the table it copies).
  */
-export function coarseTransforms(database?: string): Readonly<Record<string, string>> {
+export function coarseTransforms(database?: string, table?: string): Readonly<Record<string, string>> {
   return {
     ts: roundedTsSql('ts'),
     x: coarsePositionSql('x', database),
     y: coarsePositionSql('y', database),
-    app: hashedAppSql('app', {database}),
+    app: hashedAppSql('app', {database, table}),
   }
 }
 

@@ -5,10 +5,13 @@ import type {QueryParams} from '../store/query-stream.js'
 import {DevtraceError, errorMessage} from '../core/errors.js'
 import {optionalNumber, parseParams} from '../core/params.js'
 import {defineOperation} from '../store/database-access.js'
+import {
+  EVENTS_KEYS, EVENTS_LIVE, EVENTS_MOVES, EVENTS_OTHER, keyHalvesSql, RELEASE_TS, splitKeystrokeSql, wideMovesSql,
+} from './event-tables.js'
 import {rebuildDerived, slotOverlaps} from './forget.js'
 import {type AuditEntry, recordAudit, recordAuditQuietly} from './ledger.js'
 import {
-  coarsePositionSql, coarseTransforms, HASHED_APP_PREFIX, hashedAppSql, IN_PLACE_PROFILES, roundedTsSql,
+  coarsePositionSql, coarseTransforms, evdevRowSql, HASHED_APP_PREFIX, hashedAppSql, IN_PLACE_PROFILES, roundedTsSql,
 } from './profiles.js'
 import {
   hasTimestamp, rewriteDatabase, rewriteSummary, type RewriteSummary, type TableCopy, type TableInfo,
@@ -41,13 +44,11 @@ export interface RedactParams {
 }
 
 const UNTOUCHED = new Set(['audit_log', 'meta', 'schema_version', 'sessions'])
-/** Tables with the full `events` shape (schema.ts, migration 7). */
-const WIDE_EVENT_TABLES = new Set(['events_live', 'events_other'])
 
-function inRange(range: RedactParams): string {
+function inRange(range: RedactParams, ts = 'ts'): string {
   const clauses = ['TRUE']
-  if (range.sinceMicros !== undefined) clauses.push('ts >= make_timestamp($since::BIGINT)')
-  if (range.untilMicros !== undefined) clauses.push('ts < make_timestamp($until::BIGINT)')
+  if (range.sinceMicros !== undefined) clauses.push(`${ts} >= make_timestamp($since::BIGINT)`)
+  if (range.untilMicros !== undefined) clauses.push(`${ts} < make_timestamp($until::BIGINT)`)
   return clauses.join(' AND ')
 }
 
@@ -58,24 +59,37 @@ function rangeParams(range: RedactParams): QueryParams {
   return params
 }
 
-/** `* REPLACE (…)` applying `changes` to the rows in range only, keeping row order. */
-function replaceInRange(changes: Record<string, string>, condition: string): TableCopy | undefined {
-  const entries = Object.entries(changes)
-  if (entries.length === 0) return undefined
-  const replaced = entries.map(([column, value]) => `CASE WHEN ${condition} THEN ${value} ELSE ${column} END AS ${column}`)
-  return {select: `* REPLACE (${replaced.join(', ')})`}
+/**
+ * `* REPLACE (…)` applying `changes` to the rows where `condition` holds, keeping row order.
+ * With `table`, only its columns change, each cast back to its own type (a rounded ts stays
+ * TIMESTAMP_MS in a compacted table). Undefined when nothing changes.
+ */
+function replaceWhere(changes: Record<string, string>, condition: string, table?: TableInfo): string | undefined {
+  const replaced = Object.entries(changes).flatMap(([column, value]) => {
+    if (!table) return [`CASE WHEN ${condition} THEN ${value} ELSE ${column} END AS ${column}`]
+    const type = table.columns.find(({name}) => name === column)?.type
+    return type === undefined ? [] : [`CAST(CASE WHEN ${condition} THEN ${value} ELSE ${column} END AS ${type}) AS ${column}`]
+  })
+  return replaced.length === 0 ? undefined : `* REPLACE (${replaced.join(', ')})`
+}
+
+function replaceInRange(changes: Record<string, string>, condition: string, table: TableInfo): TableCopy | undefined {
+  const select = replaceWhere(changes, condition, table)
+  return select === undefined ? undefined : {select}
 }
 
 export function redactCopy(range: RedactParams): (table: TableInfo) => TableCopy | undefined {
   const condition = inRange(range)
   const old = 'old' // the rewrite reads the old file attached as `old`
+  /** What the profile does to a row of `events` (shape), with app names looked up in `source`. */
+  const eventChanges = (source: string): Record<string, string> => (range.profile === 'keys'
+    ? {key_code: 'NULL'}
+    : {key_code: 'NULL', ...coarseTransforms(old, source)})
   return table => {
     if (UNTOUCHED.has(table.name)) return undefined
-    const has = (name: string): boolean => table.columns.some(column => column.name === name)
-    if (WIDE_EVENT_TABLES.has(table.name)) {
-      if (range.profile === 'keys') return replaceInRange({key_code: 'NULL'}, condition)
-      return replaceInRange({key_code: 'NULL', ...coarseTransforms(old)}, condition)
-    }
+    if (table.name === EVENTS_LIVE || table.name === EVENTS_OTHER) return replaceInRange(eventChanges(table.name), condition, table)
+    if (table.name === EVENTS_KEYS) return redactKeystrokes(range, table, eventChanges(EVENTS_KEYS))
+    if (table.name === EVENTS_MOVES) return range.profile === 'coarse' ? redactMoves(range, table, eventChanges(EVENTS_MOVES)) : undefined
 
     // The rollup keeps app names but no key codes: only coarse changes what it holds.
     if (range.profile === 'coarse' && hasTimestamp(table, 'slot')) {
@@ -84,10 +98,41 @@ export function redactCopy(range: RedactParams): (table: TableInfo) => TableCopy
     }
 
     if (range.profile !== 'coarse' || !hasTimestamp(table, 'ts')) return undefined
-    const changes: Record<string, string> = {}
-    if (has('title')) changes.title = 'NULL'
-    if (has('app')) changes.app = hashedAppSql('app', {database: old, table: table.name})
-    return replaceInRange(changes, condition)
+    const changes: Record<string, string> = {title: 'NULL', app: hashedAppSql('app', {database: old, table: table.name})}
+    return replaceInRange(changes, condition, table)
+  }
+}
+
+/**
+ * Keystrokes (one row: press and release): both halves in the range are changed in place, the
+ * press's time rounded and the release kept at its own rounded time (up_after_ms recomputed); a
+ * keystroke with one half in the range leaves for events_other as two rows, each half changed
+ * only if it is in the range.
+ */
+function redactKeystrokes(range: RedactParams, table: TableInfo, changes: Record<string, string>): TableCopy {
+  const condition = inRange(range)
+  const split = splitKeystrokeSql(ts => inRange(range, ts))
+  const inPlace: Record<string, string> = {...changes}
+  if (changes.ts !== undefined) {
+    inPlace.up_after_ms = `epoch_ms(${roundedTsSql(RELEASE_TS)}) - epoch_ms(${roundedTsSql('ts')})`
+  }
+
+  const halves = keyHalvesSql('old', split)
+  return {
+    select: replaceWhere(inPlace, condition, table),
+    where: `NOT (${split})`,
+    spill: {into: EVENTS_OTHER, select: `SELECT ${replaceWhere(changes, condition)} FROM (${halves}) ORDER BY ts`},
+  }
+}
+
+/** Pointer moves under coarse: evdev sessions' positions are dropped, which events_moves cannot hold (x and y NOT NULL). */
+function redactMoves(range: RedactParams, table: TableInfo, changes: Record<string, string>): TableCopy {
+  const condition = inRange(range)
+  const losesPosition = `${condition} AND ${evdevRowSql('old')}`
+  return {
+    select: replaceWhere(changes, condition, table),
+    where: `NOT (${losesPosition})`,
+    spill: {into: EVENTS_OTHER, select: `SELECT ${replaceWhere(changes, condition)} FROM (${wideMovesSql('old', losesPosition)}) ORDER BY ts`},
   }
 }
 

@@ -47,10 +47,16 @@ export function hasTimestamp(table: TableInfo, column: string): boolean {
 /**
  * How one table is copied: a SELECT list (default `*`) and a WHERE clause (default: every
  * row), both over `old.<table>`, with `$name` parameters from the rewrite's `params`.
+ *
+ * `spill`: rows that leave this table for another one, because after the change they no longer
+ * fit its narrow shape (half of a keystroke whose other half was forgotten; a pointer move whose
+ * position a profile drops). A complete SELECT over the old file, inserted BY NAME into
+ * `main.<into>` after every table is copied, in the same transaction.
  */
 export interface TableCopy {
   select?: string
   where?: string
+  spill?: {into: string; select: string}
 }
 
 export interface RewriteResult {
@@ -167,6 +173,7 @@ async function buildRewrite(file: string, target: string, options: RewriteOption
       const sequences = await oldSequences(connection)
       // Sequences this version's migrations do not create come first: tables may default to them.
       for (const sequence of sequences) if (sequence.missing) await connection.run(sequence.sql)
+      const spills: Array<NonNullable<TableCopy['spill']>> = []
       for (const table of await oldTables(connection)) {
         const copy = options.plan(table) ?? {}
         if (!(await tableExists(connection, table.name))) {
@@ -176,11 +183,13 @@ async function buildRewrite(file: string, target: string, options: RewriteOption
 
         const name = quoteIdent(table.name)
         await connection.run(`DELETE FROM main.${name}`) // rows migrate() put in (schema_version, meta)
-        const reader = await connection.runAndReadAll(
-          `INSERT INTO main.${name} BY NAME SELECT ${copy.select ?? '*'} FROM old.main.${name} ${copy.where ? `WHERE ${copy.where}` : ''}`,
-          usedParams(options.params, `${copy.select ?? ''} ${copy.where ?? ''}`),
-        )
-        tables[table.name] = Number(reader.getRowObjects()[0]?.Count ?? 0)
+        tables[table.name] = await insertedRows(connection, options.params, name, `SELECT ${copy.select ?? '*'} FROM old.main.${name} ${copy.where ? `WHERE ${copy.where}` : ''}`)
+        if (copy.spill) spills.push(copy.spill)
+      }
+
+      // After every table, so the DELETE above never empties what a spill put in.
+      for (const spill of spills) {
+        tables[spill.into] = (tables[spill.into] ?? 0) + await insertedRows(connection, options.params, quoteIdent(spill.into), spill.select)
       }
 
       await continueSequences(connection, sequences)
@@ -200,6 +209,11 @@ async function buildRewrite(file: string, target: string, options: RewriteOption
   return tables
 }
 
+async function insertedRows(connection: DuckDBConnection, params: QueryParams | undefined, table: string, select: string): Promise<number> {
+  const reader = await connection.runAndReadAll(`INSERT INTO main.${table} BY NAME ${select}`, usedParams(params, select))
+  return Number(reader.getRowObjects()[0]?.Count ?? 0)
+}
+
 /** Open and checkpoint the file if it has a WAL, so the old file's state lives in one place. */
 async function foldWal(file: string): Promise<void> {
   if (!existsSync(`${file}.wal`)) return
@@ -211,10 +225,11 @@ async function foldWal(file: string): Promise<void> {
   }
 }
 
+/** The old file's tables; not its views (`events`, `event_rows`), which migrate() made in the new file. */
 async function oldTables(connection: DuckDBConnection): Promise<TableInfo[]> {
   const reader = await connection.runAndReadAll(`SELECT table_name, list(struct_pack(name := column_name, type := data_type) ORDER BY column_index) AS columns
      FROM duckdb_columns() WHERE database_name = 'old' AND schema_name = 'main'
-       AND table_name IN (SELECT table_name FROM duckdb_tables() WHERE database_name = 'old' AND schema_name = 'main')
+       AND table_oid IN (SELECT table_oid FROM duckdb_tables() WHERE database_name = 'old')
      GROUP BY table_name ORDER BY table_name`)
   return reader.getRowObjectsJS().map(row => ({
     name: String(row.table_name),

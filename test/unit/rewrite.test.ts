@@ -2,7 +2,7 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 
 import assert from 'node:assert/strict'
 import {
-  existsSync, mkdtempSync, readFileSync, rmSync, statSync,
+  existsSync, mkdtempSync, rmSync, statSync,
 } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -13,32 +13,12 @@ import {
 import {refreshRollup} from '../../src/analysis/rollup.js'
 import {forgetOperation} from '../../src/privacy/forget.js'
 import {redactOperation} from '../../src/privacy/redact.js'
-import {LocalAccess} from '../../src/store/local-access.js'
+import {bytesOf, rows, withAccess} from '../helpers/access.js'
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0) * 1000 // µs
 const MINUTE = 60_000_000
 const SENTINEL = 'SENTINEL-forget-me-7f3a9c'
 const TITLE = 'TITLE-SENTINEL-bank-statement-q3'
-
-async function rows(connection: DuckDBConnection, sql: string): Promise<Array<Record<string, unknown>>> {
-  return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Array<Record<string, unknown>>
-}
-
-/** Open, run, close: the file is free again afterwards (and fully checkpointed). */
-async function withAccess<T>(file: string, work: (access: LocalAccess, connection: DuckDBConnection) => Promise<T>): Promise<T> {
-  const access = await LocalAccess.open(file)
-  const connection = await access.connect()
-  try {
-    return await work(access, connection)
-  } finally {
-    connection.closeSync()
-    access.close()
-  }
-}
-
-function bytesOf(file: string): Buffer {
-  return existsSync(file) ? readFileSync(file) : Buffer.alloc(0)
-}
 
 /**
  * Minutes 0–9 of events (1000 a minute); minutes 3–4 carry the sentinel app. Three sessions:
