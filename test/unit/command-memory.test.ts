@@ -111,7 +111,7 @@ describe('a dense week is rolled up in chunks sized by its events', () => {
     writer.append([...syntheticEvents({startMicros: START, durationMs: 3 * 3600 * 1000, seed: 5})])
     writer.close()
     // The same three hours on each of six days: one week, dense enough to split under a small limit.
-    await connection.run('INSERT INTO events SELECT e.* REPLACE (e.ts + to_days(d::INTEGER) AS ts) FROM events e, range(1, 6) t(d)')
+    await connection.run('INSERT INTO events_live SELECT e.* REPLACE (e.ts + to_days(d::INTEGER) AS ts) FROM events_live e, range(1, 6) t(d)')
     const reader = await connection.runAndReadAll(`SELECT table_name AS t FROM duckdb_tables()
       WHERE schema_name = 'main' AND table_name LIKE 'rollup\\_%' ESCAPE '\\' AND table_name <> 'rollup_state' ORDER BY 1`)
     tables = reader.getRowObjectsJS().map(row => String(row.t))
