@@ -16,7 +16,7 @@ export async function generateEvents(file: string, count: number): Promise<void>
       VALUES (make_timestamp(1767225600000000), make_timestamp(1767225600000000 + ${count}::BIGINT * 50000), 'standard', 'bench', 'linux-x64', 'bench')`)
     // One event every 50 ms on average from 2026-01-01; kinds in a realistic mix.
     await db.connection.run(`
-      INSERT INTO events
+      INSERT INTO events_live
       SELECT make_timestamp(1767225600000000 + i::BIGINT * 50000 + (hash(i) % 20000)::BIGINT) AS ts,
              1 AS session_id,
              k.kind,

@@ -119,15 +119,15 @@ async function generate(file: string, count: number): Promise<void> {
     writer.close()
     // Key releases get a hold where the generator gives none (it predates hold times), so the
     // hold and flight rollup tables are as full as real input at level standard makes them.
-    await db.connection.run('UPDATE events SET hold_ms = 40 + hash(rowid) % 120 WHERE kind = \'key_up\' AND hold_ms IS NULL')
+    await db.connection.run('UPDATE events_live SET hold_ms = 40 + hash(rowid) % 120 WHERE kind = \'key_up\' AND hold_ms IS NULL')
     if (count > BLOCK) {
       const span = (await db.connection.runAndReadAll('SELECT epoch_us(max(ts)) - epoch_us(min(ts)) AS s FROM events')).getRowObjectsJS()[0].s as bigint
       const shift = Math.ceil(Number(span) / WEEK_MICROS + 1) * WEEK_MICROS
       // Copies go back in time: shifted forward, the last ones would lie after today, where the
       // rollup never reaches (it covers settled slots only) and every run would read them raw.
       for (let copy = 1; copy < count / BLOCK; copy++) {
-        await db.connection.run(`INSERT INTO events SELECT make_timestamp(epoch_us(ts) - ${copy * shift}), session_id, kind, key_code, key_class, x, y,
-          button, wheel_amount, wheel_direction, modifiers, app, hold_ms FROM events WHERE rowid < ${BLOCK}`)
+        await db.connection.run(`INSERT INTO events_live SELECT make_timestamp(epoch_us(ts) - ${copy * shift}), session_id, kind, key_code, key_class, x, y,
+          button, wheel_amount, wheel_direction, modifiers, app, hold_ms FROM events_live WHERE rowid < ${BLOCK}`)
       }
     }
 

@@ -45,7 +45,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'devtrace-bench-utc-'))
 const access = await LocalAccess.open(path.join(dir, 'devtrace.duckdb'))
 try {
   const connection = await access.connect()
-  await connection.run(`INSERT INTO events SELECT make_timestamp(1795000000000000 + i * 1000 + i % 7), 1,
+  await connection.run(`INSERT INTO events_live SELECT make_timestamp(1795000000000000 + i * 1000 + i % 7), 1,
     CASE i % 3 WHEN 0 THEN 'key_down' WHEN 1 THEN 'key_up' ELSE 'mouse_move' END, 30 + i % 20, 'letter',
     (i * 37) % 1900, (i * 53) % 1060, NULL, NULL, NULL, NULL, CASE i % 4 WHEN 0 THEN 'code' WHEN 1 THEN 'firefox' ELSE 'xterm' END, NULL
     FROM range(${EVENTS}) t(i)`)

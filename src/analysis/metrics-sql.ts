@@ -131,14 +131,14 @@ export function derivedSql(windows: readonly RawWindow[]): {ctes: string; params
   const ctes = `
 evdev_sessions AS (SELECT id FROM sessions WHERE backend = 'evdev'),
 raw_read AS (
-  SELECT epoch_us(ts) AS t, rowid AS rid, kind, key_class, key_code, x, y, app, session_id, hold_ms,
+  SELECT epoch_us(ts) AS t, seq AS rid, kind, key_class, key_code, x, y, app, session_id, hold_ms,
     session_id IN (SELECT id FROM evdev_sessions) AS evdev,
     ${seg} AS seg,
     (${keep}) AS keep,
     (kind IN (${positions}) AND x IS NOT NULL AND y IS NOT NULL) AS pos,
     kind = 'key_down' AS kd,
     (kind = 'key_up' AND hold_ms IS NOT NULL) AS ku
-  FROM events
+  FROM event_rows
   WHERE ${windows.length > 0 ? read : 'false'}
 ),
 raw_lagged AS (

@@ -61,11 +61,11 @@ export function rawPiecesSql(ranges: readonly PieceRange[], prefix = 'p'): {ctes
   const modifiers = SHORTCUT_MODIFIERS.map(name => `'${name}'`).join(', ')
   const ctes = `
 piece_actions AS (
-  SELECT epoch_us(ts) AS t, rowid AS rid, app, kind = 'key_down' AS kd,
+  SELECT epoch_us(ts) AS t, seq AS rid, app, kind = 'key_down' AS kd,
     coalesce(kind = 'key_down' AND key_class IS DISTINCT FROM 'modifier'
       AND list_has_any(string_split(modifiers, '+'), [${modifiers}]), false) AS sc,
     ${segment} AS seg
-  FROM events
+  FROM event_rows
   WHERE kind IN (${actionKinds}) AND (${read})
 ),
 piece_cuts AS (

@@ -7,6 +7,7 @@ import type {QueryParams} from '../store/query-stream.js'
 import {SLOT_MICROS} from '../analysis/metrics-sql.js'
 import {DevtraceError, errorMessage} from '../core/errors.js'
 import {defineOperation} from '../store/database-access.js'
+import {eventsInTables} from '../store/schema.js'
 import {recordAudit, recordAuditQuietly} from './ledger.js'
 import {
   hasTimestamp, rewriteDatabase, rewriteSummary, type RewriteSummary, type TableCopy, type TableInfo,
@@ -148,7 +149,7 @@ export const forgetOperation = defineOperation(forgetParams, async (db, range): 
       range_start: new Date(range.sinceMicros / 1000).toISOString(),
       range_end: new Date(range.untilMicros / 1000).toISOString(),
       forgotten,
-      events_kept: rewrite.tables.events ?? 0,
+      events_kept: eventsInTables(rewrite.tables),
       ...rewriteSummary(db.file, rewrite),
       audit_id: auditId,
     }

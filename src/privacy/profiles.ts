@@ -229,7 +229,7 @@ ordered AS (
     lag(x IGNORE NULLS) OVER o AS px, lag(y IGNORE NULLS) OVER o AS py,
     lag(CASE WHEN x IS NOT NULL THEN session_id END IGNORE NULLS) OVER o AS p_session,
     lag(CASE WHEN x IS NOT NULL THEN evdev END IGNORE NULLS) OVER o AS p_evdev
-  FROM (SELECT epoch_us(ts) AS us, rowid AS seq, x, y, session_id, ${evdevRowSql()} AS evdev FROM events ${where}) WINDOW o AS (ORDER BY us, seq)
+  FROM (SELECT epoch_us(ts) AS us, seq, x, y, session_id, ${evdevRowSql()} AS evdev FROM event_rows ${where}) WINDOW o AS (ORDER BY us, seq)
 ),
 distance AS (
   -- Summed as exact decimals (to a millionth of a unit): a sum of doubles depends on the order

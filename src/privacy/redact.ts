@@ -41,6 +41,8 @@ export interface RedactParams {
 }
 
 const UNTOUCHED = new Set(['audit_log', 'meta', 'schema_version', 'sessions'])
+/** Tables with the full `events` shape (schema.ts, migration 7). */
+const WIDE_EVENT_TABLES = new Set(['events_live', 'events_other'])
 
 function inRange(range: RedactParams): string {
   const clauses = ['TRUE']
@@ -70,7 +72,7 @@ export function redactCopy(range: RedactParams): (table: TableInfo) => TableCopy
   return table => {
     if (UNTOUCHED.has(table.name)) return undefined
     const has = (name: string): boolean => table.columns.some(column => column.name === name)
-    if (table.name === 'events') {
+    if (WIDE_EVENT_TABLES.has(table.name)) {
       if (range.profile === 'keys') return replaceInRange({key_code: 'NULL'}, condition)
       return replaceInRange({key_code: 'NULL', ...coarseTransforms(old)}, condition)
     }

@@ -214,6 +214,7 @@ async function foldWal(file: string): Promise<void> {
 async function oldTables(connection: DuckDBConnection): Promise<TableInfo[]> {
   const reader = await connection.runAndReadAll(`SELECT table_name, list(struct_pack(name := column_name, type := data_type) ORDER BY column_index) AS columns
      FROM duckdb_columns() WHERE database_name = 'old' AND schema_name = 'main'
+       AND table_name IN (SELECT table_name FROM duckdb_tables() WHERE database_name = 'old' AND schema_name = 'main')
      GROUP BY table_name ORDER BY table_name`)
   return reader.getRowObjectsJS().map(row => ({
     name: String(row.table_name),

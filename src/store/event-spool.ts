@@ -131,7 +131,7 @@ async function storedStamps(connection: DuckDBConnection, session: number, event
   }
 
   const reader = await connection.runAndReadAll(
-    `SELECT epoch_us(ts) AS t FROM events
+    `SELECT epoch_us(ts) AS t FROM events_live
      WHERE session_id = $session AND ts BETWEEN make_timestamp($first::BIGINT) AND make_timestamp($last::BIGINT)`,
     {session, first: BigInt(first), last: BigInt(last)},
   )

@@ -5,9 +5,9 @@ import type {CapturedEvent} from '../capture/event.js'
 type TimestampClass = typeof import('@duckdb/node-api').DuckDBTimestampValue
 
 /**
- * The only code that writes `events`: one long-lived Appender. `append` only buffers inside
+ * The only code that writes new events (into `events_live`, src/store/schema.ts): one long-lived Appender. `append` only buffers inside
  * DuckDB; `flush` commits what was appended, so a crash loses at most what came since the
- * last flush. Column order follows the `events` table in schema.ts.
+ * last flush. Column order follows the `events_live` table in schema.ts.
  */
 export class EventWriter {
   private pending = 0
@@ -21,7 +21,7 @@ export class EventWriter {
 
   static async open(connection: DuckDBConnection, sessionId: number): Promise<EventWriter> {
     const {DuckDBTimestampValue} = await import('@duckdb/node-api')
-    const appender = await connection.createAppender('events')
+    const appender = await connection.createAppender('events_live')
     return new EventWriter(appender, sessionId, DuckDBTimestampValue)
   }
 

@@ -4,6 +4,57 @@ import {randomBytes} from 'node:crypto'
 
 import {DevtraceError} from '../core/errors.js'
 
+/** The columns of `events`, in order: the public shape every reader and export relies on. */
+const EVENT_COLUMNS = [
+  'ts', 'session_id', 'kind', 'key_code', 'key_class', 'x', 'y', 'button', 'wheel_amount', 'wheel_direction', 'modifiers', 'app', 'hold_ms',
+] as const
+
+/**
+ * The rows of `events` from the four tables that hold them, plus `seq`: a tie-breaker for equal
+ * stamps, deterministic for a given file (rowid times 8, plus which source the row came from).
+ * Compacted tables are filled in time order, so their rowids follow time; a keystroke's release
+ * gets its own tag. Every column is cast to the type `events` has always had.
+ */
+function eventRowsSql(): string {
+  const row = (columns: Record<(typeof EVENT_COLUMNS)[number], string>, seq: string): string =>
+    `SELECT ${EVENT_COLUMNS.map(name => `${columns[name]} AS ${name}`).join(', ')}, ${seq} AS seq`
+  const wide = (table: string, tag: number): string => `${row({
+    ts: tag === 0 ? 'ts' : 'ts::TIMESTAMP',
+    session_id: 'session_id',
+    kind: 'kind',
+    key_code: 'key_code',
+    key_class: 'key_class',
+    x: 'x',
+    y: 'y',
+    button: 'button',
+    wheel_amount: 'wheel_amount',
+    wheel_direction: 'wheel_direction',
+    modifiers: 'modifiers',
+    app: 'app',
+    hold_ms: 'hold_ms',
+  }, `rowid * 8 + ${tag}`)} FROM ${table}`
+  const none = {
+    button: 'NULL::TINYINT', wheel_amount: 'NULL::SMALLINT', wheel_direction: 'NULL::VARCHAR',
+  }
+  const moves = `${row({
+    ts: 'ts::TIMESTAMP', session_id: 'session_id', kind: '\'mouse_move\'', key_code: 'NULL::INTEGER', key_class: 'NULL::VARCHAR',
+    x: 'x', y: 'y', ...none, modifiers: 'NULL::VARCHAR', app: 'app', hold_ms: 'NULL::INTEGER',
+  }, 'rowid * 8 + 1')} FROM events_moves`
+  const keyHalf = (kind: 'key_down' | 'key_up', tag: number): string => `${row({
+    ts: kind === 'key_down' ? 'ts::TIMESTAMP' : 'ts::TIMESTAMP + to_milliseconds(up_after_ms)',
+    session_id: 'session_id', kind: `'${kind}'`, key_code: 'key_code', key_class: 'key_class',
+    x: 'NULL::INTEGER', y: 'NULL::INTEGER', ...none,
+    modifiers: kind === 'key_down' ? 'modifiers' : 'up_modifiers', app: 'app',
+    hold_ms: kind === 'key_down' ? 'NULL::INTEGER' : 'hold_ms',
+  }, `rowid * 8 + ${tag}`)} FROM events_keys`
+  return [wide('events_live', 0), moves, keyHalf('key_down', 2), keyHalf('key_up', 3), wide('events_other', 4)].join('\n  UNION ALL ')
+}
+
+/** How many rows of `events` tables with these row counts hold: one keystroke row is a key_down and a key_up. */
+export function eventsInTables(rows: Record<string, number>): number {
+  return (rows.events_live ?? 0) + (rows.events_moves ?? 0) + 2 * (rows.events_keys ?? 0) + (rows.events_other ?? 0)
+}
+
 /**
  * The public schema, versioned. Each migration runs once, in order, inside one transaction,
  * when a database is opened for writing. Never edit a migration that has shipped: add one.
@@ -171,6 +222,54 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => strin
       'DELETE FROM rollup_state',
     ],
   },
+  {
+    // Compact storage (src/store/compaction.ts). Recent rows stay in `events_live`, the wide table
+    // the daemon's Appender writes (µs stamps); past days are moved in the background into narrow
+    // tables at ms resolution: pointer moves (most rows) without their always-NULL columns, and one
+    // row per keystroke instead of a key_down and a key_up row. Whatever fits neither keeps the wide
+    // shape in `events_other`. `events` becomes a view with the columns, names and types it always
+    // had, so every query, export and rewrite reads it unchanged; `event_rows` adds a tie-breaker
+    // for equal stamps, since a view has no rowid.
+    version: 7,
+    statements: [
+      'ALTER TABLE events RENAME TO events_live',
+      `CREATE TABLE events_moves (
+        ts TIMESTAMP_MS NOT NULL,
+        session_id INTEGER NOT NULL,
+        x INTEGER NOT NULL,
+        y INTEGER NOT NULL,
+        app VARCHAR
+      )`,
+      `CREATE TABLE events_keys (
+        ts TIMESTAMP_MS NOT NULL,
+        session_id INTEGER NOT NULL,
+        up_after_ms INTEGER NOT NULL,
+        key_code INTEGER,
+        key_class VARCHAR,
+        modifiers VARCHAR,
+        up_modifiers VARCHAR,
+        hold_ms INTEGER,
+        app VARCHAR
+      )`,
+      `CREATE TABLE events_other (
+        ts TIMESTAMP_MS NOT NULL,
+        session_id INTEGER NOT NULL,
+        kind VARCHAR NOT NULL,
+        key_code INTEGER,
+        key_class VARCHAR,
+        x INTEGER,
+        y INTEGER,
+        button TINYINT,
+        wheel_amount SMALLINT,
+        wheel_direction VARCHAR,
+        modifiers VARCHAR,
+        app VARCHAR,
+        hold_ms INTEGER
+      )`,
+      `CREATE VIEW event_rows AS ${eventRowsSql()}`,
+      `CREATE VIEW events AS SELECT ${EVENT_COLUMNS.join(', ')} FROM event_rows`,
+    ],
+  },
 ]
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map(migration => migration.version))
@@ -192,9 +291,9 @@ export function assertKnownVersion(version: number, file: string): void {
   }
 }
 
-/** Tables some migration creates: a file that has one of them but no schema_version was not made by devtrace. */
+/** Tables and views some migration creates: a file that has one of them but no schema_version was not made by devtrace. */
 const OWN_TABLES = MIGRATIONS.flatMap(migration => migration.statements)
-.map(statement => (typeof statement === 'string' ? /^CREATE TABLE (\w+)/.exec(statement)?.[1] : undefined))
+.map(statement => (typeof statement === 'string' ? /^CREATE (?:TABLE|VIEW) (\w+)/.exec(statement)?.[1] : undefined))
 .filter(name => name !== undefined)
 
 /**
@@ -206,7 +305,9 @@ export async function usableSchemaVersion(connection: DuckDBConnection, file: st
   const version = await currentSchemaVersion(connection)
   assertKnownVersion(version, file)
   if (version > 0) return version
-  const reader = await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN (${OWN_TABLES.map(name => `'${name}'`).join(', ')}) ORDER BY 1`)
+  const names = OWN_TABLES.map(name => `'${name}'`).join(', ')
+  const reader = await connection.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name IN (${names})
+     UNION SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND NOT internal AND view_name IN (${names}) ORDER BY 1`)
   const foreign = reader.getRowObjects().map(row => String(row.table_name))
   if (foreign.length > 0) {
     throw new DevtraceError(

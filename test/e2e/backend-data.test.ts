@@ -61,7 +61,7 @@ describe('data meaning per capture backend', {skip}, () => {
     await writeFile(database, `
       INSERT INTO sessions (id, started_at, ended_at, level, backend) VALUES
         (${EVDEV_SESSION}, make_timestamp(${hourAgo}), make_timestamp(${hourAgo + 10_000_000}), 'standard', 'evdev');
-      INSERT INTO events (ts, session_id, kind, x, y, wheel_amount, wheel_direction, app) VALUES
+      INSERT INTO events_live (ts, session_id, kind, x, y, wheel_amount, wheel_direction, app) VALUES
         (make_timestamp(${hourAgo}), ${EVDEV_SESSION}, 'mouse_move', 0, 0, NULL, NULL, 'term'),
         (make_timestamp(${hourAgo + 1_000_000}), ${EVDEV_SESSION}, 'mouse_move', 30, 40, NULL, NULL, 'term'),
         (make_timestamp(${hourAgo + 2_000_000}), ${EVDEV_SESSION}, 'mouse_move', 30, 100, NULL, NULL, 'term'),

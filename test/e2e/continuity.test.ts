@@ -41,7 +41,7 @@ describe('continuity: parallel starts, restarts, rewrites', {skip}, () => {
     assert.equal((await s.run(['stop'])).code, 0)
     // Enough old data that rewriting it takes a while: 3 M mouse moves in January 2020.
     const planted = 3_000_000
-    await writeDatabase(file, `INSERT INTO events (ts, session_id, kind, x, y, app)
+    await writeDatabase(file, `INSERT INTO events_live (ts, session_id, kind, x, y, app)
       SELECT make_timestamp(1577836800000000 + i * 1000), 1, 'mouse_move', i % 1920, i % 1080, 'code' FROM range(${planted}) t(i)`)
     const start = await s.run(['start', '--json'])
     assert.equal(start.code, 0, start.stderr)

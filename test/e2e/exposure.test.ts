@@ -33,7 +33,7 @@ async function plant(file: string): Promise<void> {
     const rows = typingDays(4, {
       level: 'full', pressesPerDay: 600, seed: 7, startMicros: (today - (5 * DAY_MS) + (9 * 3_600_000)) * 1000,
     })
-    for (let start = 0; start < rows.length; start += 2000) await connection.run(`INSERT INTO events VALUES ${rows.slice(start, start + 2000).join(',\n')}`)
+    for (let start = 0; start < rows.length; start += 2000) await connection.run(`INSERT INTO events_live VALUES ${rows.slice(start, start + 2000).join(',\n')}`)
   } finally {
     connection.closeSync()
     access.close()

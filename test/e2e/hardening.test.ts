@@ -181,9 +181,9 @@ describe('hardening: crashes, full disks, floods and other users', {skip}, () =>
     const now = Date.now() * 1000
     // 30 events 100 days old carrying a sentinel, 20 events 10 days old.
     await writeDatabase(file, `
-      INSERT INTO events (ts, session_id, kind, key_class, app)
+      INSERT INTO events_live (ts, session_id, kind, key_class, app)
       SELECT make_timestamp(${now - 100 * day} + i * 1000000), 1, 'key_down', 'letter', 'RETENTION-SENTINEL-7f3a' FROM range(30) t(i);
-      INSERT INTO events (ts, session_id, kind, key_class, app)
+      INSERT INTO events_live (ts, session_id, kind, key_class, app)
       SELECT make_timestamp(${now - 10 * day} + i * 1000000), 1, 'key_down', 'letter', 'recent' FROM range(20) t(i);`)
     const before = readFileSync(file)
     assert.ok(before.includes('RETENTION-SENTINEL-7f3a'), 'the sentinel is in the file to begin with')

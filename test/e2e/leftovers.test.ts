@@ -41,7 +41,7 @@ const iso = (micros: number): string => new Date(micros / 1000).toISOString()
 
 /** Plant `n` events `hours` ago, with `app` as a sentinel to look for in the file's bytes. */
 function eventsSql(n: number, hours: number, app: string): string {
-  return `INSERT INTO events (ts, session_id, kind, key_class, x, y, app)
+  return `INSERT INTO events_live (ts, session_id, kind, key_class, x, y, app)
     SELECT make_timestamp(${Math.round(hoursAgo(hours))} + i * 1000), 1, 'mouse_move', NULL, (i % 2000)::INTEGER, (i % 1000)::INTEGER, '${app}'
     FROM range(${n}) t(i);`
 }

@@ -101,7 +101,7 @@ describe('export, redact, forget and the ledger on a private X display', {skip},
     await sleep(50)
     xdotool(x.display, 'click', '1')
     assert.equal((await s.run(['stop'])).code, 0)
-    await writeFile(database(s), 'UPDATE events SET app = \'editor-e2e\'')
+    await writeFile(database(s), 'UPDATE events_live SET app = \'editor-e2e\'')
     const kinds = await queryFile(database(s), 'SELECT kind, count(*)::INTEGER AS n FROM events GROUP BY kind ORDER BY kind')
     assert.deepEqual(kinds, [
       {kind: 'key_down', n: 11}, {kind: 'key_up', n: 11}, {kind: 'mouse_down', n: 1}, {kind: 'mouse_move', n: 3}, {kind: 'mouse_up', n: 1},
@@ -284,9 +284,10 @@ describe('export, redact, forget and the ledger on a private X display', {skip},
     const hour = 3600e6
     // Three planted blocks an hour apart; the middle one (and a session inside it) is to be forgotten.
     await writeFile(file, `
-      INSERT INTO events SELECT make_timestamp(${now - 3 * hour} + i * 1000), 7, 'key_down', NULL, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'keep-before', NULL FROM range(100) t(i);
-      INSERT INTO events SELECT make_timestamp(${now - 2 * hour} + i * 1000), 8, 'key_down', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'SENTINEL-forget-me-41c7', NULL FROM range(200) t(i);
-      INSERT INTO events SELECT make_timestamp(${now - hour} + i * 1000), 9, 'key_down', NULL, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'keep-after', NULL FROM range(100) t(i);
+      INSERT INTO events_live SELECT make_timestamp(${now - 3 * hour} + i * 1000), 7, 'key_down', NULL, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'keep-before', NULL FROM range(100) t(i);
+      INSERT INTO events_live SELECT make_timestamp(${now - 2 * hour} + i * 1000), 8, 'key_down', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL,
+        'SENTINEL-forget-me-41c7', NULL FROM range(200) t(i);
+      INSERT INTO events_live SELECT make_timestamp(${now - hour} + i * 1000), 9, 'key_down', NULL, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'keep-after', NULL FROM range(100) t(i);
       INSERT INTO sessions (started_at, ended_at, level) VALUES (make_timestamp(${now - 2 * hour - 1000}), make_timestamp(${now - 2 * hour + 300_000}), 'full');
     `)
     // First make sure the check below can fail: the sentinel is in the raw bytes now.
@@ -325,9 +326,9 @@ describe('export, redact, forget and the ledger on a private X display', {skip},
     const now = Date.now() * 1000
     const hour = 3600e6
     await writeFile(file, `
-      INSERT INTO events SELECT make_timestamp(${now - 5 * hour} + i * 1000), 7, 'mouse_move', NULL, NULL, (i % 2000)::INTEGER, (i % 1000)::INTEGER,
+      INSERT INTO events_live SELECT make_timestamp(${now - 5 * hour} + i * 1000), 7, 'mouse_move', NULL, NULL, (i % 2000)::INTEGER, (i % 1000)::INTEGER,
         NULL, NULL, NULL, NULL, NULL, NULL FROM range(1500000) t(i);
-      INSERT INTO events SELECT make_timestamp(${now - 2 * hour} + i * 1000), 8, 'key_down', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'SENTINEL-running-9d2e', NULL FROM range(300) t(i);
+      INSERT INTO events_live SELECT make_timestamp(${now - 2 * hour} + i * 1000), 8, 'key_down', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'SENTINEL-running-9d2e', NULL FROM range(300) t(i);
     `)
     assert.notEqual(bytesOf(file).indexOf('SENTINEL-running-9d2e'), -1)
 

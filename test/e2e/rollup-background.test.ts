@@ -36,7 +36,7 @@ describe('a daemon started on a database without a rollup builds it in the backg
       await db.connection.run(`INSERT INTO sessions (id, started_at, ended_at, level, host, platform, version)
         VALUES (1000, TIMESTAMP '2023-01-02', TIMESTAMP '2026-01-01', 'standard', 'old', 'linux-x64', 'old')`)
       const app = sentinel('\' || (i // ' + PER_WEEK + ') || \'')
-      await db.connection.run(`INSERT INTO events (ts, session_id, kind, key_class, app)
+      await db.connection.run(`INSERT INTO events_live (ts, session_id, kind, key_class, app)
         SELECT TIMESTAMP '2023-01-02' + to_microseconds((i * ${WEEK_US / PER_WEEK})::BIGINT), 1000, 'key_down', 'letter', '${app}'
         FROM range(${OLD_EVENTS}) t(i)`)
       await db.connection.run('DELETE FROM rollup_state')

@@ -30,7 +30,7 @@ async function plant(file: string): Promise<number> {
     const apps = 'CASE i % 4 WHEN 0 THEN \'code\' WHEN 1 THEN \'firefox\' WHEN 2 THEN \'xterm\' ELSE NULL END'
     // Bursts of ten presses 150 ms apart, one burst every 8 s: bursts, hesitations and cadence all show.
     const at = `make_timestamp(${T0} + (i // 3000) * ${DAY} + ((i % 3000) // 10) * 8_000_000 + (i % 10) * 150_000 + i % 7)`
-    await connection.run(`INSERT INTO events
+    await connection.run(`INSERT INTO events_live
       SELECT ${at}, 1, 'key_down', 30 + i % 20, CASE WHEN i % 11 = 0 THEN 'correction' ELSE 'letter' END, NULL, NULL, NULL, NULL, NULL, NULL, ${apps}, NULL FROM range(6000) t(i)
       UNION ALL SELECT ${at} + INTERVAL 80 MILLISECOND, 1, 'key_up', 30 + i % 20, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, ${apps}, NULL FROM range(6000) t(i)
       UNION ALL SELECT ${at} + INTERVAL 1 SECOND, 1, 'mouse_move', NULL, NULL, (i * 37) % 1900, (i * 53) % 1060, NULL, NULL, NULL, NULL, ${apps}, NULL FROM range(6000) t(i)

@@ -238,8 +238,8 @@ describe('upload to servers on 127.0.0.1 (a private X display for the data)', {s
     assert.equal((await s.run(['stop'])).code, 0)
     const base = Math.floor((Date.now() - 2 * 3600e3) / 60e3) * 60e3 * 1000
     await writeFile(database(s), `
-      INSERT INTO events SELECT make_timestamp(${base} + i * 3000000), 1, 'key_down', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, '${APP}', NULL FROM range(30) t(i);
-      INSERT INTO events SELECT make_timestamp(${base} + i * 3000000 + 80000), 1, 'key_up', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, '${APP}', NULL FROM range(30) t(i);
+      INSERT INTO events_live SELECT make_timestamp(${base} + i * 3000000), 1, 'key_down', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, '${APP}', NULL FROM range(30) t(i);
+      INSERT INTO events_live SELECT make_timestamp(${base} + i * 3000000 + 80000), 1, 'key_up', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, '${APP}', NULL FROM range(30) t(i);
     `)
     const [row] = await queryFile(database(s), `SELECT count(*)::INTEGER AS events, (count(*) FILTER (WHERE kind = 'key_down'))::INTEGER AS keys,
       count(DISTINCT date_trunc('minute', ts))::INTEGER AS minutes, count(key_code)::INTEGER AS codes FROM events`)

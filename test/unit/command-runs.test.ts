@@ -50,7 +50,7 @@ async function sql(query: string): Promise<Array<Record<string, unknown>>> {
 
 /** 60 events, one a minute from T0: key presses (key code 30) and mouse moves, alternately. */
 async function seed(): Promise<void> {
-  await sql(`INSERT INTO events
+  await sql(`INSERT INTO events_live
     SELECT make_timestamp(${T0} + i * ${MINUTE}), 1, CASE WHEN i % 2 = 0 THEN 'key_down' ELSE 'mouse_move' END,
       CASE WHEN i % 2 = 0 THEN 30 END, CASE WHEN i % 2 = 0 THEN 'letter' END,
       CASE WHEN i % 2 = 1 THEN 149 END, CASE WHEN i % 2 = 1 THEN 51 END, NULL, NULL, NULL, NULL, 'code', NULL

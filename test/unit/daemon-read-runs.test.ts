@@ -233,7 +233,7 @@ describe('daemon control and read flows through xxxRun', () => {
     const access = await LocalAccess.open(paths.database)
     const connection = await access.connect()
     try {
-      await connection.run(`INSERT INTO events
+      await connection.run(`INSERT INTO events_live
         SELECT make_timestamp(${T0} + i * ${MINUTE}), 1, CASE WHEN i % 2 = 0 THEN 'key_down' ELSE 'mouse_move' END,
           NULL, CASE WHEN i % 2 = 0 THEN 'letter' END, NULL, NULL, NULL, NULL, NULL, NULL, 'code', NULL
         FROM range(30) t(i)`)

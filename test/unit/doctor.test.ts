@@ -237,7 +237,7 @@ describe('doctor: database, WAL and retention (daemon stopped: the file, read-on
     const paths = resolvePaths({DEVTRACE_HOME: home})
     await makeDatabase(paths.database)
     const now = Date.parse('2026-06-30T12:00:00Z')
-    await writeFile(paths.database, 'INSERT INTO events (ts, session_id, kind) VALUES (TIMESTAMP \'2026-06-01 12:00:00\', 1, \'key_down\')')
+    await writeFile(paths.database, 'INSERT INTO events_live (ts, session_id, kind) VALUES (TIMESTAMP \'2026-06-01 12:00:00\', 1, \'key_down\')')
     const stale = byName(await checkDatabase(paths, ABSENT, 7, {now}), 'retention')
     assert.equal(stale.status, 'warn')
     assert.match(stale.detail, /retention_days is 7.*oldest event is from 2026-06-01 \(29 days ago\): older than the setting/)
@@ -470,7 +470,7 @@ async function crashedWithWal(file: string): Promise<void> {
   const instance = await DuckDBInstance.create(live, {checkpoint_threshold: '1GB'})
   const connection = await instance.connect()
   try {
-    await connection.run('INSERT INTO events (ts, session_id, kind) VALUES (TIMESTAMP \'2026-01-01 00:00:00\', 1, \'key_down\')')
+    await connection.run('INSERT INTO events_live (ts, session_id, kind) VALUES (TIMESTAMP \'2026-01-01 00:00:00\', 1, \'key_down\')')
     copyFileSync(live, file)
     copyFileSync(`${live}.wal`, `${file}.wal`)
   } finally {

@@ -28,7 +28,7 @@ async function databaseWith(rows: string[]): Promise<{connection: DuckDBConnecti
   const connection = await instance.connect()
   await migrate(connection, ':memory:')
   for (let start = 0; start < rows.length; start += 2000) {
-    await connection.run(`INSERT INTO events VALUES ${rows.slice(start, start + 2000).join(',\n')}`)
+    await connection.run(`INSERT INTO events_live VALUES ${rows.slice(start, start + 2000).join(',\n')}`)
   }
 
   const store = FileStore.over(connection, () => {})

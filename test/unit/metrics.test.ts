@@ -225,7 +225,7 @@ describe('metric SQL on hand-built events', () => {
       assert.match(text, /mouse distance +500 px\n/)
       assert.match(text, /mouse distance +120 device units +evdev: integrated from relative motion, not pixels\n/)
       assert.match(text, /distance px +distance units +scroll\/min/)
-      await connection.run('DELETE FROM events WHERE session_id <> 1')
+      await connection.run('DELETE FROM events_live WHERE session_id <> 1')
       const hookOnly = renderSummary(await summary({by: 'app'}), new Chalk({level: 0}))
       assert.match(hookOnly, /mouse distance +500 px\n/)
       assert.doesNotMatch(hookOnly, /device units|distance units/)

@@ -44,7 +44,7 @@ async function withEvents<T>(rows: Row[], work: (connection: DuckDBConnection) =
 
     for (const row of rows) {
       await connection.run(
-        `INSERT INTO events VALUES (make_timestamp($ts::BIGINT), $session::INTEGER, $kind, $key_code::INTEGER, $key_class::VARCHAR, $x::INTEGER, $y::INTEGER,
+        `INSERT INTO events_live VALUES (make_timestamp($ts::BIGINT), $session::INTEGER, $kind, $key_code::INTEGER, $key_class::VARCHAR, $x::INTEGER, $y::INTEGER,
           $button::TINYINT, $wheel_amount::SMALLINT, $wheel_direction::VARCHAR, $modifiers::VARCHAR, $app::VARCHAR, $hold_ms::INTEGER)`,
         {
           ts: row.ts, session: row.session_id ?? 1, kind: row.kind, key_code: row.key_code ?? null, key_class: row.key_class ?? null, x: row.x ?? null, y: row.y ?? null,

@@ -22,7 +22,7 @@ describe('read-only guard (DuckDB decides the statement type)', () => {
     instance = await DuckDBInstance.create(':memory:')
     connection = await instance.connect()
     await migrate(connection, ':memory:')
-    await connection.run('INSERT INTO events (ts, session_id, kind) SELECT make_timestamp(i * 1000), 1, \'key_down\' FROM range(5) t(i)')
+    await connection.run('INSERT INTO events_live (ts, session_id, kind) SELECT make_timestamp(i * 1000), 1, \'key_down\' FROM range(5) t(i)')
   })
 
   after(() => {

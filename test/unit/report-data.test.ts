@@ -22,7 +22,7 @@ describe('report data', () => {
     const access = await LocalAccess.open(file)
     const connection = await access.connect()
     // 3000 clicks, each in its own cell, inserted in a scrambled order.
-    await connection.run(`INSERT INTO events SELECT make_timestamp(${T0} + i * 1_000_000), 1, 'mouse_down', NULL, NULL,
+    await connection.run(`INSERT INTO events_live SELECT make_timestamp(${T0} + i * 1_000_000), 1, 'mouse_down', NULL, NULL,
       ((i * 7919) % 60) * ${CLICK_CELL_PX} + 3, (((i * 7919) % 3000) // 60) * ${CLICK_CELL_PX} + 3, 1, NULL, NULL, NULL, 'code', NULL FROM range(3000) t(i)`)
     connection.closeSync()
     access.close()

@@ -51,7 +51,7 @@ async function seed(file: string): Promise<void> {
       (make_timestamp(${T0}), make_timestamp(${T0 + 2 * MINUTE}), 'full'),
       (make_timestamp(${T0 + 3 * MINUTE}), make_timestamp(${T0 + 5 * MINUTE}), 'full'),
       (make_timestamp(${T0 + 6 * MINUTE}), NULL, 'full')`)
-    await connection.run(`INSERT INTO events
+    await connection.run(`INSERT INTO events_live
       SELECT make_timestamp(${T0} + i * 60000), 1, CASE WHEN i % 2 = 0 THEN 'key_down' ELSE 'mouse_move' END,
         CASE WHEN i % 2 = 0 THEN 30 END, CASE WHEN i % 2 = 0 THEN 'letter' END,
         CASE WHEN i % 2 = 1 THEN 149 + i % 7 END, CASE WHEN i % 2 = 1 THEN 51 END, NULL, NULL, NULL, NULL,
@@ -185,7 +185,7 @@ describe('rewrite: forget and redact make a new file and swap it in', () => {
     // Minute 3 was captured through evdev (session 2), on positions that happen to lie on the grid.
     await withAccess(file, async (_access, c) => {
       await c.run('UPDATE sessions SET backend = \'evdev\' WHERE id = 2')
-      await c.run(`UPDATE events SET session_id = 2, x = CASE WHEN x IS NOT NULL THEN 200 END WHERE ts >= make_timestamp(${T0 + 3 * MINUTE}) AND ts < make_timestamp(${T0 + 4 * MINUTE})`)
+      await c.run(`UPDATE events_live SET session_id = 2, x = CASE WHEN x IS NOT NULL THEN 200 END WHERE ts >= make_timestamp(${T0 + 3 * MINUTE}) AND ts < make_timestamp(${T0 + 4 * MINUTE})`)
     })
     const range = {profile: 'coarse' as const, sinceMicros: T0 + 3 * MINUTE, untilMicros: T0 + 5 * MINUTE}
     const first = await withAccess(file, async access => redactOperation.run(access, range))

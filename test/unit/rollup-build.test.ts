@@ -35,7 +35,7 @@ describe('a missing rollup is built a week of events at a time', () => {
     writer.append([...syntheticEvents({startMicros: START, durationMs: 2 * 3600 * 1000, seed: 3})])
     writer.close()
     // The same two hours in each of WEEKS weeks: a build of WEEKS chunks.
-    await connection.run(`INSERT INTO events SELECT e.* REPLACE (e.ts + to_weeks(w::INTEGER) AS ts)
+    await connection.run(`INSERT INTO events_live SELECT e.* REPLACE (e.ts + to_weeks(w::INTEGER) AS ts)
       FROM events e, range(1, ${WEEKS}) t(w)`)
   })
 

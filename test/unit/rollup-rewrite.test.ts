@@ -43,8 +43,8 @@ async function storeWithoutRollup(): Promise<CaptureStore> {
   const app = sentinel('\' || w || \'')
   await db.connection.run(`CREATE TEMP TABLE spread AS
     SELECT e.* REPLACE ('${app}' AS app, e.ts + to_weeks(w::INTEGER) AS ts) FROM events e, range(${WEEKS}) t(w)`)
-  await db.connection.run('DELETE FROM events')
-  await db.connection.run('INSERT INTO events SELECT * FROM spread')
+  await db.connection.run('DELETE FROM events_live')
+  await db.connection.run('INSERT INTO events_live SELECT * FROM spread')
   await db.connection.run('DROP TABLE spread')
   await db.connection.run('DELETE FROM rollup_state')
   await db.connection.run('CHECKPOINT')

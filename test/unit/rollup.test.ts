@@ -74,10 +74,10 @@ describe('the rollup gives exactly what raw events give', () => {
     writer.close()
     // Keystroke dynamics: holds on key_up rows (some long enough to overlap the next press), key
     // codes on the letters of the first 10 hours (level full), a second session from hour 14.
-    await connection.run('UPDATE events SET hold_ms = 30 + (epoch_us(ts) // 1000) % 170 WHERE kind = \'key_up\'')
-    await connection.run(`UPDATE events SET key_code = 16 + (epoch_us(ts) // 1000) % 10
+    await connection.run('UPDATE events_live SET hold_ms = 30 + (epoch_us(ts) // 1000) % 170 WHERE kind = \'key_up\'')
+    await connection.run(`UPDATE events_live SET key_code = 16 + (epoch_us(ts) // 1000) % 10
       WHERE kind IN ('key_down', 'key_up') AND key_class = 'letter' AND ts < make_timestamp(${START + 10 * HOUR})`)
-    await connection.run(`UPDATE events SET session_id = 2 WHERE ts >= make_timestamp(${START + 14 * HOUR})`)
+    await connection.run(`UPDATE events_live SET session_id = 2 WHERE ts >= make_timestamp(${START + 14 * HOUR})`)
     // The second session was captured through evdev: its pointer distance is in device units.
     await connection.run(`INSERT INTO sessions (id, started_at, level, backend) VALUES
       (1, make_timestamp(${START}), 'standard', 'hook'), (2, make_timestamp(${START + 14 * HOUR}), 'standard', 'evdev')`)
@@ -117,7 +117,7 @@ describe('the rollup gives exactly what raw events give', () => {
     await refreshRollup(connection, {nowMicros: FAR_FUTURE})
     const since = START + 1.61 * HOUR
     const until = START + 2.05 * HOUR
-    await connection.run(`UPDATE events SET x = x - x % 100, y = y - y % 100, ts = make_timestamp(epoch_us(ts) - epoch_us(ts) % 100000)
+    await connection.run(`UPDATE events_live SET x = x - x % 100, y = y - y % 100, ts = make_timestamp(epoch_us(ts) - epoch_us(ts) % 100000)
       WHERE ts >= make_timestamp($since::BIGINT) AND ts < make_timestamp($until::BIGINT)`, {since, until})
     const result = await invalidateRollup(connection, since, until)
     assert.ok(result.rebuilt)
@@ -128,7 +128,7 @@ describe('the rollup gives exactly what raw events give', () => {
   test('after a range is deleted (forget), invalidateRollup brings it back in line', async () => {
     const since = START + 4.2 * HOUR
     const until = START + 4.9 * HOUR
-    await connection.run('DELETE FROM events WHERE ts >= make_timestamp($since::BIGINT) AND ts < make_timestamp($until::BIGINT)', {since, until})
+    await connection.run('DELETE FROM events_live WHERE ts >= make_timestamp($since::BIGINT) AND ts < make_timestamp($until::BIGINT)', {since, until})
     await invalidateRollup(connection, since, until)
     const [{n}] = (await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM events')).getRowObjectsJS()
     const [{events}] = (await connection.runAndReadAll('SELECT events::INTEGER AS events FROM rollup_state')).getRowObjectsJS()
@@ -138,7 +138,7 @@ describe('the rollup gives exactly what raw events give', () => {
 
   test('events deleted without telling the rollup are noticed and repaired by the next refresh', async () => {
     const since = START + 0.5 * HOUR
-    await connection.run('DELETE FROM events WHERE ts >= make_timestamp($since::BIGINT) AND ts < make_timestamp($until::BIGINT)', {since, until: since + 600_000_000})
+    await connection.run('DELETE FROM events_live WHERE ts >= make_timestamp($since::BIGINT) AND ts < make_timestamp($until::BIGINT)', {since, until: since + 600_000_000})
     const repaired = await refreshRollup(connection, {nowMicros: FAR_FUTURE})
     assert.equal(repaired.rebuilt?.from, since)
     await compareAll()

@@ -32,7 +32,7 @@ describe('exports write times as UTC: ISO-8601 with Z and microseconds, Parquet 
     const connection = await access.connect()
     try {
       const values = STAMPS.map(micros => `(make_timestamp(${micros}), 1, 'key_down', 30, 'letter', NULL, NULL, NULL, NULL, NULL, NULL, 'code', NULL)`)
-      await connection.run(`INSERT INTO events VALUES ${values.join(', ')}`)
+      await connection.run(`INSERT INTO events_live VALUES ${values.join(', ')}`)
     } finally {
       connection.closeSync()
     }

@@ -30,7 +30,7 @@ const reader: Reader = {query: (sql, params) => streamQuery(connection, sql, par
 
 async function plant(rows: Row[]): Promise<void> {
   for (const row of rows) {
-    await connection.run(`INSERT INTO events (ts, session_id, kind, key_class, modifiers, app, x, y)
+    await connection.run(`INSERT INTO events_live (ts, session_id, kind, key_class, modifiers, app, x, y)
       VALUES (make_timestamp($ts::BIGINT), 1, $kind, $key_class::VARCHAR, $modifiers::VARCHAR, $app::VARCHAR, $x::INTEGER, $y::INTEGER)`, {
       ts: at(row.s),
       kind: row.kind,
