@@ -1,7 +1,7 @@
 /**
  * bench/file-size: where the bytes of a devtrace database go, table by table, measured in place.
  *
- *   node --import tsx bench/file-size.ts [FILE] [--days N]
+ *   node --import tsx bench/file-size.ts [FILE] [--days N] [--compact-events]
  *
  * Without FILE it makes a fresh demo database (`bin/run.js demo --days N`, default 7, in a
  * temporary DEVTRACE_HOME: run `npm run build` first) and measures that. It prints the file and
@@ -11,15 +11,21 @@
  * the next segment in the same block, or to the block's end, plus any further whole blocks it
  * spans. What no table claims is DuckDB's metadata and the unused tails of shared blocks.
  * Last, the cost of an empty file with the full schema (migrate + CHECKPOINT).
+ *
+ * --compact-events: also measure a copy of the file after every live event is compacted into the
+ * narrow tables (store/compaction.ts) and the file rewritten (store/compact-file.ts): what the
+ * demo's file comes to once it compacts its events at the end.
  */
 import type {DuckDBConnection} from '@duckdb/node-api'
 
 import {DuckDBInstance} from '@duckdb/node-api'
 import {execFileSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {copyFileSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {compactDatabaseFile} from '../src/store/compact-file.js'
+import {compactBefore} from '../src/store/compaction.js'
 import {fileSize} from '../src/store/file-size.js'
 import {migrate} from '../src/store/schema.js'
 import {option} from './run-options.js'
@@ -123,6 +129,19 @@ async function main(): Promise<void> {
     }
 
     for (const line of await measure(file)) console.log(line)
+    if (process.argv.includes('--compact-events')) {
+      const copy = join(dir, 'compacted.duckdb')
+      copyFileSync(file, copy)
+      const instance = await DuckDBInstance.create(copy)
+      const c = await instance.connect()
+      const moved = await compactBefore(c, Date.now() * 1000 + 86_400_000_000)
+      c.closeSync()
+      instance.closeSync()
+      await compactDatabaseFile(copy)
+      console.log(`after compacting ${moved.events} live events over ${moved.days} days and rewriting the file:`)
+      for (const line of await measure(copy)) console.log(line)
+    }
+
     console.log(`empty file with the full schema: ${await emptyFileBytes(dir)} bytes`)
   } finally {
     rmSync(dir, {recursive: true, force: true})

@@ -51,7 +51,7 @@ describe('compactDatabaseFile: the same database in a fresh, smaller file', () =
       await migrate(connection, file)
       await connection.run("INSERT INTO sessions (started_at, level, backend) VALUES (TIMESTAMP '2026-01-05 08:00:00', 'standard', 'hook')")
       for (let day = 0; day < 6; day++) {
-        await connection.run(`INSERT INTO events (ts, session_id, kind, x, y, app)
+        await connection.run(`INSERT INTO events_live (ts, session_id, kind, x, y, app)
           SELECT TIMESTAMP '2026-01-05 08:00:00' + INTERVAL (${day} * 86400000000 + range * 1000) MICROSECONDS, 1, 'mouse_move', range % 1900, range % 1000, 'app' || (range // 5000)
           FROM range(60000)`)
         await connection.run(`INSERT INTO rollup_holds SELECT TIMESTAMP '2026-01-05' + INTERVAL (${day}) DAY, 'app', range, 1 FROM range(20000)`)
