@@ -34,6 +34,7 @@ import type {CapturedEvent} from '../src/capture/event.js'
 
 import {Recorder} from '../src/capture/recorder.js'
 import {type SyntheticApp, type SyntheticInput, syntheticInputs} from '../src/demo/synthetic.js'
+import {compactBefore, DAY_MICROS} from '../src/store/compaction.js'
 import {EventWriter} from '../src/store/event-writer.js'
 import {closeDatabase, openDatabase, type OpenedDatabase} from '../src/store/open-database.js'
 import {migrate} from '../src/store/schema.js'
@@ -226,7 +227,7 @@ async function ingestWriter(connection: DuckDBConnection, work: Workload): Promi
 
 /** A bare Appender loop over the already-normalised rows, flushed at the same boundaries. */
 async function ingestBaseline(connection: DuckDBConnection, work: Workload): Promise<Ingest> {
-  const a: DuckDBAppender = await connection.createAppender('events')
+  const a: DuckDBAppender = await connection.createAppender('events_live')
   const {rows, batchEnds} = work
   const start = performance.now()
   let i = 0
@@ -424,6 +425,85 @@ async function storageAnalysis(file: string, dir: string): Promise<Storage> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Compaction: the same rows after the daemon's compaction of past days (src/store/compaction.ts)
+
+interface Compaction {
+  events: number
+  seconds: number
+  /** The file compacted in place, after CHECKPOINT (it keeps the blocks the live rows freed until reused). */
+  in_place_bytes_per_event: number
+  /** Every table copied into a fresh file: what a file compacted day by day settles at. */
+  whole_file_bytes_per_event: number
+  /** The four event tables alone: the fresh file's used blocks minus those of an empty database. */
+  events_only_bytes_per_event: number
+  /** Rows per table after compaction. */
+  tables: Record<string, number>
+}
+
+const EVENT_TABLES = ['events_live', 'events_moves', 'events_keys', 'events_other']
+
+async function usedFileBytes(file: string): Promise<number> {
+  const db = await openDatabase(file)
+  try {
+    return await usedBytes(db.connection, (await scalar(db.connection, 'SELECT current_database()')))
+  } finally {
+    closeDatabase(db)
+  }
+}
+
+async function compactionAnalysis(file: string, dir: string): Promise<Compaction> {
+  const compacted = join(dir, 'compacted.duckdb')
+  copyFileSync(file, compacted)
+  const db = await openDatabase(compacted)
+  let events: number
+  let seconds: number
+  const tables: Record<string, number> = {}
+  try {
+    events = Number(await scalar(db.connection, 'SELECT count(*) FROM events'))
+    const last = Number(await scalar(db.connection, 'SELECT epoch_us(max(ts)) FROM events'))
+    const started = performance.now()
+    // As the daemon does once the last day has ended: every day before the next midnight.
+    await compactBefore(db.connection, (Math.floor(last / DAY_MICROS) + 1) * DAY_MICROS)
+    seconds = (performance.now() - started) / 1000
+    await db.connection.run('CHECKPOINT')
+    if (Number(await scalar(db.connection, 'SELECT count(*) FROM events')) !== events) throw new Error('compaction changed the number of events')
+    for (const table of EVENT_TABLES) tables[table] = Number(await scalar(db.connection, `SELECT count(*) FROM ${table}`))
+  } finally {
+    closeDatabase(db)
+  }
+
+  const inPlace = statSync(compacted).size
+  const fresh = join(dir, 'compacted-fresh.duckdb')
+  const empty = join(dir, 'empty.duckdb')
+  for (const target of [fresh, empty]) {
+    const copy = await freshDatabase(target)
+    try {
+      if (target === fresh) {
+        await copy.connection.run(`ATTACH '${compacted}' AS src (READ_ONLY)`)
+        for (const table of EVENT_TABLES) await copy.connection.run(`INSERT INTO ${table} SELECT * FROM src.${table} ORDER BY rowid`)
+        await copy.connection.run('DETACH src')
+      }
+
+      await copy.connection.run('CHECKPOINT')
+    } finally {
+      closeDatabase(copy)
+    }
+  }
+
+  const eventsOnly = (await usedFileBytes(fresh)) - (await usedFileBytes(empty))
+  const result = {
+    events,
+    seconds,
+    in_place_bytes_per_event: inPlace / events,
+    whole_file_bytes_per_event: statSync(fresh).size / events,
+    events_only_bytes_per_event: eventsOnly / events,
+    tables,
+  }
+  for (const f of [compacted, fresh, empty]) rmSync(f, {force: true})
+  return result
+}
+
+// ---------------------------------------------------------------------------------------------
 // Reporting
 
 function median(values: number[]): number {
@@ -592,6 +672,22 @@ function markdown({args, regimes, results, bulk, storage}: ReportInput): string 
   return lines.join('\n')
 }
 
+function compactionText(c: Compaction): string {
+  const met = c.events_only_bytes_per_event <= TARGET_BYTES_PER_EVENT
+  return [
+    `After compaction (compactBefore the next midnight, ${fmt2(c.seconds)} s for ${fmtInt(c.events)} events; `
+    + `rows: ${Object.entries(c.tables).map(([table, n]) => `${table} ${fmtInt(n)}`).join(', ')}):`,
+    '',
+    row('measure', 'B/event'),
+    row('---', '---:'),
+    row('events only (the four event tables, used blocks)', fmt2(c.events_only_bytes_per_event)),
+    row('whole file (tables copied into a fresh file)', fmt2(c.whole_file_bytes_per_event)),
+    row('whole file compacted in place (freed blocks kept until reused)', fmt2(c.in_place_bytes_per_event)),
+    '',
+    `Target ≤ ${TARGET_BYTES_PER_EVENT} B/event for the events: ${met ? 'met' : 'NOT met'} (${fmt2(c.events_only_bytes_per_event)}).`,
+  ].join('\n')
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -648,6 +744,8 @@ async function main(): Promise<void> {
       if (hashes.length !== 2 || hashes[0] !== hashes[1]) throw new Error(`${regime}: writer and baseline stored different rows: ${hashes.join(' vs ')}`)
     }
 
+    log('  compaction…')
+    const compaction = await compactionAnalysis(keepFile, dir)
     let storage: Storage | undefined
     if (args.storage) {
       log('  storage analysis…')
@@ -659,7 +757,7 @@ async function main(): Promise<void> {
     const report = markdown({
       args, regimes, results, bulk, storage,
     })
-    process.stdout.write(`${report}\n`)
+    process.stdout.write(`${report}\n\n${compactionText(compaction)}\n`)
 
     const json = {
       benchmark: 'ingest',
@@ -673,6 +771,7 @@ async function main(): Promise<void> {
       regimes,
       targets: {ratio: TARGET_RATIO, bytes_per_event: TARGET_BYTES_PER_EVENT},
       storage,
+      compaction,
       runs: results,
       total_seconds: totalSeconds,
     }

@@ -13,6 +13,7 @@ import type {DaemonOptions, DaemonStatus} from './types.js'
 import {rollupBuildProgress} from '../analysis/rollup-progress.js'
 import {nowMicros} from '../capture/hook.js'
 import {loadOperation} from '../operations.js'
+import {compactionProgress} from '../store/compaction.js'
 import {fileSize} from '../store/file-size.js'
 
 /**
@@ -95,6 +96,7 @@ export async function daemonStatus(context: DaemonContext): Promise<DaemonStatus
     wal_moved_to: context.walMovedTo ?? null,
     queries_running: reads.count,
     rollup_build: rollupBuildProgress(),
+    compaction: compactionProgress(),
     ...apps.status(),
   }
 }

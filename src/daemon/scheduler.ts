@@ -145,7 +145,7 @@ export class Scheduler {
     const {log, store} = this.parts
     if (!store.isOnline || this.refreshing) return
     this.refreshing = true
-    const gate = rollupTestGate()
+    const gate = testGate('DEVTRACE_TEST_ROLLUP_GATE')
     import('../analysis/rollup.js')
     .then(({refreshRollupOf}) => refreshRollupOf(store, {
       betweenChunks: async () => {
@@ -154,10 +154,33 @@ export class Scheduler {
       },
     }))
     .catch((error: unknown) => log(`rollup refresh skipped: ${errorMessage(error)}`))
+    .then(() => this.compact())
     .finally(() => {
       this.refreshing = false
       if (thenCheckpoint && store.isOnline) store.connection.run('CHECKPOINT').catch((error: unknown) => log(`checkpoint skipped: ${errorMessage(error)}`))
     })
+  }
+
+  /**
+   * Move past UTC days of events_live into the compact tables (src/store/compaction.ts), a day per
+   * transaction on its own connection, like the rollup build: capture and reads go on meanwhile.
+   */
+  private async compact(): Promise<void> {
+    const {log, store} = this.parts
+    if (!store.isOnline || this.stopped) return
+    const gate = testGate('DEVTRACE_TEST_COMPACTION_GATE')
+    try {
+      const {compactBacklog} = await import('../store/compaction.js')
+      await compactBacklog(store, {
+        log,
+        betweenDays: async () => {
+          await gate?.()
+          return !this.stopped
+        },
+      })
+    } catch (error) {
+      log(`compaction skipped: ${errorMessage(error)}`)
+    }
   }
 
   /** Data older than retention_days is forgotten for good, with the same rewrite as `forget`. */
@@ -178,12 +201,13 @@ export class Scheduler {
 }
 
 /**
- * Test-only, not a user setting: DEVTRACE_TEST_ROLLUP_GATE names a file, and while it exists the
- * background rollup build waits after each committed chunk. End-to-end tests use it to see the
- * build in progress and to run forget or redact in the middle of it on a machine of any speed.
+ * Test-only, not a user setting: DEVTRACE_TEST_ROLLUP_GATE (DEVTRACE_TEST_COMPACTION_GATE) names a
+ * file, and while it exists the background rollup build (compaction) waits after each committed
+ * chunk (day). End-to-end tests use it to see the work in progress and to run forget or redact in
+ * the middle of it on a machine of any speed.
  */
-function rollupTestGate(): (() => Promise<void>) | undefined {
-  const file = process.env.DEVTRACE_TEST_ROLLUP_GATE
+function testGate(variable: 'DEVTRACE_TEST_COMPACTION_GATE' | 'DEVTRACE_TEST_ROLLUP_GATE'): (() => Promise<void>) | undefined {
+  const file = process.env[variable]
   if (!file) return undefined
   return async () => {
     while (existsSync(file)) await sleep(50)

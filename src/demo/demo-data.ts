@@ -104,6 +104,11 @@ export async function writeDemoDatabase(
 
     write()
     writer.close()
+    // Stored as a daemon leaves past days (src/store/compaction.ts), before the rollup, so the
+    // rollup reuses the blocks the live rows freed (at the checkpoint) instead of growing the file.
+    const {compactBefore} = await import('../store/compaction.js')
+    await compactBefore(db.connection, untilMicros)
+    await db.connection.run('CHECKPOINT')
     const unsubscribe = onRollupProgress(progress => progress && report({...progress, step: 'rollup'}))
     try {
       await refreshRollup(db.connection, {nowMicros})

@@ -91,6 +91,18 @@ export interface DaemonStatus extends AppStatus {
   queries_running: number
   /** The daemon building a missing (or emptied) rollup in the background; null when it is not (absent from an older daemon). */
   rollup_build?: null | RollupBuildProgress
+  /** Past days being moved into the compact tables (src/store/compaction.ts); null when none are (absent from an older daemon). */
+  compaction?: CompactionProgress | null
+}
+
+/** How far the daemon's compaction of past days has come, or why it has not started. */
+export interface CompactionProgress {
+  /** Past days still in the live table. */
+  pending_days: number
+  /** Days compacted by this run so far. */
+  done_days: number
+  /** Set when the backlog was not started for lack of disk space: what it needs, in one sentence. */
+  waiting_for_space?: string
 }
 
 /** How far a rollup build has come (src/analysis/rollup-progress.ts). */

@@ -1,5 +1,13 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
+import {statfsSync} from 'node:fs'
+import path from 'node:path'
+
+import type {CompactionProgress} from '../ipc/protocol.js'
+import type {DatabaseAccess} from './database-access.js'
+
+import {YieldedToRewriteError} from './yielded-to-rewrite.js'
+
 /**
  * Compaction: past days of `events_live` (the wide table the Appender writes, µs stamps) moved into
  * the narrow tables of migration 7 (schema.ts), at 1 ms:
@@ -17,20 +25,13 @@ import type {DuckDBConnection} from '@duckdb/node-api'
 
 export const DAY_MICROS = 24 * 3600 * 1_000_000
 
-export interface CompactionProgress {
-  /** Days before the bound still in events_live. */
-  pending_days: number
-  /** Days compacted by this run so far. */
-  done_days: number
-}
-
 export interface CompactionResult {
   days: number
   /** Events moved out of events_live. */
   events: number
 }
 
-/** Stops the compaction between two days (a daemon that stops); resolving to false stops it. */
+/** Awaited after each committed day with how far the run has come; resolving to false stops it. */
 export type BetweenDays = (progress: CompactionProgress) => Promise<boolean | void>
 
 /** The UTC days (their start, µs) that hold live rows before `boundMicros`, oldest first. */
@@ -137,4 +138,100 @@ export async function compactDay(connection: DuckDBConnection, lo: number, hi: n
     await connection.run('ROLLBACK').catch(() => {})
     throw error
   }
+}
+
+/**
+ * Bytes a backlog of `rows` live rows may add to the file before the space its rows held is free
+ * again (at the next checkpoint): compacted, a row takes 2–4 bytes (BENCHMARKS.md "storage
+ * layout"); 8 leaves room for worse-compressing input, plus a margin for DuckDB's blocks and WAL.
+ */
+export function compactionSpaceNeeded(rows: number): number {
+  return rows * 8 + 64 * 1024 * 1024
+}
+
+/** Bytes free to this user on the file system holding `file`. */
+export function freeBytesBeside(file: string): number {
+  const stats = statfsSync(path.dirname(file))
+  return Number(stats.bavail) * Number(stats.bsize)
+}
+
+let current: CompactionProgress | null = null
+
+/** How far a compaction running in this process has come (the daemon's `status`); null when none runs. */
+export function compactionProgress(): CompactionProgress | null {
+  return current
+}
+
+export interface BacklogOptions {
+  /** The clock (µs since the epoch); for tests. */
+  nowMicros?: number
+  /** Awaited after each committed day; false stops the run there (the next run goes on). */
+  betweenDays?: () => Promise<boolean | void>
+  log: (line: string) => void
+  /** Bytes free beside the database (default: statfs); for tests. */
+  freeBytes?: (file: string) => number
+}
+
+/** Days between two checkpoints of a long backlog, so the space the moved rows held is reused. */
+const CHECKPOINT_EVERY_DAYS = 7
+
+/**
+ * Compact every live row before the start of the current UTC day, where the database is held (the
+ * daemon): each day runs through `db.online`, so a rewrite (forget, redact, retention) asked for
+ * meanwhile stops the day in progress (rolled back whole) and the day is compacted again on the
+ * rewritten file. Before a backlog starts, the free space beside the file must cover what it may
+ * add; when it does not, nothing starts, `status` and the log say so, and capture goes on.
+ */
+export async function compactBacklog(db: DatabaseAccess, options: BacklogOptions): Promise<CompactionResult> {
+  const now = options.nowMicros ?? Date.now() * 1000
+  const bound = Math.floor(now / DAY_MICROS) * DAY_MICROS
+  const result: CompactionResult = {days: 0, events: 0}
+  const days = await yieldingDay(db, connection => liveDaysBefore(connection, bound))
+  if (days.length === 0) {
+    current = null
+    return result
+  }
+
+  const rows = await yieldingDay(db, connection => liveRowsBefore(connection, bound))
+  const needed = compactionSpaceNeeded(rows)
+  const free = (options.freeBytes ?? freeBytesBeside)(db.file)
+  if (free < needed) {
+    const waiting = `compacting ${days.length} past days needs ${mib(needed)} MiB free beside the database, ${mib(free)} MiB are; capture goes on uncompacted`
+    // Logged once, when it starts waiting, not at every tick that finds the disk still short.
+    if (current?.waiting_for_space === undefined) options.log(`compaction not started: ${waiting}`)
+    current = {pending_days: days.length, done_days: 0, waiting_for_space: waiting}
+    return result
+  }
+
+  if (days.length > 1) options.log(`compaction: ${days.length} past days (${rows} events) to compact`)
+  current = {pending_days: days.length, done_days: 0}
+  try {
+    for (const day of days) {
+      result.events += await yieldingDay(db, connection => compactDay(connection, day, Math.min(day + DAY_MICROS, bound)))
+      result.days++
+      current = {pending_days: days.length - result.days, done_days: result.days}
+      if (result.days % CHECKPOINT_EVERY_DAYS === 0) await db.online(connection => connection.run('CHECKPOINT')).catch(() => {})
+      if (result.days < days.length && (await options.betweenDays?.()) === false) break
+    }
+  } finally {
+    current = null
+  }
+
+  if (result.days > 1) options.log(`compaction: ${result.days} days (${result.events} events) compacted`)
+  return result
+}
+
+/** Run one step through db.online, again after a rewrite stopped it (it was rolled back). */
+async function yieldingDay<T>(db: DatabaseAccess, work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await db.online(work)
+    } catch (error) {
+      if (!(error instanceof YieldedToRewriteError)) throw error
+    }
+  }
+}
+
+function mib(bytes: number): number {
+  return Math.ceil(bytes / 1024 / 1024)
 }

@@ -1,5 +1,5 @@
 import type {Status} from '../daemon/control.js'
-import type {DaemonStatus, RollupBuildProgress} from '../ipc/protocol.js'
+import type {CompactionProgress, DaemonStatus, RollupBuildProgress} from '../ipc/protocol.js'
 
 import {formatDuration} from '../core/duration.js'
 import {colourFor} from './colour.js'
@@ -39,6 +39,7 @@ export function statusText(status: Status & {excluded_apps?: string[]}): string 
     if (status.panic_hotkey) rows.push(['hotkey', `${status.panic_hotkey} pauses and resumes`])
     if (status.dropped > 0) rows.push(['dropped', c.red(`${status.dropped} events (the queue was full)`)])
     if (status.rollup_build) rows.push(['rollup', rollupText(status.rollup_build)])
+    if (status.compaction) rows.push(['compaction', compactionText(status.compaction, c)])
     if (status.queries_running > 0) rows.push(['queries', `${status.queries_running} running (each stops at its --timeout, or when its command ends)`])
     if (status.last_write_error) rows.push(['write error', c.red(t(status.last_write_error))])
     if (status.wal_moved_to) rows.push(['recovered', c.yellow(`an unreadable WAL was moved to ${t(status.wal_moved_to)}`)])
@@ -57,6 +58,12 @@ export function statusText(status: Status & {excluded_apps?: string[]}): string 
 function rollupText(build: RollupBuildProgress): string {
   const events = `${build.events_done.toLocaleString('en-US')} of ${build.events_total.toLocaleString('en-US')} events`
   return `building in the background: ${build.percent}% (${events}); summaries meanwhile read raw events, slower but exact`
+}
+
+/** Past days being compacted in the background, or why that has not started. */
+function compactionText(compaction: CompactionProgress, c: ReturnType<typeof colourFor>): string {
+  if (compaction.waiting_for_space) return c.yellow(`not started: ${compaction.waiting_for_space}`)
+  return `${compaction.done_days} of ${compaction.done_days + compaction.pending_days} past days compacted in the background; queries read them meanwhile as before`
 }
 
 /** The backend, and for evdev what its pointer positions mean (no pixels on Wayland or a console). */
