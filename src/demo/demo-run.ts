@@ -38,6 +38,7 @@ export async function demoRun(options: DemoOptions): Promise<DemoOutput> {
   const {closeDatabase, openDatabase} = await import('../store/open-database.js')
   const {commandDatabaseSettings} = await import('../store/command-memory.js')
   const created = await writeDemoDatabase(paths.demoDatabase, {days: options.days, onProgress: options.onProgress})
+  await (await import('../store/compact-file.js')).compactDatabaseFile(created.file, {memory_limit: DEMO_MEMORY_LIMIT})
   options.onProgress?.({step: 'report'})
   const report = path.join(path.dirname(paths.demoDatabase), 'report.html')
   // Under the same DuckDB memory limit as the build: the report's window queries over a month

@@ -1,6 +1,7 @@
+import {DuckDBInstance} from '@duckdb/node-api'
 import assert from 'node:assert/strict'
 import {
-  existsSync, readFileSync, statSync, writeFileSync,
+  existsSync, readdirSync, readFileSync, statSync, writeFileSync,
 } from 'node:fs'
 import path from 'node:path'
 import {
@@ -10,6 +11,7 @@ import {pathToFileURL} from 'node:url'
 import {chromium} from 'playwright-core'
 
 import {METRIC_DEFINITIONS} from '../../src/analysis/metrics-sql.js'
+import {COMPACT_BLOCK_SIZE} from '../../src/store/compact-file.js'
 import {makeSandbox, oneLine, type Sandbox} from '../helpers/cli.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -44,6 +46,21 @@ describe('demo, summarize --demo and report', () => {
     assert.ok(existsSync(demo.report))
     assert.equal(statSync(demo.database).mode & 0o777, 0o600)
     assert.equal(existsSync(path.join(s.home, 'devtrace.duckdb')), false)
+  })
+
+  test('demo leaves its database compact: one file of 64 KiB blocks, none of them free, no write-ahead log', async () => {
+    const instance = await DuckDBInstance.create(demo.database, {access_mode: 'READ_ONLY'})
+    const connection = await instance.connect()
+    try {
+      const [[blockSize, free]] = (await connection.runAndReadAll('SELECT block_size, free_blocks FROM pragma_database_size()')).getRowsJS() as Array<[bigint, bigint]>
+      assert.equal(Number(blockSize), COMPACT_BLOCK_SIZE)
+      assert.equal(Number(free), 0)
+    } finally {
+      connection.closeSync()
+      instance.closeSync()
+    }
+
+    assert.deepEqual(readdirSync(path.dirname(demo.database)).sort(), ['demo.duckdb', 'report.html'])
   })
 
   test('demo prints the summary and where the report is; running it again recreates the database', async () => {

@@ -143,4 +143,20 @@ describe('the rollup gives exactly what raw events give', () => {
     assert.equal(repaired.rebuilt?.from, since)
     await compareAll()
   })
+
+  test('histograms are stored by magnitude of ms, then slot: one build (one chunk) keeps the bands in order', async () => {
+    // Emptying the mark makes the next refresh rebuild every slot, in one chunk (a day < a week).
+    await connection.run('DELETE FROM rollup_state')
+    await refreshRollup(connection, {nowMicros: FAR_FUTURE})
+    for (const table of ['rollup_key_intervals', 'rollup_holds', 'rollup_flights', 'rollup_digraphs']) {
+      const [{bands, slots, backwards}] = (await connection.runAndReadAll(`
+        WITH stored AS (SELECT rowid AS r, slot, sign(ms) * floor(log2(abs(ms) + 1)) AS band FROM ${table})
+        SELECT count(DISTINCT band)::INTEGER AS bands, count(DISTINCT slot)::INTEGER AS slots,
+          count(*) FILTER (WHERE band < previous)::INTEGER AS backwards
+        FROM (SELECT slot, band, lag(band) OVER (ORDER BY r) AS previous FROM stored)`)).getRowObjectsJS()
+      // Several bands over several slots: a table stored slot by slot would go back many times.
+      assert.ok(Number(bands) > 3 && Number(slots) > 3, `${table}: ${bands} bands, ${slots} slots`)
+      assert.equal(backwards, 0, `${table}: the ms band goes back ${backwards} times in stored order`)
+    }
+  })
 })
