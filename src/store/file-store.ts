@@ -6,7 +6,7 @@ import {copyToFifo} from './copy-out.js'
 import {closeDatabase, openDatabase} from './open-database.js'
 import {guarded, QueryGuard, type QueryLimits} from './query-guard.js'
 import {type QueryParams, type RowBatch, streamQuery} from './query-stream.js'
-import {usableSchemaVersion} from './schema.js'
+import {readableAsCurrent, usableSchemaVersion} from './schema.js'
 
 /**
  * Reads straight from the file, opened read-only (the daemon is not running) — or through a
@@ -29,7 +29,7 @@ export class FileStore implements Store {
   static async open(file: string): Promise<FileStore> {
     const db = await openDatabase(file, {readOnly: true})
     try {
-      await usableSchemaVersion(db.connection, file)
+      await readableAsCurrent(db.connection, await usableSchemaVersion(db.connection, file))
     } catch (error) {
       closeDatabase(db)
       throw error

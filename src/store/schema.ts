@@ -274,6 +274,24 @@ const MIGRATIONS: ReadonlyArray<{version: number; statements: Array<(() => strin
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map(migration => migration.version))
 
+/** The first schema where `events` is a view over the compacted tables, with `event_rows` beside it. */
+const COMPACT_STORAGE_VERSION = 7
+
+/**
+ * Let a file that predates compact storage be read as the current one, without writing to it.
+ * A read-only open cannot migrate, yet readers use `event_rows` (a tie-breaker for equal stamps)
+ * and `hold_ms`: a temporary view — it lives in this connection's memory, never in the file —
+ * gives them over the old `events` table. A file opened for writing is migrated instead.
+ */
+export async function readableAsCurrent(connection: DuckDBConnection, version: number): Promise<void> {
+  if (version === 0 || version >= COMPACT_STORAGE_VERSION) return
+  const reader = await connection.runAndReadAll("SELECT column_name AS c FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = 'events'")
+  const present = new Set(reader.getRowObjects().map(row => String(row.c)))
+  // hold_ms arrived in version 5; every other column of `events` was there from version 1.
+  const columns = EVENT_COLUMNS.map(name => (present.has(name) ? name : `NULL::INTEGER AS ${name}`))
+  await connection.run(`CREATE OR REPLACE TEMP VIEW event_rows AS SELECT ${columns.join(', ')}, rowid * 8 AS seq FROM main.events`)
+}
+
 export async function currentSchemaVersion(connection: DuckDBConnection): Promise<number> {
   const exists = await connection.runAndReadAll('SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = \'schema_version\' AND schema_name = \'main\'')
   if (Number(exists.getRowObjects()[0].n) === 0) return 0

@@ -1,13 +1,14 @@
 import {DuckDBInstance} from '@duckdb/node-api'
 import assert from 'node:assert/strict'
 import {
-  copyFileSync, existsSync, mkdtempSync, rmSync,
+  copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync,
 } from 'node:fs'
 import {tmpdir} from 'node:os'
 import path from 'node:path'
 import {describe, test} from 'node:test'
 
 import {DevtraceError} from '../../src/core/errors.js'
+import {FileStore} from '../../src/store/file-store.js'
 import {migrate, SCHEMA_VERSION, usableSchemaVersion} from '../../src/store/schema.js'
 
 async function withDatabase(work: (run: (sql: string) => Promise<void>, connection: import('@duckdb/node-api').DuckDBConnection) => Promise<void>): Promise<void> {
@@ -89,4 +90,40 @@ describe('schema: a kill -9 right after a migration', () => {
       rmSync(dir, {recursive: true, force: true})
     }
   })
+})
+
+describe('schema: an older file read without migrating it', () => {
+  for (const version of [4, 6]) {
+    test(`a schema-${version} file opened read-only reads as the current one (event_rows, hold_ms), and is left as it was`, async () => {
+      const folder = mkdtempSync(path.join(tmpdir(), 'devtrace-old-'))
+      const file = path.join(folder, 'devtrace.duckdb')
+      try {
+        const instance = await DuckDBInstance.create(file)
+        const connection = await instance.connect()
+        await migrate(connection, file, {upTo: version})
+        await connection.run("INSERT INTO sessions (started_at, level) VALUES (TIMESTAMP '2026-01-01 09:00:00', 'standard')")
+        await connection.run(`INSERT INTO events (ts, session_id, kind, x, y) VALUES
+          (TIMESTAMP '2026-01-01 09:00:00.000001', 1, 'mouse_move', 1, 2), (TIMESTAMP '2026-01-01 09:00:00.000001', 1, 'mouse_move', 3, 4)`)
+        await connection.run('CHECKPOINT')
+        connection.closeSync()
+        instance.closeSync()
+        const before = readFileSync(file)
+
+        const store = await FileStore.open(file)
+        const rows: unknown[][] = []
+        try {
+          for await (const batch of store.query('SELECT x, hold_ms, seq FROM event_rows ORDER BY ts, seq')) rows.push(...batch.rows)
+        } finally {
+          store.close()
+        }
+
+        assert.deepEqual(rows.map(([x, hold]) => [x, hold]), [[1, null], [3, null]])
+        assert.ok(Number(rows[0][2]) < Number(rows[1][2]), 'seq orders equal stamps as stored')
+        assert.ok(readFileSync(file).equals(before), 'the file is not written')
+        assert.equal(existsSync(`${file}.wal`), false)
+      } finally {
+        rmSync(folder, {recursive: true, force: true})
+      }
+    })
+  }
 })
