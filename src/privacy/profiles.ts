@@ -155,9 +155,13 @@ export function coarseTransforms(database?: string, table?: string): Readonly<Re
 
 // ---- the profiles ----
 
+/** Qualified, so coarse's rounded `ts` column (an alias) does not replace the stored one. */
+const IN_TIME_ORDER = 'ORDER BY event_rows.ts, event_rows.seq'
+
 /**
  * The SELECT for `profile` over the events matching `filter` (a time range; kinds if given).
- * Per-event profiles return rows in the order they were recorded, which is time order; the
+ * Per-event profiles return rows in time order (ties in the order they were stored): `events` is a
+ * view over the live and the compacted tables, so a plain scan would give them table by table. The
  * aggregate returns minutes in order. Parameters are `$name` placeholders, bound by the caller.
  */
 export function profileSelect(profile: ProfileOrNone, filter: EventFilter = {}, options: ProfileOptions = {}): ProfileQuery {
@@ -170,15 +174,15 @@ export function profileSelect(profile: ProfileOrNone, filter: EventFilter = {}, 
   case 'coarse': {
     const transforms = coarseTransforms()
     const columns = COARSE_COLUMNS.map(column => (transforms[column] ? `${transforms[column]} AS ${column}` : column))
-    return {sql: `SELECT ${columns.join(', ')} FROM events ${where}`, params}
+    return {sql: `SELECT ${columns.join(', ')} FROM event_rows ${where} ${IN_TIME_ORDER}`, params}
   }
 
   case 'keys': {
-    return {sql: `SELECT * EXCLUDE (key_code) FROM events ${where}`, params}
+    return {sql: `SELECT * EXCLUDE (key_code, seq) FROM event_rows ${where} ${IN_TIME_ORDER}`, params}
   }
 
   case 'none': {
-    return {sql: `SELECT * FROM events ${where}`, params}
+    return {sql: `SELECT * EXCLUDE (seq) FROM event_rows ${where} ${IN_TIME_ORDER}`, params}
   }
 
   default: {

@@ -106,8 +106,8 @@ export async function replaySpool(connection: DuckDBConnection, file: string): P
   }
 
   for (const [session, events] of bySession) {
-    const present = await storedStamps(connection, session, events)
-    const missing = events.filter(event => !present.has(event.tsMicros))
+    const stored = await storedStamps(connection, session, events)
+    const missing = events.filter(event => !stored(event.tsMicros))
     result.duplicates += events.length - missing.length
     if (missing.length === 0) continue
     const writer = await EventWriter.open(connection, session)
@@ -121,8 +121,13 @@ export async function replaySpool(connection: DuckDBConnection, file: string): P
   return result
 }
 
-/** Timestamps (µs) of this session's stored events within the span of `events`. */
-async function storedStamps(connection: DuckDBConnection, session: number, events: CapturedEvent[]): Promise<Set<number>> {
+/**
+ * Whether each spooled event of this session is already stored, within the span of `events`: a
+ * recent row keeps its exact µs stamp (events_live), a compacted one its stamp floored to the ms
+ * (store/compaction.ts), so both are looked up — a spool kept after a partial replay may meet its
+ * rows again after their day was compacted.
+ */
+async function storedStamps(connection: DuckDBConnection, session: number, events: CapturedEvent[]): Promise<(tsMicros: number) => boolean> {
   let first = Number.POSITIVE_INFINITY
   let last = Number.NEGATIVE_INFINITY
   for (const {tsMicros} of events) {
@@ -130,12 +135,20 @@ async function storedStamps(connection: DuckDBConnection, session: number, event
     last = Math.max(last, tsMicros)
   }
 
+  // event_rows tags each row's source in seq % 8; 0 is events_live.
   const reader = await connection.runAndReadAll(
-    `SELECT epoch_us(ts) AS t FROM events_live
+    `SELECT epoch_us(ts) AS t, seq % 8 = 0 AS live FROM event_rows
      WHERE session_id = $session AND ts BETWEEN make_timestamp($first::BIGINT) AND make_timestamp($last::BIGINT)`,
-    {session, first: BigInt(first), last: BigInt(last)},
+    {session, first: BigInt(msFloor(first)), last: BigInt(last)},
   )
-  return new Set(reader.getRowObjects().map(row => Number(row.t)))
+  const live = new Set<number>()
+  const compacted = new Set<number>()
+  for (const row of reader.getRowObjects()) (row.live ? live : compacted).add(Number(row.t))
+  return tsMicros => live.has(tsMicros) || compacted.has(msFloor(tsMicros))
+}
+
+function msFloor(micros: number): number {
+  return Math.floor(micros / 1000) * 1000
 }
 
 /**

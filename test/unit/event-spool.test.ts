@@ -13,6 +13,7 @@ import type {CapturedEvent} from '../../src/capture/event.js'
 import {normalise} from '../../src/capture/normalise.js'
 import {CaptureStore} from '../../src/daemon/capture-store.js'
 import {forgetOperation} from '../../src/privacy/forget.js'
+import {compactBefore, DAY_MICROS} from '../../src/store/compaction.js'
 import {
   EventSpool, readSpool, replaySpool, spoolPath,
 } from '../../src/store/event-spool.js'
@@ -90,6 +91,22 @@ describe('event spool', () => {
       [3, T0], [3, T0 + 1000], [3, T0 + 2000], [3, T0 + 3000], [3, T0 + 50_000],
     ])
     assert.equal(await withDatabase(database, db => replaySpool(db.connection, file)), undefined)
+  })
+
+  test('a spool that comes back after its day was compacted adds nothing (stamps matched at the ms there)', async () => {
+    const database = freshFile()
+    const file = spoolPath(database)
+    // Sub-ms stamps, as capture makes them: compaction floors them, so only the ms can match.
+    const events = keys(4, T0 + 123)
+    new EventSpool(file, 3).append(events)
+    const copy = readFileSync(file)
+    assert.deepEqual(await withDatabase(database, db => replaySpool(db.connection, file)), {written: 4, duplicates: 0, skipped: 0})
+    await withDatabase(database, db => compactBefore(db.connection, T0 - (T0 % DAY_MICROS) + DAY_MICROS))
+    // Kept after a partial replay (another session's rows failed on a full disk), found again later.
+    writeFileSync(file, copy)
+    new EventSpool(file, 3).append(keys(2, T0 + 50_123))
+    assert.deepEqual(await withDatabase(database, db => replaySpool(db.connection, file)), {written: 2, duplicates: 4, skipped: 0})
+    assert.deepEqual((await stored(database)).map(row => row.ts), [T0, T0 + 1000, T0 + 2000, T0 + 3000, T0 + 50_123, T0 + 51_123])
   })
 
   test('the capture store spools what is flushed while the file is offline, and writes it when it is back', async () => {

@@ -98,8 +98,8 @@ describe('exposure of each profile, computed from its output', () => {
 
   test('a profile variant that keeps one more column flips the signal it carries', async () => {
     const coarse = profileSelect('coarse')
-    // The last FROM events is the profile's own (the first one lists app names to hash).
-    const from = coarse.sql.lastIndexOf(' FROM events')
+    // FROM event_rows is the profile's own (the FROM events before it lists app names to hash).
+    const from = coarse.sql.lastIndexOf(' FROM event_rows')
     const withHolds = {...coarse, sql: `${coarse.sql.slice(0, from)}, hold_ms${coarse.sql.slice(from)}`}
     assert.notEqual(withHolds.sql, coarse.sql)
     assert.equal((await outputExposure(full.store, 'coarse', coarse, OPTIONS)).signals.hold_flight, false)
@@ -112,7 +112,7 @@ describe('exposure of each profile, computed from its output', () => {
     assert.equal((await outputExposure(full.store, 'coarse', minutes, OPTIONS)).signals.rhythm_fingerprint, false)
 
     const keys = profileSelect('keys')
-    const withCodes = {...keys, sql: keys.sql.replace('EXCLUDE (key_code)', 'EXCLUDE (app)')}
+    const withCodes = {...keys, sql: keys.sql.replace('EXCLUDE (key_code, seq)', 'EXCLUDE (app, seq)')}
     assert.notEqual(withCodes.sql, keys.sql)
     assert.equal((await outputExposure(full.store, 'keys', keys, OPTIONS)).signals.text, false)
     const variant = await outputExposure(full.store, 'keys', withCodes, OPTIONS)
