@@ -1,17 +1,18 @@
 import type {DuckDBConnection} from '@duckdb/node-api'
 
 import {
-  chmodSync, closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync,
+  chmodSync, existsSync, renameSync, rmSync, statSync,
 } from 'node:fs'
-import path from 'node:path'
 
 import type {DatabaseAccess} from '../store/database-access.js'
 import type {QueryParams} from '../store/query-stream.js'
 
 import {fileSize} from '../store/file-size.js'
+import {fsyncFile, fsyncFolderOf} from '../store/fsync.js'
 import {realPath} from '../store/leftovers.js'
 import {closeDatabase, openDatabase} from '../store/open-database.js'
 import {migrate} from '../store/schema.js'
+import {quoteIdent, sqlString} from '../store/sql-text.js'
 
 /**
  * Secure rewrite, for `forget` and `redact`. DuckDB's DELETE and UPDATE leave the old values in
@@ -146,7 +147,7 @@ export async function rewriteOffline(file: string, options: RewriteOptions): Pro
   renameSync(target, real)
   const swappedAt = Date.now()
   for (const wal of new Set([`${file}.wal`, `${real}.wal`])) removeFile(wal)
-  fsyncFile(path.dirname(real))
+  fsyncFolderOf(real)
   // The path the daemon and every command open must now lead to the new file; never report a
   // rewrite that the database path does not see.
   if (statSync(file).ino !== rewritten) {
@@ -295,24 +296,7 @@ function usedParams(params: QueryParams | undefined, sql: string): QueryParams |
   return Object.keys(used).length > 0 ? used : undefined
 }
 
-export function sqlString(text: string): string {
-  return `'${text.replaceAll('\'', '\'\'')}'`
-}
-
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`
-}
-
 function removeFile(file: string): void {
   rmSync(file, {force: true})
 }
 
-function fsyncFile(file: string): void {
-  if (process.platform === 'win32' && statSync(file).isDirectory()) return
-  const fd = openSync(file, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-}

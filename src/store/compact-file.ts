@@ -1,11 +1,12 @@
 import {
-  chmodSync, closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync,
+  chmodSync, existsSync, renameSync, rmSync,
 } from 'node:fs'
 import {createRequire} from 'node:module'
 
 import {writeProblem} from '../config/write-problem.js'
 import {DevtraceError} from '../core/errors.js'
-import {fsyncFolderOf} from './fsync.js'
+import {fsyncFile, fsyncFolderOf} from './fsync.js'
+import {sqlString} from './sql-text.js'
 
 /**
  * Block size of a compacted file. DuckDB gives every table at least one block of its own, so a
@@ -41,12 +42,7 @@ export async function compactDatabaseFile(file: string, settings: Record<string,
   }
 
   if (process.platform !== 'win32') chmodSync(copy, 0o600)
-  const fd = openSync(copy, 'r')
-  try {
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
+  fsyncFile(copy)
 
   renameSync(copy, file)
   fsyncFolderOf(file)
@@ -58,9 +54,8 @@ async function copyInto(file: string, copy: string, settings: Record<string, str
   const instance = await DuckDBInstance.create(':memory:', {...settings, autoinstall_known_extensions: 'false', autoload_known_extensions: 'false'})
   const connection = await instance.connect()
   try {
-    const quoted = (path: string): string => `'${path.replaceAll("'", "''")}'`
-    await connection.run(`ATTACH ${quoted(file)} AS source (READ_ONLY)`)
-    await connection.run(`ATTACH ${quoted(copy)} AS compact (BLOCK_SIZE ${COMPACT_BLOCK_SIZE})`)
+    await connection.run(`ATTACH ${sqlString(file)} AS source (READ_ONLY)`)
+    await connection.run(`ATTACH ${sqlString(copy)} AS compact (BLOCK_SIZE ${COMPACT_BLOCK_SIZE})`)
     await connection.run('COPY FROM DATABASE source TO compact')
     await connection.run('CHECKPOINT compact')
     await connection.run('DETACH compact')

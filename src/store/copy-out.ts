@@ -4,6 +4,7 @@ import {closeSync, constants, openSync} from 'node:fs'
 
 import {DevtraceError, errorMessage} from '../core/errors.js'
 import {canonicalSql, prepareReadOnly, QueryFailedError} from './read-only.js'
+import {sqlString} from './sql-text.js'
 import {ISO_TIMESTAMP_OPTION, useUtcSession} from './utc-times.js'
 
 export type CopyFormat = 'csv' | 'json'
@@ -49,7 +50,7 @@ export async function copyToFifo(connection: DuckDBConnection, request: CopyRequ
     // the result (600 MiB for 10 M rows here); with it, memory stays flat. ORDER BY still orders.
     await connection.run('SET SESSION preserve_insertion_order = false')
     await useUtcSession(connection)
-    const result = await connection.run(`COPY (${select}) TO '${request.fifo.replaceAll("'", "''")}' (${options})`)
+    const result = await connection.run(`COPY (${select}) TO ${sqlString(request.fifo)} (${options})`)
     return result.rowsChanged
   } catch (error) {
     throw error instanceof DevtraceError ? error : new QueryFailedError(error)

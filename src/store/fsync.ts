@@ -12,3 +12,13 @@ export function fsyncFolderOf(file: string): void {
     closeSync(fd)
   }
 }
+
+/** Make a file's contents durable before it is renamed into place. */
+export function fsyncFile(file: string): void {
+  const fd = openSync(file, 'r')
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}

@@ -16,6 +16,7 @@ import {recordAudit} from '../privacy/ledger.js'
 import {PROFILE_CHOICES, type ProfileOrNone, profileSelect} from '../privacy/profiles.js'
 import {defineOperation} from '../store/database-access.js'
 import {trackPartial} from '../store/leftovers.js'
+import {sqlString} from '../store/sql-text.js'
 import {ISO_TIMESTAMP_OPTION, selectWithUtcTimestamps, useUtcSession} from '../store/utc-times.js'
 
 /**
@@ -129,7 +130,7 @@ export interface WriteOptions {
  */
 export async function writeProfileFile(connection: DuckDBConnection, file: string, options: WriteOptions): Promise<number> {
   const {sql, params} = profileSelect(options.profile, options.filter, {idleSeconds: options.idleSeconds})
-  const quoted = `'${file.replaceAll('\'', '\'\'')}'`
+  const quoted = sqlString(file)
   await useUtcSession(connection)
   const select = options.format === 'parquet' ? await selectWithUtcTimestamps(connection, sql) : sql
   // Straight into `file`: DuckDB would otherwise write an existing file's replacement to a

@@ -8,6 +8,7 @@ import {oneOf} from '../core/params.js'
 import {type JsonValue, toJsonValue} from '../core/values.js'
 import {type ProfileOrNone, profileSelect} from '../privacy/profiles.js'
 import {defineOperation} from '../store/database-access.js'
+import {sqlString} from '../store/sql-text.js'
 import {
   EXPORT_FORMATS, type ExportFormat, selectionParams, sha256File, writeProfileFile,
 } from './export.js'
@@ -69,7 +70,7 @@ export const uploadPayloadOperation = defineOperation(payloadParams, async (db, 
     const columns = (await connection.runAndReadAll(`SELECT * FROM (${sql}) LIMIT 0`, queryParams)).columnNames()
     let sample: Array<Record<string, JsonValue>> = []
     if (rows > 0) {
-      const quoted = `'${file.replaceAll('\'', '\'\'')}'`
+      const quoted = sqlString(file)
       const reader = await connection.runAndReadAll(`SELECT * FROM ${READERS[params.format](quoted)} LIMIT ${SAMPLE_ROWS}`)
       sample = reader.getRowObjects().map(row => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, toJsonValue(value)])))
     }
