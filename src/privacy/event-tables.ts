@@ -1,3 +1,5 @@
+import {EVENT_COLUMNS} from '../store/schema.js'
+
 /**
  * The tables behind the `events` view (migration 7, store/schema.ts), as `forget` and `redact`
  * rewrite them. Users read `events`; a rewrite has to copy the tables themselves:
@@ -29,16 +31,12 @@ export function splitKeystrokeSql(condition: TsCondition): string {
   return `(${condition('ts')}) IS DISTINCT FROM (${condition(RELEASE_TS)})`
 }
 
-/** The columns of `events` (and of `events_live`/`events_other`), in order. */
-const WIDE_COLUMNS = [
-  'ts', 'session_id', 'kind', 'key_code', 'key_class', 'x', 'y', 'button', 'wheel_amount', 'wheel_direction', 'modifiers', 'app', 'hold_ms',
-] as const
-
-type WideColumn = (typeof WIDE_COLUMNS)[number]
+/** A column of `events` (and of `events_live`/`events_other`). */
+type WideColumn = (typeof EVENT_COLUMNS)[number]
 
 /** A SELECT list of every wide column: the given expressions, the same-named column, or NULL. */
 function wideList(values: Partial<Record<WideColumn, string>>, same: readonly WideColumn[]): string {
-  return WIDE_COLUMNS.map(column => {
+  return EVENT_COLUMNS.map(column => {
     if (values[column] !== undefined) return `${values[column]} AS ${column}`
     return same.includes(column) ? column : `NULL AS ${column}`
   }).join(', ')

@@ -6,6 +6,7 @@ import path from 'node:path'
 import type {CompactionProgress} from '../ipc/protocol.js'
 import type {DatabaseAccess} from './database-access.js'
 
+import {EVENT_COLUMNS} from './schema.js'
 import {YieldedToRewriteError} from './yielded-to-rewrite.js'
 
 /**
@@ -70,7 +71,7 @@ export async function compactBefore(connection: DuckDBConnection, boundMicros: n
 }
 
 /** The columns of a wide row, after its stamp. */
-const WIDE = 'session_id, kind, key_code, key_class, x, y, button, wheel_amount, wheel_direction, modifiers, app, hold_ms'
+const WIDE = EVENT_COLUMNS.filter(column => column !== 'ts').join(', ')
 
 /** A move with a position and nothing else: what events_moves holds without loss. */
 const PLAIN_MOVE = `kind = 'mouse_move' AND x IS NOT NULL AND y IS NOT NULL AND key_code IS NULL AND key_class IS NULL

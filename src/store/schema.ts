@@ -5,7 +5,7 @@ import {randomBytes} from 'node:crypto'
 import {DevtraceError} from '../core/errors.js'
 
 /** The columns of `events`, in order: the public shape every reader and export relies on. */
-const EVENT_COLUMNS = [
+export const EVENT_COLUMNS = [
   'ts', 'session_id', 'kind', 'key_code', 'key_class', 'x', 'y', 'button', 'wheel_amount', 'wheel_direction', 'modifiers', 'app', 'hold_ms',
 ] as const
 
